@@ -1,0 +1,96 @@
+"""Start-up: build the services, show the window, then do the slower work after the first paint.
+
+The budget is a painted window in well under half a second even with a thousand chats on disk,
+so nothing here reads chat files (the store lists chats from its index), and the keyring, the
+first-run check and the store's upkeep run only once the window is on screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import os
+import sys
+import time
+
+from desktop_chat.paths import AppPaths, resolve_paths
+
+log = logging.getLogger("desktop_chat")
+_STARTED = time.perf_counter()
+
+
+def setup_logging(paths: AppPaths) -> None:
+    """Logs go to a small rotating file in the data folder. Nothing logged carries a secret."""
+    try:
+        paths.log_dir.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            paths.log_dir / "desktop-chat.log", maxBytes=1_000_000, backupCount=2, encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def ui_language(choice: str) -> str:
+    """"ru" or "en": the setting, or the OS language when it says "system"."""
+    if choice in ("ru", "en"):
+        return choice
+    from PySide6.QtCore import QLocale
+
+    return "ru" if QLocale.system().language() == QLocale.Language.Russian else "en"
+
+
+def run_app(args: argparse.Namespace) -> int:
+    paths = resolve_paths(args.data_dir, args.config_dir)
+    setup_logging(paths)
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_chat import __version__
+    from desktop_chat.resources import icon_path
+    from desktop_chat.settings import SettingsStore
+    from desktop_chat.store import ChatStore
+    from desktop_chat.ui.i18n import install_translator
+    from desktop_chat.ui.main_window import MainWindow, Services
+    from desktop_chat.ui.tasks import BackgroundTasks
+    from desktop_chat.ui.theme import apply_theme, current_theme
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Desktop Chat")
+    app.setOrganizationName("DesktopChat")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("desktop-chat")
+    if icon_path().exists():
+        app.setWindowIcon(QIcon(str(icon_path())))
+
+    settings_store = SettingsStore(paths.config_dir)
+    settings = settings_store.load()
+    language = ui_language(settings.language)
+    install_translator(app, language)
+    apply_theme(app, settings.theme)
+
+    store = ChatStore(paths.data_dir)
+    report = store.open()
+    tasks = BackgroundTasks()
+    services = Services(store=store, settings=settings, tasks=tasks, settings_store=settings_store,
+                        api_base_override=args.api_base, language=language)
+    window = MainWindow(services, current_theme())
+    window.show()
+    window.composer.edit.setFocus()
+
+    from desktop_chat.ui.startup import after_first_paint, report_first_paint
+
+    report_first_paint(window, _STARTED)
+    QTimer.singleShot(0, lambda: after_first_paint(window, services, settings_store, report))
+    code = app.exec()
+    store.close()
+    return code
+
+
+def exit_code_for_probe() -> bool:
+    return os.environ.get("DESKTOP_CHAT_EXIT_AFTER_PAINT") == "1"

@@ -1,0 +1,161 @@
+"""The conversation's rules, without Qt: what history goes with a request and what a reply changes.
+
+The model keeps no memory, so every request carries the system prompt and as many earlier turns as
+fit the model's context window. The newest turns win; the system prompt and the new user message are
+never left out. The chat view marks where the cut is, so people know what the model no longer sees.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from desktop_chat.api.client import ChatMessage, Completion, CompletionOptions, Status
+from desktop_chat.api.models import context_window
+from desktop_chat.store import ChatSettings, Message
+
+# Replies with these statuses carry text the person saw, so later requests include it as history.
+# Failed replies are left out: the person retries them, and half an error is no context.
+STATUS_BY_API: dict[Status, str] = {
+    Status.FINAL: "final",
+    Status.TRUNCATED: "truncated",
+    Status.CONTENT_FILTER: "content_filter",
+    Status.TOOL_CALLS: "final",
+    Status.PARTIAL: "stopped",
+    Status.UNSPECIFIED: "final",
+}
+_NOT_HISTORY = {"error"}
+
+# Offline estimate of tokens: YandexGPT's tokenizer gives about one token per 3-4 characters of
+# Russian or English prose; 3 errs on the side of sending less rather than hitting the limit.
+CHARS_PER_TOKEN = 3.0
+TOKENS_PER_MESSAGE = 4
+TITLE_LENGTH = 60
+
+
+def estimate_tokens(text: str) -> int:
+    """A cautious token count for text when the tokenizer endpoint cannot be asked."""
+    return TOKENS_PER_MESSAGE + math.ceil(len(text) / CHARS_PER_TOKEN)
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """The app-wide defaults a chat falls back to where its own settings are empty."""
+
+    model: str = "yandexgpt-lite"
+    temperature: float = 0.3
+    max_tokens: int = 2000
+
+
+@dataclass(frozen=True)
+class RequestPlan:
+    """What one completion request sends, and what it had to leave out."""
+
+    model: str
+    options: CompletionOptions
+    messages: list[ChatMessage]
+    # Id of the oldest stored message that is sent; None when nothing was left out.
+    first_sent_id: str | None
+    left_out: int
+    estimated_tokens: int
+    context_tokens: int
+    history_ids: list[str] = field(default_factory=list)
+
+    @property
+    def prompt_budget(self) -> int:
+        return self.context_tokens - self.options.max_tokens
+
+
+def chat_model(settings: ChatSettings, defaults: Defaults) -> str:
+    return settings.model or defaults.model
+
+
+def chat_options(settings: ChatSettings, defaults: Defaults) -> CompletionOptions:
+    temperature = defaults.temperature if settings.temperature is None else settings.temperature
+    max_tokens = defaults.max_tokens if settings.max_tokens is None else settings.max_tokens
+    return CompletionOptions(temperature=temperature, max_tokens=max_tokens)
+
+
+def history_messages(messages: Sequence[Message]) -> list[Message]:
+    """The stored messages that count as conversation history (skips failed and empty replies)."""
+    return [m for m in messages if m.text.strip() and m.status not in _NOT_HISTORY]
+
+
+def plan_request(messages: Sequence[Message], settings: ChatSettings, defaults: Defaults,
+                 count_tokens=estimate_tokens) -> RequestPlan:
+    """Builds the request for a chat whose last message is the user's new one.
+
+    `count_tokens(text)` counts one message's tokens; the default is the offline estimate.
+    """
+    model = chat_model(settings, defaults)
+    options = chat_options(settings, defaults)
+    window = context_window(model)
+    history = history_messages(messages)
+    budget = window - options.max_tokens
+
+    system = [ChatMessage("system", settings.system_prompt)] if settings.system_prompt.strip() else []
+    used = sum(count_tokens(m.text) for m in system)
+    kept: list[Message] = []
+    # Newest first; the newest message (the user's question) is always kept, even when it alone is
+    # over the budget: the server then says how much too long it is, which is the clearest message.
+    for index, message in enumerate(reversed(history)):
+        cost = count_tokens(message.text)
+        if index > 0 and used + cost > budget:
+            break
+        kept.append(message)
+        used += cost
+    kept.reverse()
+    left_out = len(history) - len(kept)
+    return RequestPlan(
+        model=model,
+        options=options,
+        messages=system + [ChatMessage(m.role, m.text) for m in kept],
+        first_sent_id=kept[0].id if kept and left_out else None,
+        left_out=left_out,
+        estimated_tokens=used,
+        context_tokens=window,
+        history_ids=[m.id for m in kept],
+    )
+
+
+def reply_message(completion: Completion | None, partial_text: str, *, model: str,
+                  status: str | None = None, error: str = "") -> Message:
+    """The assistant message to store for a finished, stopped or failed reply.
+
+    The partial text is kept in every case: a reply is never thrown away because the stream broke.
+    """
+    if completion is not None:
+        text = completion.text
+        usage = None
+        if completion.usage is not None:
+            usage = {"input": completion.usage.input_tokens,
+                     "completion": completion.usage.completion_tokens,
+                     "total": completion.usage.total_tokens}
+        return Message.new("assistant", text, status=status or STATUS_BY_API.get(completion.status, "final"),
+                           usage=usage, model_version=completion.model_version, model=model, error=error)
+    return Message.new("assistant", partial_text, status=status or "error", model=model, error=error)
+
+
+def title_from_text(text: str) -> str:
+    """A chat title from its first message: the first non-empty line, shortened at a word."""
+    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
+    if len(line) <= TITLE_LENGTH:
+        return line
+    cut = line[:TITLE_LENGTH].rsplit(" ", 1)[0] or line[:TITLE_LENGTH]
+    return cut.rstrip(" ,.;:-") + "…"
+
+
+def last_reply(messages: Sequence[Message]) -> Message | None:
+    """The reply that "regenerate" replaces: the last message, when it is the assistant's."""
+    if messages and messages[-1].role == "assistant":
+        return messages[-1]
+    return None
+
+
+def awaiting_reply(messages: Sequence[Message]) -> bool:
+    """True when the chat ends with the user's message, or a failed reply to it: Retry can resend."""
+    if not messages:
+        return False
+    last = messages[-1]
+    return last.role == "user" or (last.role == "assistant" and last.status == "error")

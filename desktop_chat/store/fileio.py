@@ -1,0 +1,103 @@
+"""Low-level file writes that survive a crash: atomic replace and durable append."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from desktop_chat.store.errors import StoreError
+
+# Windows opens fds in text mode unless told otherwise, which would turn "\n" into "\r\n".
+_BINARY = getattr(os, "O_BINARY", 0)
+TEMP_SUFFIX = ".tmp"
+
+
+def fsync_dir(path: Path) -> None:
+    """Makes a rename or a new file in `path` durable. Windows cannot open a folder; NTFS
+    journals renames itself, so there is nothing to do there."""
+    if sys.platform == "win32":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Replaces `path` with `data`: a reader (or a crash) sees the old file or the new one, never half.
+
+    Write a temp file in the same folder, fsync it, os.replace it over the target, fsync the folder.
+    `durable=False` skips the fsyncs for derived files (the index) that are rebuilt when lost.
+    """
+    fd, temp_name = tempfile.mkstemp(prefix="." + path.name + ".", suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            if durable:
+                os.fsync(f.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    if durable:
+        fsync_dir(path.parent)
+
+
+def append_durably(path: Path, data: bytes, expected_size: int) -> os.stat_result:
+    """Appends `data` to `path` and fsyncs; returns the file's new stat.
+
+    `expected_size` is what the caller believes the file's size is. If it differs, the file was
+    changed behind our back (another program, another copy of the app) and appending would glue
+    onto bytes we have not seen: raise StoreError("io") so the caller reloads instead.
+    On a failed write the file is cut back to its old size, so no torn line is left behind.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | _BINARY)
+    except FileNotFoundError:
+        raise StoreError("not_found", f"the chat file {path.name} is missing") from None
+    except OSError as exc:
+        raise StoreError("io", f"could not open {path.name} for writing: {exc.strerror}") from None
+    try:
+        size = os.fstat(fd).st_size
+        if size != expected_size:
+            raise StoreError("io", f"{path.name} was changed by another program; reload the chat")
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, size)
+                os.fsync(fd)
+            raise StoreError("io", f"could not write to {path.name}: {exc.strerror}") from None
+        return os.fstat(fd)
+    finally:
+        os.close(fd)
+
+
+def copy_durably(source: Path, target: Path) -> None:
+    """Copies a file (contents and times) and makes the copy durable before returning."""
+    temp = target.with_name("." + target.name + TEMP_SUFFIX)
+    shutil.copy2(source, temp)
+    with open(temp, "rb+") as f:
+        os.fsync(f.fileno())
+    os.replace(temp, target)
+    fsync_dir(target.parent)
+
+
+def json_bytes(obj: object, *, indent: int | None = None) -> bytes:
+    """JSON as readable UTF-8; text with a lone surrogate (not encodable) falls back to \\u escapes."""
+    try:
+        return json.dumps(obj, ensure_ascii=False, indent=indent, allow_nan=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(obj, ensure_ascii=True, indent=indent, allow_nan=False).encode("ascii")

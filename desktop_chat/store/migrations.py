@@ -1,0 +1,70 @@
+"""Upgrades of chat files written by older versions of the app.
+
+Version 0 is the prototype's format: one JSON document per chat in `chats/<id>.json`, rewritten
+whole on every message (see docs/store-format.md). Version 1 is the JSON Lines event log.
+A migration backs the old file up first (into `migrations/`), then writes the new file atomically,
+then removes the old one; a crash at any step leaves a state the next open finishes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from desktop_chat.store.chatfile import chat_file_bytes
+from desktop_chat.store.errors import StoreError
+from desktop_chat.store.model import ChatSettings, Message, is_valid_id, new_id
+
+LEGACY_SUFFIX = ".json"
+
+
+def _number(value: Any, default: float) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return default
+
+
+def convert_v0(data: bytes, chat_id: str) -> bytes:
+    """The v1 chat file for a v0 document; raises StoreError("corrupt") when it cannot be read."""
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise StoreError("corrupt", "the old-format chat file is not valid JSON") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("messages"), list):
+        raise StoreError("corrupt", "the old-format chat file has no list of messages")
+    if doc.get("id", chat_id) != chat_id:
+        raise StoreError("corrupt", "the chat id in the old-format file does not match its name")
+    created = _number(doc.get("created_at"), time.time())
+    messages: list[Message] = []
+    seen: set[str] = set()
+    for number, item in enumerate(doc["messages"], 1):
+        if not isinstance(item, dict):
+            raise StoreError("corrupt", f"message {number} of the old-format file is not an object")
+        text = item.get("content", item.get("text"))
+        role = item.get("role")
+        if role == "system":  # v0 kept the system prompt as a first message
+            doc.setdefault("system_prompt", text if isinstance(text, str) else "")
+            continue
+        message_id = item.get("id")
+        if not is_valid_id(message_id) or message_id in seen:
+            message_id = new_id()
+        seen.add(message_id)
+        try:
+            message = Message.from_dict({
+                "id": message_id, "role": role, "text": text,
+                "created_at": _number(item.get("timestamp", item.get("created_at")), created),
+                "status": item.get("status", "final"), "model": item.get("model", "")})
+        except StoreError as exc:
+            raise StoreError("corrupt", f"message {number} of the old-format file: {exc}") from None
+        messages.append(message)
+    settings = ChatSettings(
+        system_prompt=doc.get("system_prompt") if isinstance(doc.get("system_prompt"), str) else "",
+        model=doc.get("model") if isinstance(doc.get("model"), str) else "")
+    title = doc.get("title") if isinstance(doc.get("title"), str) else ""
+    return chat_file_bytes(chat_id, created, title, doc.get("pinned") is True, settings, messages)
+
+
+def legacy_chat_files(chats_dir: Path) -> list[Path]:
+    return sorted(p for p in chats_dir.glob("*" + LEGACY_SUFFIX) if p.is_file())

@@ -1,0 +1,157 @@
+"""The store's data types, and their JSON shape (the same dicts go into chat files and exports)."""
+
+from __future__ import annotations
+
+import math
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop_chat.store.errors import StoreError
+
+ROLES = ("user", "assistant")
+
+
+def new_id() -> str:
+    """A fresh id for a chat or a message: 32 hex digits, safe in a file name on every OS."""
+    return uuid.uuid4().hex
+
+
+def is_valid_id(value: object) -> bool:
+    """Ids name files, so only letters, digits, '-' and '_' (1-64 characters) are accepted."""
+    return (isinstance(value, str) and 0 < len(value) <= 64
+            and all(c.isascii() and (c.isalnum() or c in "-_") for c in value))
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+@dataclass
+class Message:
+    id: str
+    role: str  # "user" | "assistant"
+    text: str
+    created_at: float  # seconds since the epoch
+    # assistant: "final", "truncated", "content_filter", "stopped", "error"; user: "final"
+    status: str = "final"
+    usage: dict[str, int] | None = None  # {"input": int, "completion": int, "total": int}
+    model_version: str = ""
+    model: str = ""
+    error: str = ""
+
+    @classmethod
+    def new(cls, role: str, text: str, **kw: Any) -> Message:
+        """A message with a fresh id and the current time (both may be given in `kw`)."""
+        kw.setdefault("id", new_id())
+        kw.setdefault("created_at", time.time())
+        return cls(role=role, text=text, **kw)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "role": self.role, "text": self.text, "created_at": self.created_at,
+            "status": self.status, "usage": self.usage, "model_version": self.model_version,
+            "model": self.model, "error": self.error,
+        }
+
+    @classmethod
+    def from_dict(cls, data: object) -> Message:
+        """Validates a message read from a file or an import; raises StoreError("invalid")."""
+        if not isinstance(data, dict):
+            raise StoreError("invalid", "a message is not a JSON object")
+        if not is_valid_id(data.get("id")):
+            raise StoreError("invalid", "a message has no valid id")
+        if data.get("role") not in ROLES:
+            raise StoreError("invalid", f"message {data.get('id')}: role must be 'user' or 'assistant'")
+        if not isinstance(data.get("text"), str):
+            raise StoreError("invalid", f"message {data['id']}: text is not a string")
+        if not _is_number(data.get("created_at")):
+            raise StoreError("invalid", f"message {data['id']}: created_at is not a number")
+        for name in ("status", "model_version", "model", "error"):
+            if name in data and not isinstance(data[name], str):
+                raise StoreError("invalid", f"message {data['id']}: {name} is not a string")
+        usage = data.get("usage")
+        if usage is not None and not (isinstance(usage, dict) and all(
+                isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
+                for k, v in usage.items())):
+            raise StoreError("invalid", f"message {data['id']}: usage is not a map of whole numbers")
+        return cls(id=data["id"], role=data["role"], text=data["text"],
+                   created_at=float(data["created_at"]), status=data.get("status", "final"),
+                   usage=dict(usage) if usage is not None else None,
+                   model_version=data.get("model_version", ""), model=data.get("model", ""),
+                   error=data.get("error", ""))
+
+    def check(self) -> None:
+        """Raises StoreError("invalid") when this message could not be stored and read back."""
+        Message.from_dict(self.to_dict())
+
+
+@dataclass
+class ChatSettings:
+    system_prompt: str = ""
+    model: str = ""  # "" = the app default
+    temperature: float | None = None
+    max_tokens: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"system_prompt": self.system_prompt, "model": self.model,
+                "temperature": self.temperature, "max_tokens": self.max_tokens}
+
+    @classmethod
+    def from_dict(cls, data: object) -> ChatSettings:
+        if not isinstance(data, dict):
+            raise StoreError("invalid", "chat settings are not a JSON object")
+        prompt = data.get("system_prompt", "")
+        model = data.get("model", "")
+        temperature = data.get("temperature")
+        max_tokens = data.get("max_tokens")
+        if not isinstance(prompt, str) or not isinstance(model, str):
+            raise StoreError("invalid", "chat settings: system_prompt and model must be strings")
+        if temperature is not None and not _is_number(temperature):
+            raise StoreError("invalid", "chat settings: temperature must be a number")
+        if max_tokens is not None and (not isinstance(max_tokens, int) or isinstance(max_tokens, bool)):
+            raise StoreError("invalid", "chat settings: max_tokens must be a whole number")
+        return cls(system_prompt=prompt, model=model,
+                   temperature=None if temperature is None else float(temperature), max_tokens=max_tokens)
+
+
+@dataclass(frozen=True)
+class ChatSummary:
+    id: str
+    title: str
+    created_at: float
+    updated_at: float
+    pinned: bool
+    message_count: int
+    read_only: bool
+
+
+@dataclass
+class Chat:
+    summary: ChatSummary
+    settings: ChatSettings
+    messages: list[Message]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    chat_id: str
+    chat_title: str
+    message_id: str | None  # None for a hit in the chat's title
+    snippet: str
+    highlights: list[tuple[int, int]]  # [start, end) ranges in `snippet`
+
+
+@dataclass
+class OpenReport:
+    """What open() found. Later loads add to `quarantined` when they find a damaged file."""
+
+    # Files moved (or, for a damaged chat whose good lines were kept, copied) to the quarantine
+    # folder, with the reason in plain words.
+    quarantined: list[tuple[Path, str]] = field(default_factory=list)
+    read_only: list[str] = field(default_factory=list)  # chat ids written by a newer version
+    migrated: list[str] = field(default_factory=list)  # chat ids upgraded from an older format
+    repaired: list[str] = field(default_factory=list)  # chat ids whose bad lines were dropped
+    notes: list[str] = field(default_factory=list)  # anything else worth a log line

@@ -1,0 +1,447 @@
+"""The open chat: a list model of rows, a delegate that paints each row from rich text, and the view.
+
+Long chats stay fast because the model exposes only a window of the newest messages and grows it
+when the person scrolls to the top; each row's rich text is laid out once per width and cached, so
+Qt never measures thousands of rows up front (that costs seconds; see docs/decisions.md).
+Links inside a row ("copy-code:N", "action:…", web links) are hit-tested with the row's document.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from desktop_chat.store import Message
+from desktop_chat.ui.render import render_message
+from desktop_chat.ui.theme import Theme
+from desktop_chat.ui.streaming_document import StreamingDocument
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+INITIAL_WINDOW = 30  # enough rows to fill a tall window at first paint
+GROW_BY = 50
+MARGIN = 10  # outside a bubble
+PADDING = 10  # inside a bubble
+USER_WIDTH = 0.78  # a user's bubble takes at most this share of the width, on the right
+
+
+@dataclass
+class Row:
+    """One row of the chat view. `kind` is "message", "streaming", "cut" or "notice"."""
+
+    kind: str
+    message: Message | None = None
+    text: str = ""  # streaming text, or a notice
+    # Extra words under a message: a live error's full text, "stopped", token usage…
+    footer_note: str = ""
+    actions: list[tuple[str, str]] = field(default_factory=list)  # (href, label)
+    version: int = 0  # bumped when the row's look changes, so its cached layout is dropped
+
+    @property
+    def key(self) -> str:
+        if self.message is not None:
+            return f"m:{self.message.id}"
+        return f"{self.kind}:{id(self)}"
+
+
+class ChatModel(QAbstractListModel):
+    """The rows of one chat: a window of its newest messages, a cut marker, and a streaming reply."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._messages: list[Message] = []
+        self._start = 0  # index in _messages of the first exposed message
+        self._rows: list[Row] = []
+        self._cut_before: str | None = None  # message id the cut marker sits before
+        self._cut_text = ""
+        self._tail: list[Row] = []  # streaming reply / notices after the last message
+        self.describe = _default_describe
+        # Called for each message row as rows are built, with whether it is the chat's last message:
+        # the window fills in the notes and links under it.
+        self.decorate: Callable[[Row, bool], None] = lambda row, is_last: None
+
+    # --- reading ---
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.message.text if row.message else row.text
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self.describe(row)
+        return None
+
+    def row_at(self, row: int) -> Row | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    @property
+    def messages(self) -> list[Message]:
+        return self._messages
+
+    def has_more_above(self) -> bool:
+        return self._start > 0
+
+    def row_of_message(self, message_id: str) -> int | None:
+        for i, row in enumerate(self._rows):
+            if row.message is not None and row.message.id == message_id:
+                return i
+        return None
+
+    # --- changing ---
+    def set_messages(self, messages: list[Message]) -> None:
+        self.beginResetModel()
+        self._messages = list(messages)
+        self._start = max(0, len(self._messages) - INITIAL_WINDOW)
+        self._tail = []
+        self._rebuild()
+        self.endResetModel()
+
+    def set_cut(self, before_message_id: str | None, text: str) -> None:
+        if before_message_id == self._cut_before and text == self._cut_text:
+            return
+        self._cut_before, self._cut_text = before_message_id, text
+        self._reset_rows()
+
+    def grow_up(self, count: int = GROW_BY) -> int:
+        """Exposes up to `count` older messages; returns how many rows were added at the top."""
+        if self._start == 0:
+            return 0
+        new_start = max(0, self._start - count)
+        old_len = len(self._rows)
+        self.beginResetModel()
+        self._start = new_start
+        self._rebuild()
+        self.endResetModel()
+        return len(self._rows) - old_len
+
+    def ensure_visible(self, message_id: str) -> int | None:
+        """Grows the window until it holds the message; returns its row."""
+        index = next((i for i, m in enumerate(self._messages) if m.id == message_id), None)
+        if index is None:
+            return None
+        if index < self._start:
+            self.beginResetModel()
+            self._start = max(0, index - 5)
+            self._rebuild()
+            self.endResetModel()
+        return self.row_of_message(message_id)
+
+    def append_message(self, message: Message) -> None:
+        self._messages.append(message)
+        self._reset_rows()
+
+    def replace_messages_from(self, message_id: str) -> None:
+        """Drops a message and everything after it (regenerate, edit-and-resend)."""
+        index = next((i for i, m in enumerate(self._messages) if m.id == message_id), None)
+        if index is None:
+            return
+        del self._messages[index:]
+        self._start = min(self._start, len(self._messages))
+        self._reset_rows()
+
+    def set_tail(self, rows: list[Row]) -> None:
+        self._tail = rows
+        self._reset_rows()
+
+    def tail(self) -> list[Row]:
+        return self._tail
+
+    def update_tail_row(self, row: Row) -> None:
+        """Signals that a tail row's content changed (a streaming chunk): only that row repaints."""
+        position = self.row_of_tail(row)
+        if position is None:
+            return
+        row.version += 1
+        index = self.index(position)
+        self.dataChanged.emit(index, index, [ROW_ROLE])
+
+    def refresh_message(self, message_id: str) -> None:
+        position = self.row_of_message(message_id)
+        if position is not None:
+            self._rows[position].version += 1
+            index = self.index(position)
+            self.dataChanged.emit(index, index, [ROW_ROLE])
+
+    def refresh(self) -> None:
+        """Builds the rows again (their notes and links may depend on the window's state)."""
+        self._reset_rows()
+
+    def row_of_tail(self, row: Row) -> int | None:
+        try:
+            return self._rows.index(row)
+        except ValueError:
+            return None
+
+    def _reset_rows(self) -> None:
+        self.beginResetModel()
+        self._rebuild()
+        self.endResetModel()
+
+    def _rebuild(self) -> None:
+        rows: list[Row] = []
+        last = self._messages[-1] if self._messages else None
+        for message in self._messages[self._start:]:
+            if self._cut_before is not None and message.id == self._cut_before:
+                rows.append(Row("cut", text=self._cut_text))
+            row = Row("message", message=message)
+            self.decorate(row, message is last)
+            rows.append(row)
+        rows.extend(self._tail)
+        self._rows = rows
+
+
+def _default_describe(row: Row) -> str:
+    if row.message is not None:
+        return f"{row.message.role}: {row.message.text}"
+    return row.text
+
+
+class ChatDelegate(QStyledItemDelegate):
+    """Paints rows from cached QTextDocuments and tells the view where links are."""
+
+    CACHE_SIZE = 400
+
+    def __init__(self, theme: Theme, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._theme = theme
+        self._docs: OrderedDict[tuple, QTextDocument] = OrderedDict()
+        self._streaming: dict[int, StreamingDocument] = {}
+        self.labels: dict[str, str] = {}
+
+    def set_theme(self, theme: Theme) -> None:
+        self._theme = theme
+        self._docs.clear()
+        self._streaming.clear()
+
+    def clear_cache(self) -> None:
+        self._docs.clear()
+
+    # --- geometry ---
+    def _bubble_width(self, row: Row, width: int) -> int:
+        inner = max(120, width - 2 * MARGIN)
+        if row.message is not None and row.message.role == "user":
+            return max(120, int(inner * USER_WIDTH))
+        return inner
+
+    def document(self, row: Row, width: int) -> QTextDocument:
+        """The laid-out document for a row at a view width (cached; built on first use)."""
+        text_width = self._bubble_width(row, width) - 2 * PADDING
+        if row.kind == "streaming":
+            stream = self._streaming.get(id(row))
+            if stream is None:
+                self._streaming.clear()
+                stream = StreamingDocument(self._theme, self._footer_html(row))
+                self._streaming[id(row)] = stream
+            stream.update(row.text, self._footer_html(row))
+            stream.document.setTextWidth(text_width)
+            return stream.document
+        key = (row.key, row.version, text_width)
+        doc = self._docs.get(key)
+        if doc is not None:
+            self._docs.move_to_end(key)
+            return doc
+        doc = self._build_document(row)
+        doc.setTextWidth(text_width)
+        self._docs[key] = doc
+        if len(self._docs) > self.CACHE_SIZE:
+            self._docs.popitem(last=False)
+        return doc
+
+    def _build_document(self, row: Row) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setDocumentMargin(0)
+        doc.setDefaultStyleSheet(f"a {{ color: {self._theme.link}; }}")
+        if row.kind == "message" and row.message is not None:
+            rendered = render_message(row.message.text, self._theme.dark) if row.message.text else None
+            for url, image in (rendered.images.items() if rendered else ()):
+                doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
+            body = rendered.html if rendered else ""
+            doc.setHtml(body + self._footer_html(row))
+            # The copy links refer to blocks by number; keep the sources with the document.
+            doc.setProperty("code_blocks", rendered.code_blocks if rendered else [])
+        else:
+            doc.setHtml(f'<p style="color:{self._theme.muted_text}" align="center">'
+                        f"{html.escape(row.text)}</p>" + self._footer_html(row))
+        return doc
+
+    def _footer_html(self, row: Row) -> str:
+        parts: list[str] = []
+        if row.footer_note:
+            parts.append(html.escape(row.footer_note).replace("\n", "<br>"))
+        links = " · ".join(f'<a href="{href}">{html.escape(label)}</a>' for href, label in row.actions)
+        if links:
+            parts.append(links)
+        if not parts:
+            return ""
+        return (f'<p style="color:{self._theme.muted_text}; font-size:small; margin-top:6px">'
+                + "<br>".join(parts) + "</p>")
+
+    def _background(self, row: Row) -> QColor:
+        message = row.message
+        if row.kind == "cut":
+            return QColor(0, 0, 0, 0)
+        if message is not None and message.role == "user":
+            return QColor(self._theme.user_bubble)
+        if message is not None and message.status == "error":
+            return QColor(self._theme.error_bg)
+        return QColor(self._theme.assistant_bg)
+
+    def bubble_rect(self, row: Row, option_rect: QRect, doc: QTextDocument) -> QRect:
+        width = self._bubble_width(row, option_rect.width())
+        height = int(doc.size().height()) + 2 * PADDING
+        left = option_rect.left() + MARGIN
+        if row.message is not None and row.message.role == "user":
+            natural = int(doc.idealWidth()) + 2 * PADDING
+            width = min(width, max(natural, 60))
+            left = option_rect.right() - MARGIN - width
+        return QRect(left, option_rect.top() + MARGIN // 2, width, height)
+
+    # --- Qt's delegate interface ---
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        row: Row = index.data(ROW_ROLE)
+        width = option.rect.width() if option.rect.width() > 0 else 600
+        view = self.parent()
+        if isinstance(view, QListView):
+            width = view.viewport().width()
+        doc = self.document(row, width)
+        return QSize(width, int(doc.size().height()) + 2 * PADDING + MARGIN)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        row: Row = index.data(ROW_ROLE)
+        doc = self.document(row, option.rect.width())
+        bubble = self.bubble_rect(row, option.rect, doc)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self._background(row))
+        painter.drawRoundedRect(bubble, 10, 10)
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.setPen(QColor(self._theme.selection))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(bubble.adjusted(0, 0, -1, -1), 10, 10)
+        painter.translate(bubble.left() + PADDING, bubble.top() + PADDING)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QPalette.ColorRole.Text, QColor(self._theme.text))
+        clip = option.rect.translated(-bubble.left() - PADDING, -bubble.top() - PADDING)
+        context.clip = clip.toRectF()
+        painter.setClipRect(clip)
+        doc.documentLayout().draw(painter, context)
+        painter.restore()
+
+    def anchor_at(self, row: Row, option_rect: QRect, pos: QPoint) -> str:
+        doc = self.document(row, option_rect.width())
+        bubble = self.bubble_rect(row, option_rect, doc)
+        local = pos - bubble.topLeft() - QPoint(PADDING, PADDING)
+        return doc.documentLayout().anchorAt(local.toPointF())
+
+    def code_block(self, row: Row, width: int, number: int) -> str | None:
+        doc = self.document(row, width)
+        blocks = doc.property("code_blocks") or []
+        return blocks[number] if 0 <= number < len(blocks) else None
+
+
+class ChatView(QListView):
+    """The scrolling list of a chat's rows. Emits `linkActivated(row, href)` for clicks on links."""
+
+    linkActivated = Signal(object, str)
+    nearTop = Signal()
+
+    def __init__(self, theme: Theme, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chatView")
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.verticalScrollBar().setSingleStep(24)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setMouseTracking(True)
+        self.setFrameShape(QListView.Shape.NoFrame)
+        self.chat_delegate = ChatDelegate(theme, self)
+        self.setItemDelegate(self.chat_delegate)
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self._follow_bottom = True
+
+    def set_theme(self, theme: Theme) -> None:
+        self.chat_delegate.set_theme(theme)
+        self.scheduleDelayedItemsLayout()
+        self.viewport().update()
+
+    def _row_and_rect(self, pos: QPoint) -> tuple[Row | None, QRect]:
+        index = self.indexAt(pos)
+        if not index.isValid():
+            return None, QRect()
+        return index.data(ROW_ROLE), self.visualRect(index)
+
+    def anchor_at(self, pos: QPoint) -> tuple[Row | None, str]:
+        row, rect = self._row_and_rect(pos)
+        if row is None:
+            return None, ""
+        return row, self.chat_delegate.anchor_at(row, rect, pos)
+
+    def mouseMoveEvent(self, event) -> None:
+        _row, href = self.anchor_at(event.position().toPoint())
+        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if href else Qt.CursorShape.ArrowCursor)
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            row, href = self.anchor_at(event.position().toPoint())
+            if row is not None and href:
+                self.linkActivated.emit(row, href)
+                event.accept()
+                return
+        super().mouseReleaseEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            _row, href = self.anchor_at(event.pos())
+            if href.startswith(("http://", "https://", "mailto:")):
+                self.setToolTip(href)
+            else:
+                self.setToolTip("")
+        return super().event(event)
+
+    # --- scrolling ---
+    def at_bottom(self) -> bool:
+        bar = self.verticalScrollBar()
+        return bar.value() >= bar.maximum() - 4
+
+    def scroll_to_end(self) -> None:
+        self.executeDelayedItemsLayout()
+        self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+
+    def _on_scrolled(self, value: int) -> None:
+        if value <= 0:
+            self.nearTop.emit()
+
+    def keep_position_while(self, grow) -> None:
+        """Runs `grow()` (which adds rows on top) and keeps the same content under the eyes."""
+        bar = self.verticalScrollBar()
+        from_bottom = bar.maximum() - bar.value()
+        grow()
+        self.executeDelayedItemsLayout()
+        bar.setValue(bar.maximum() - from_bottom)

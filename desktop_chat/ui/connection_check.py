@@ -1,0 +1,216 @@
+"""Run "check connection" (and other short blocking calls) on a QThread, results back as signals.
+
+The settings dialog and the first-run guide both use `ConnectionCheck`: the request runs on a worker
+QObject moved to its own QThread, so the window stays responsive however long the network takes,
+and the outcome arrives on the GUI thread as `succeeded()` or `failed(message, kind)`.
+
+A dialog may close while a check is still running. The thread then finishes on its own (an HTTP
+request cannot be interrupted safely); its result is dropped, and the thread and worker are kept
+alive until they end, so Qt never destroys a running QThread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+
+from desktop_chat.api.client import Credentials
+
+log = logging.getLogger(__name__)
+
+# Builds a client for these credentials and API base URL (YandexGptClient in the app, a fake in tests).
+MakeClient = Callable[[Credentials, str], Any]
+
+FAILURE_INVALID_ADDRESS = "invalid_address"  # the API base URL was refused before any request
+FAILURE_UNEXPECTED = "unexpected"  # not an ApiError: a bug or an odd environment
+
+
+class _CallWorker(QObject):
+    """Lives on the worker thread; runs one callable and reports how it went."""
+
+    done = Signal(object)
+    error = Signal(object)
+    finished = Signal()
+
+    def __init__(self, func: Callable[[], Any]) -> None:
+        super().__init__()
+        self._func = func
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self._func()
+        except Exception as exc:  # handed to the GUI thread, which decides what to say
+            self.error.emit(exc)
+        else:
+            self.done.emit(result)
+        finally:
+            self.finished.emit()
+
+
+class _Orphan(QObject):
+    """Keeps an abandoned thread and its worker alive until the thread has really ended.
+
+    Lives on the GUI thread, so `release` runs there (queued), never on the dying thread itself:
+    dropping the last reference to a QThread from inside that thread would destroy it while running.
+    """
+
+    alive: ClassVar[set[_Orphan]] = set()
+
+    def __init__(self, thread: QThread, worker: QObject) -> None:
+        super().__init__()
+        self._thread, self._worker = thread, worker
+        _Orphan.alive.add(self)
+        thread.finished.connect(self.release)
+
+    @Slot()
+    def release(self) -> None:
+        self._thread.wait()
+        _Orphan.alive.discard(self)
+
+
+class BackgroundCall(QObject):
+    """Runs one blocking function on a fresh QThread; `done(result)` or `error(exc)` on the GUI thread."""
+
+    done = Signal(object)
+    error = Signal(object)
+    finished = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread: QThread | None = None
+        self._worker: _CallWorker | None = None
+
+    def is_running(self) -> bool:
+        return self._thread is not None
+
+    def start(self, func: Callable[[], Any]) -> None:
+        if self._thread is not None:
+            raise RuntimeError("a call is already running")
+        thread = QThread()
+        thread.setObjectName("background-call")
+        worker = _CallWorker(func)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        # These connections cross threads, so Qt queues them to this object's (the GUI) thread.
+        worker.done.connect(self._on_done)
+        worker.error.connect(self._on_error)
+        worker.finished.connect(thread.quit)
+        thread.finished.connect(self._on_thread_finished)
+        self._thread, self._worker = thread, worker
+        thread.start()
+
+    def abandon(self) -> None:
+        """Stop listening: the running call ends on its own and its result is dropped."""
+        thread, worker = self._thread, self._worker
+        if thread is None or worker is None:
+            return
+        worker.done.disconnect(self._on_done)
+        worker.error.disconnect(self._on_error)
+        thread.finished.disconnect(self._on_thread_finished)
+        _Orphan(thread, worker)
+        self._thread = self._worker = None
+
+    def wait(self, msecs: int = 5000) -> bool:
+        """Block until the call ends and its signals are delivered (tests and shutdown only)."""
+        thread = self._thread
+        if thread is None:
+            return True
+        ended = bool(thread.wait(msecs))
+        QCoreApplication.sendPostedEvents()
+        return ended
+
+    @Slot(object)
+    def _on_done(self, result: object) -> None:
+        self.done.emit(result)
+
+    @Slot(object)
+    def _on_error(self, exc: object) -> None:
+        self.error.emit(exc)
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        thread = self._thread
+        if thread is not None:
+            thread.wait()  # `finished` comes just before the thread ends; let it end before dropping it
+        self._thread = self._worker = None
+        self.finished.emit()
+
+
+def _check(make_client: MakeClient, credentials: Credentials, base_url: str, model_uri: str) -> None:
+    client = make_client(credentials, base_url)
+    try:
+        client.check_connection(model_uri)
+    finally:
+        close = getattr(client, "close", None)
+        if close is not None:
+            close()
+
+
+class ConnectionCheck(QObject):
+    """One tiny real request with the given credentials, off the GUI thread.
+
+    `failed(message, kind)`: `message` is in plain words in `lang` ("ru"/"en") from the ApiError,
+    `kind` its stable code ("auth", "permission", "network", ...), or FAILURE_INVALID_ADDRESS /
+    FAILURE_UNEXPECTED. Nothing emitted ever contains the secret.
+    """
+
+    started = Signal()
+    succeeded = Signal()
+    failed = Signal(str, str)
+    finished = Signal()
+
+    def __init__(self, make_client: MakeClient, lang: str = "en", parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._make_client = make_client
+        self.lang = lang
+        self._call = BackgroundCall(self)
+        self._call.done.connect(self._on_done)
+        self._call.error.connect(self._on_error)
+        self._call.finished.connect(self.finished)
+
+    def is_running(self) -> bool:
+        return self._call.is_running()
+
+    def start(self, credentials: Credentials, base_url: str, model_uri: str) -> None:
+        """Start a check; a check already running is abandoned (its result would be stale)."""
+        if self._call.is_running():
+            self._call.abandon()
+        make_client = self._make_client
+        self._call.start(lambda: _check(make_client, credentials, base_url, model_uri))
+        self.started.emit()
+
+    def abandon(self) -> None:
+        self._call.abandon()
+
+    def wait(self, msecs: int = 5000) -> bool:
+        return self._call.wait(msecs)
+
+    @Slot(object)
+    def _on_done(self, _result: object) -> None:
+        self.succeeded.emit()
+
+    @Slot(object)
+    def _on_error(self, exc: object) -> None:
+        from desktop_chat.api.errors import ApiError
+
+        if isinstance(exc, ApiError):
+            self.failed.emit(exc.user_message(self.lang), exc.kind)
+        elif isinstance(exc, ValueError):
+            # The client refuses a bad API address before sending anything; its text names the
+            # address and never the key.
+            log.info("connection check refused the address: %s", exc)
+            self.failed.emit(self._invalid_address_message(), FAILURE_INVALID_ADDRESS)
+        else:
+            log.warning("connection check failed unexpectedly: %s", type(exc).__name__)
+            self.failed.emit(self._unexpected_message(type(exc).__name__), FAILURE_UNEXPECTED)
+
+    def _invalid_address_message(self) -> str:
+        return self.tr("The API address is not valid. It must start with https:// "
+                       "(plain http:// only for this computer).")
+
+    def _unexpected_message(self, name: str) -> str:
+        return self.tr("The check failed unexpectedly ({0}). Try again.").format(name)

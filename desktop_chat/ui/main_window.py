@@ -1,0 +1,1115 @@
+"""The main window: chat list and search on the left, the open chat and the message box on the right.
+
+The window holds no I/O of its own: store writes go through `BackgroundTasks.write` (one at a time,
+in order), searches and token counts through `BackgroundTasks.read`, and completions through the
+`CompletionRunner` thread. Services come in through `Services`, so tests hand in their own.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_chat import conversation
+from desktop_chat.api.client import Completion, Credentials, YandexGptClient
+from desktop_chat.api.errors import ApiError, AuthenticationError, PermissionDeniedError
+from desktop_chat.api.models import MODELS, model_uri
+from desktop_chat.conversation import Defaults
+from desktop_chat.settings import Settings, SettingsStore
+from desktop_chat.store import ChatSettings, ChatStore, ChatSummary, Message, SearchHit
+from desktop_chat.ui.chat_list import HIT_ROLE, ID_ROLE, ChatListModel, RichTextDelegate, SearchResultsModel
+from desktop_chat.ui.chat_view import ChatModel, ChatView, Row
+from desktop_chat.ui.completion_worker import CompletionRunner
+from desktop_chat.ui.composer import Composer
+from desktop_chat.ui.tasks import BackgroundTasks
+from desktop_chat.ui.theme import Theme
+from desktop_chat.ui.throttle import Throttle
+
+log = logging.getLogger(__name__)
+
+NEW_CHAT_DRAFT = "new"  # the draft key of a chat that is not saved yet
+STREAM_REPAINT_MS = 80  # a dozen repaints a second reads smoothly and leaves the GUI thread idle
+SEARCH_DELAY_MS = 200
+DRAFT_SAVE_MS = 600
+UNDO_MS = 10000
+
+
+@dataclass
+class Services:
+    store: ChatStore
+    settings: Settings
+    tasks: BackgroundTasks
+    settings_store: SettingsStore | None = None
+    secrets: object | None = None  # desktop_chat.secrets.SecretStore, created after the first paint
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    api_base_override: str | None = None
+    language: str = "en"  # "ru" or "en": the language of messages from the API layer
+
+    @property
+    def api_base(self) -> str:
+        return self.api_base_override or self.settings.api_base
+
+
+@dataclass
+class _Stream:
+    """The reply being written: which chat it belongs to and what has arrived so far."""
+
+    job_id: int
+    chat_id: str
+    model: str
+    row: Row
+    text: str = ""
+
+
+class MainWindow(QMainWindow):
+    credentialsChanged = Signal()
+
+    def __init__(self, services: Services, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.store = services.store
+        self.tasks = services.tasks
+        self.theme = theme
+        self.credentials: Credentials | None = None
+        self.credentials_checked = False
+        self.chat_id: str | None = None
+        self.chat_settings = ChatSettings()
+        self.read_only = False
+        self.editing_message_id: str | None = None
+        self.stream: _Stream | None = None
+        self.live_errors: dict[str, str] = {}  # message id -> the full error text of this session
+        self._last_deleted: str | None = None
+        self.setObjectName("mainWindow")
+
+        self.runner = CompletionRunner(self._make_client, self)
+        self.runner.chunk.connect(self._on_chunk)
+        self.runner.finished.connect(self._on_reply_finished)
+        self.runner.stopped.connect(self._on_reply_stopped)
+        self.runner.failed.connect(self._on_reply_failed)
+        self.stream_throttle = Throttle(self._repaint_stream, STREAM_REPAINT_MS, self)
+
+        self._build_ui()
+        self._build_actions()
+        self._connect()
+        self.retranslate()
+        self._restore_window_state()
+        self.chat_list_model.set_chats(self.store.list_chats())
+        self._open_new_chat()
+
+    # ------------------------------------------------------------------ building
+    def _build_ui(self) -> None:
+        self.search_box = QLineEdit(self)
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setClearButtonEnabled(True)
+        self.new_chat_button = QPushButton(self)
+        self.new_chat_button.setObjectName("newChatButton")
+        self.chat_list_model = ChatListModel(self)
+        self.chat_list = QListView(self)
+        self.chat_list.setObjectName("chatList")
+        self.chat_list.setModel(self.chat_list_model)
+        self.chat_list.setItemDelegate(RichTextDelegate(self.chat_list))
+        self.chat_list.setUniformItemSizes(True)
+        self.chat_list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.results_model = SearchResultsModel(self)
+        self.results_list = QListView(self)
+        self.results_list.setObjectName("searchResults")
+        self.results_list.setModel(self.results_model)
+        self.results_list.setItemDelegate(RichTextDelegate(self.results_list, lines=3))
+        self.results_list.setUniformItemSizes(True)
+        self.results_empty = QLabel(self)
+        self.results_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.results_empty.setWordWrap(True)
+        self.left_stack = QStackedWidget(self)
+        self.left_stack.addWidget(self.chat_list)
+        self.left_stack.addWidget(self.results_list)
+        self.left_stack.addWidget(self.results_empty)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(8, 8, 4, 8)
+        left_layout.addWidget(self.new_chat_button)
+        left_layout.addWidget(self.search_box)
+        left_layout.addWidget(self.left_stack, 1)
+
+        self.title_label = QLabel(self)
+        self.title_label.setObjectName("chatTitle")
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.chat_settings_button = QToolButton(self)
+        self.chat_settings_button.setObjectName("chatSettingsButton")
+        self.chat_settings_button.setText("⚙")
+        self.banner = QLabel(self)
+        self.banner.setObjectName("offlineBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setOpenExternalLinks(False)
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.banner.hide()
+
+        self.find_box = QLineEdit(self)
+        self.find_box.setObjectName("findBox")
+        self.find_box.setClearButtonEnabled(True)
+        self.find_status = QLabel(self)
+        self.find_close = QToolButton(self)
+        self.find_close.setText("✕")
+        self.find_bar = QWidget(self)
+        find_layout = QHBoxLayout(self.find_bar)
+        find_layout.setContentsMargins(0, 0, 0, 0)
+        find_layout.addWidget(self.find_box, 1)
+        find_layout.addWidget(self.find_status)
+        find_layout.addWidget(self.find_close)
+        self.find_bar.hide()
+
+        self.chat_model = ChatModel(self)
+        self.chat_model.decorate = self._decorate_row
+        self.chat_view = ChatView(self.theme, self)
+        self.chat_view.setModel(self.chat_model)
+        self.composer = Composer(self)
+
+        header = QHBoxLayout()
+        header.addWidget(self.title_label, 1)
+        header.addWidget(self.chat_settings_button)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(4, 8, 8, 0)
+        right_layout.setSpacing(4)
+        right_layout.addLayout(header)
+        right_layout.addWidget(self.banner)
+        right_layout.addWidget(self.find_bar)
+        right_layout.addWidget(self.chat_view, 1)
+        right_layout.addWidget(self.composer)
+
+        self.splitter = QSplitter(self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([260, 740])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self.resize(1000, 700)
+
+        self.undo_button = QPushButton(self)
+        self.undo_button.hide()
+        self.statusBar().addPermanentWidget(self.undo_button)
+        self.undo_timer = QTimer(self)
+        self.undo_timer.setSingleShot(True)
+        self.undo_timer.timeout.connect(self._hide_undo)
+
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.draft_timer = QTimer(self)
+        self.draft_timer.setSingleShot(True)
+        self.draft_timer.setInterval(DRAFT_SAVE_MS)
+        self.meter_timer = QTimer(self)
+        self.meter_timer.setSingleShot(True)
+        self.meter_timer.setInterval(700)
+
+    def _action(self, shortcut: QKeySequence | str | None, slot: Callable[[], object],
+                name: str) -> QAction:
+        action = QAction(self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self.act_new = self._action(key.New, self.new_chat, "actNewChat")
+        self.act_search = self._action("Ctrl+K", self.focus_search, "actSearch")
+        self.act_find = self._action(key.Find, self.show_find, "actFind")
+        self.act_stop = self._action("Esc", self.stop, "actStop")
+        self.act_regenerate = self._action("Ctrl+R", self.regenerate, "actRegenerate")
+        self.act_next = self._action("Ctrl+PgDown", lambda: self.switch_chat(1), "actNextChat")
+        self.act_prev = self._action("Ctrl+PgUp", lambda: self.switch_chat(-1), "actPrevChat")
+        self.act_rename = self._action("F2", self.rename_chat, "actRename")
+        self.act_pin = self._action("Ctrl+Shift+P", self.toggle_pin, "actPin")
+        self.act_duplicate = self._action(None, self.duplicate_chat, "actDuplicate")
+        self.act_delete = self._action("Ctrl+Shift+Delete", self.delete_chat, "actDelete")
+        self.act_undo = self._action("Ctrl+Shift+Z", self.undo_delete, "actUndoDelete")
+        self.act_chat_settings = self._action("Ctrl+Shift+S", self.edit_chat_settings, "actChatSettings")
+        self.act_export_md = self._action(None, lambda: self.export_chat("md"), "actExportMd")
+        self.act_export_html = self._action(None, lambda: self.export_chat("html"), "actExportHtml")
+        self.act_export_json = self._action(None, lambda: self.export_chat("json"), "actExportJson")
+        self.act_import = self._action("Ctrl+O", self.import_chat, "actImport")
+        self.act_settings = self._action("Ctrl+,", self.open_settings, "actSettings")
+        self.act_quit = self._action(key.Quit, self.close, "actQuit")
+        self.act_about = self._action(None, self.show_about, "actAbout")
+
+        bar = self.menuBar()
+        self.menu_file = bar.addMenu("")
+        for action in (self.act_new, self.act_import):
+            self.menu_file.addAction(action)
+        self.menu_export = self.menu_file.addMenu("")
+        for action in (self.act_export_md, self.act_export_html, self.act_export_json):
+            self.menu_export.addAction(action)
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_settings)
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_quit)
+        self.menu_chat = bar.addMenu("")
+        for action in (self.act_rename, self.act_pin, self.act_duplicate, self.act_chat_settings,
+                       self.act_delete, self.act_undo):
+            self.menu_chat.addAction(action)
+        self.menu_chat.addSeparator()
+        for action in (self.act_regenerate, self.act_stop, self.act_find, self.act_search,
+                       self.act_next, self.act_prev):
+            self.menu_chat.addAction(action)
+        self.menu_help = bar.addMenu("")
+        self.menu_help.addAction(self.act_about)
+        for action in (self.act_rename, self.act_pin, self.act_duplicate, self.act_chat_settings,
+                       self.act_delete):
+            self.chat_list.addAction(action)
+
+    def _connect(self) -> None:
+        self.new_chat_button.clicked.connect(self.new_chat)
+        self.chat_list.selectionModel().currentChanged.connect(self._on_chat_selected)
+        self.results_list.clicked.connect(self._on_result_chosen)
+        self.results_list.activated.connect(self._on_result_chosen)
+        self.search_box.textChanged.connect(lambda _t: self.search_timer.start())
+        self.search_box.returnPressed.connect(self._focus_first_result)
+        self.search_timer.timeout.connect(self._run_search)
+        self.composer.sendRequested.connect(self.send)
+        self.composer.stopRequested.connect(self.stop)
+        self.composer.editCancelled.connect(self._cancel_edit)
+        self.composer.draftChanged.connect(lambda _t: (self.draft_timer.start(), self.meter_timer.start()))
+        self.draft_timer.timeout.connect(self._save_draft)
+        self.meter_timer.timeout.connect(self._update_meter)
+        self.chat_view.linkActivated.connect(self._on_link)
+        self.chat_view.nearTop.connect(self._grow_history)
+        self.chat_settings_button.clicked.connect(self.edit_chat_settings)
+        self.banner.linkActivated.connect(lambda _href: self.open_settings())
+        self.find_box.textChanged.connect(lambda _t: self.find_in_chat(0))
+        self.find_box.returnPressed.connect(lambda: self.find_in_chat(1))
+        self.find_close.clicked.connect(self.hide_find)
+        self.undo_button.clicked.connect(self.undo_delete)
+
+    # ------------------------------------------------------------------ language
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Desktop Chat"))
+        self.search_box.setPlaceholderText(self.tr("Search all chats (Ctrl+K)"))
+        self.search_box.setAccessibleName(self.tr("Search all chats"))
+        self.new_chat_button.setText(self.tr("New chat"))
+        self.new_chat_button.setToolTip(self.tr("Start a new chat (Ctrl+N)"))
+        self.chat_list.setAccessibleName(self.tr("Chats"))
+        self.results_list.setAccessibleName(self.tr("Search results"))
+        self.chat_view.setAccessibleName(self.tr("Messages"))
+        self.chat_settings_button.setToolTip(self.tr("This chat's settings: system prompt, model (Ctrl+Shift+S)"))
+        self.chat_settings_button.setAccessibleName(self.tr("Chat settings"))
+        self.find_box.setPlaceholderText(self.tr("Find in this chat (Enter: next)"))
+        self.find_box.setAccessibleName(self.tr("Find in this chat"))
+        self.find_close.setToolTip(self.tr("Close (Esc)"))
+        self.undo_button.setText(self.tr("Undo"))
+        self.chat_list_model.untitled = self.results_model.untitled = self.tr("New chat")
+        self.chat_list_model.pinned_label = self.tr("Pinned")
+        names = {
+            self.act_new: self.tr("New chat"), self.act_search: self.tr("Search all chats"),
+            self.act_find: self.tr("Find in chat"), self.act_stop: self.tr("Stop the reply"),
+            self.act_regenerate: self.tr("Regenerate the last reply"),
+            self.act_next: self.tr("Next chat"), self.act_prev: self.tr("Previous chat"),
+            self.act_rename: self.tr("Rename…"), self.act_pin: self.tr("Pin / unpin"),
+            self.act_duplicate: self.tr("Duplicate"), self.act_delete: self.tr("Delete"),
+            self.act_undo: self.tr("Undo delete"), self.act_chat_settings: self.tr("Chat settings…"),
+            self.act_export_md: self.tr("Markdown…"), self.act_export_html: self.tr("HTML…"),
+            self.act_export_json: self.tr("JSON…"), self.act_import: self.tr("Import chat from JSON…"),
+            self.act_settings: self.tr("Settings…"), self.act_quit: self.tr("Quit"),
+            self.act_about: self.tr("About Desktop Chat"),
+        }
+        for action, text in names.items():
+            action.setText(text)
+            shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{text} ({shortcut})" if shortcut else text)
+        self.menu_file.setTitle(self.tr("&File"))
+        self.menu_export.setTitle(self.tr("Export chat as"))
+        self.menu_chat.setTitle(self.tr("&Chat"))
+        self.menu_help.setTitle(self.tr("&Help"))
+        self.composer.retranslate()
+        self._update_banner()
+        self._update_title()
+        self.chat_model.refresh()
+        self._update_meter()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # ------------------------------------------------------------------ credentials
+    def set_credentials(self, credentials: Credentials | None) -> None:
+        self.credentials = credentials
+        self.credentials_checked = True
+        self._update_banner()
+        self._update_meter()
+        self.credentialsChanged.emit()
+
+    def _make_client(self) -> YandexGptClient:
+        if self.credentials is None:
+            raise RuntimeError("no credentials")
+        return YandexGptClient(self.credentials, self.services.api_base,
+                               data_logging=self.services.settings.data_logging)
+
+    def _update_banner(self) -> None:
+        if self.credentials is None and self.credentials_checked:
+            link = self.tr("Open settings")
+            self.banner.setText(self.tr("No API key yet: you can read, search and export your chats. "
+                                        "To talk to YandexGPT, add a key.") + f' <a href="settings">{link}</a>')
+            self.banner.show()
+        else:
+            self.banner.hide()
+
+    # ------------------------------------------------------------------ opening chats
+    def new_chat(self) -> None:
+        self._save_draft()
+        self.chat_list.selectionModel().clearSelection()
+        self.chat_list.setCurrentIndex(QModelIndex())
+        self._open_new_chat()
+        self.composer.edit.setFocus()
+
+    def _open_new_chat(self) -> None:
+        self.chat_id = None
+        self.read_only = False
+        self.chat_settings = ChatSettings()
+        self.editing_message_id = None
+        self.composer.show_banner("")
+        self.chat_model.set_messages([])
+        self.chat_model.set_cut(None, "")
+        self._set_tail_for_current()
+        self.composer.set_text(self.store.get_draft(NEW_CHAT_DRAFT))
+        self._update_title()
+        self._update_meter()
+
+    def open_chat(self, chat_id: str, *, scroll_to: str | None = None) -> None:
+        if chat_id == self.chat_id and scroll_to is None:
+            return
+        self._save_draft()
+        try:
+            chat = self.store.load_chat(chat_id)
+        except Exception as error:
+            log.warning("could not open chat: %s", type(error).__name__)
+            self.statusBar().showMessage(self.tr("This chat could not be opened: %s") % error, 8000)
+            return
+        self.chat_id = chat_id
+        self.read_only = chat.summary.read_only
+        self.chat_settings = chat.settings
+        self.editing_message_id = None
+        self.composer.show_banner("")
+        self.chat_model.set_cut(None, "")
+        self.chat_model.set_messages(chat.messages)
+        self._set_tail_for_current()
+        self.composer.set_text(self.store.get_draft(chat_id))
+        self._update_title()
+        self._select_in_list(chat_id)
+        if scroll_to:
+            row = self.chat_model.ensure_visible(scroll_to)
+            if row is not None:
+                index = self.chat_model.index(row)
+                self.chat_view.executeDelayedItemsLayout()
+                self.chat_view.scrollTo(index, QListView.ScrollHint.PositionAtCenter)
+                self.chat_view.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        else:
+            self.chat_view.scroll_to_end()
+        self._update_meter()
+
+    def _select_in_list(self, chat_id: str) -> None:
+        row = self.chat_list_model.row_of(chat_id)
+        if row is None:
+            return
+        index = self.chat_list_model.index(row)
+        if self.chat_list.currentIndex() != index:
+            blocker = self.chat_list.selectionModel().blockSignals(True)
+            self.chat_list.setCurrentIndex(index)
+            self.chat_list.selectionModel().blockSignals(blocker)
+
+    def _on_chat_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.open_chat(current.data(ID_ROLE))
+
+    def switch_chat(self, step: int) -> None:
+        count = self.chat_list_model.rowCount()
+        if not count:
+            return
+        row = self.chat_list_model.row_of(self.chat_id) if self.chat_id else None
+        row = 0 if row is None else (row + step) % count
+        self.chat_list.setCurrentIndex(self.chat_list_model.index(row))
+
+    def _grow_history(self) -> None:
+        if self.chat_model.has_more_above():
+            self.chat_view.keep_position_while(self.chat_model.grow_up)
+
+    def _update_title(self) -> None:
+        summary = self.chat_list_model.get(self.chat_id) if self.chat_id else None
+        title = (summary.title if summary else "") or self.tr("New chat")
+        model = conversation.chat_model(self.chat_settings, self._defaults())
+        info = MODELS.get(model)
+        self.title_label.setText(title)
+        self.title_label.setToolTip(info.title if info else model)
+        for action in (self.act_rename, self.act_pin, self.act_duplicate, self.act_delete,
+                       self.act_export_md, self.act_export_html, self.act_export_json):
+            action.setEnabled(self.chat_id is not None)
+
+    def _defaults(self) -> Defaults:
+        s = self.services.settings
+        return Defaults(model=s.model, temperature=s.temperature, max_tokens=s.max_tokens)
+
+    # ------------------------------------------------------------------ rows
+    def _decorate_row(self, row: Row, is_last: bool) -> None:
+        """Sets the notes and links shown under a message."""
+        message = row.message
+        if message is None:
+            return
+        notes: list[str] = []
+        actions = [("action:copy", self.tr("Copy")), ("action:copy-md", self.tr("Copy Markdown"))]
+        if message.role == "user":
+            if not self.read_only:
+                actions.append(("action:edit", self.tr("Edit")))
+            if is_last and not self.read_only and self.stream is None:
+                notes.append(self.tr("No reply yet."))
+                actions.append(("action:retry", self.tr("Send again")))
+        else:
+            status_note = {
+                "truncated": self.tr("The reply was cut off: it reached the length limit (max tokens). "
+                                     "You can raise the limit in the chat's settings."),
+                "content_filter": self.tr("The model declined to answer this (content filter)."),
+                "stopped": self.tr("Stopped."),
+            }.get(message.status)
+            if message.status == "error":
+                status_note = self.live_errors.get(message.id) or self._stored_error_text(message.error)
+            if status_note:
+                notes.append(status_note)
+            if message.usage:
+                notes.append(self.tr("Tokens: %1 in, %2 out").replace("%1", str(message.usage.get("input", 0)))
+                             .replace("%2", str(message.usage.get("completion", 0))))
+            if is_last and not self.read_only:
+                if message.status == "error":
+                    actions.insert(0, ("action:retry", self.tr("Retry")))
+                    if message.error in ("auth", "permission"):
+                        actions.insert(1, ("action:settings", self.tr("Open settings")))
+                else:
+                    actions.append(("action:regenerate", self.tr("Regenerate")))
+        row.footer_note = "\n".join(notes)
+        row.actions = actions
+
+    def _stored_error_text(self, kind: str) -> str:
+        texts = {
+            "auth": self.tr("The key was not accepted. Open Settings and paste a valid API key or IAM token."),
+            "permission": self.tr("Access denied. Check the folder ID and the service account's role."),
+            "rate_limit": self.tr("Too many requests for your quota right now. Wait a minute and retry."),
+            "context_too_long": self.tr("The conversation is too long for the model. Start a new chat "
+                                        "or shorten the message."),
+            "network": self.tr("No connection to the server. Check the internet and retry."),
+            "connection_lost": self.tr("The connection broke during the reply. What arrived is kept; retry "
+                                       "for a full reply."),
+        }
+        return texts.get(kind, self.tr("The reply failed. Retry in a moment."))
+
+    def _set_tail_for_current(self) -> None:
+        tail: list[Row] = []
+        if self.stream is not None and self.stream.chat_id == self.chat_id:
+            tail.append(self.stream.row)
+        self.chat_model.set_tail(tail)
+
+    # ------------------------------------------------------------------ sending
+    def send(self, text: str) -> None:
+        if self.runner.busy:
+            return
+        if self.read_only:
+            self._notice(self.tr("This chat was saved by a newer version of Desktop Chat and is read-only."))
+            return
+        if self.credentials is None:
+            self._notice(self.tr("To send messages, add your Yandex Cloud API key and folder ID in Settings. "
+                                 "Your message is kept in the box."), settings_link=True)
+            return
+        editing = self.editing_message_id
+        chat_id = self.chat_id
+        user_message = Message.new("user", text)
+        title = conversation.title_from_text(text)
+        store = self.store
+
+        def write() -> ChatSummary:
+            nonlocal chat_id
+            if chat_id is None:
+                chat_id = store.create_chat(title, self.chat_settings).id
+            elif editing is not None:
+                store.truncate_from(chat_id, editing)
+            store.append_message(chat_id, user_message)
+            store.set_draft(chat_id, "")
+            if self.chat_id is None:
+                store.set_draft(NEW_CHAT_DRAFT, "")
+            return next(c for c in store.list_chats() if c.id == chat_id)
+
+        def written(summary: ChatSummary) -> None:
+            was_new = self.chat_id is None
+            if was_new or self.chat_id == summary.id:
+                self.chat_id = summary.id
+                if editing is not None:
+                    self.chat_model.replace_messages_from(editing)
+                self.chat_model.append_message(user_message)
+                self.composer.set_text("")
+                self._cancel_edit()
+            self.chat_list_model.upsert(summary)
+            self._select_in_list(summary.id)
+            self._update_title()
+            self._start_reply(summary.id)
+
+        self.composer.send_button.setEnabled(False)
+        self.tasks.write(write, written, self._on_write_failed)
+
+    def _on_write_failed(self, error: BaseException) -> None:
+        self.composer.send_button.setEnabled(True)
+        log.warning("store write failed: %s", type(error).__name__)
+        if isinstance(error, OSError):
+            text = self.tr("Could not save to disk (%s). Free some disk space and try again; "
+                           "your text is still in the box.") % (error.strerror or type(error).__name__)
+        else:
+            text = self.tr("Could not save: %s") % error
+        self._notice(text)
+
+    def _notice(self, text: str, *, settings_link: bool = False) -> None:
+        self.statusBar().showMessage(text, 10000)
+        row = Row("notice", text=text)
+        if settings_link:
+            row.actions = [("action:settings", self.tr("Open settings"))]
+        self.chat_model.set_tail([r for r in self.chat_model.tail() if r.kind != "notice"] + [row])
+        self.chat_view.scroll_to_end()
+
+    def _start_reply(self, chat_id: str) -> None:
+        """Asks the model for a reply to the chat's history as it is now in the view."""
+        self.composer.send_button.setEnabled(True)
+        if self.credentials is None or self.runner.busy:
+            return
+        plan = conversation.plan_request(self.chat_model.messages, self.chat_settings, self._defaults())
+        self.chat_model.set_cut(plan.first_sent_id, self._cut_text(plan.left_out))
+        uri = model_uri(self.credentials.folder_id, plan.model)
+        job_id = self.runner.start(uri, plan.messages, plan.options)
+        row = Row("streaming", text="")
+        row.footer_note = self.tr("Writing…")
+        row.actions = [("action:stop", self.tr("Stop"))]
+        self.stream = _Stream(job_id, chat_id, plan.model, row)
+        self._set_tail_for_current()
+        self.composer.set_busy(True)
+        self.chat_view.scroll_to_end()
+
+    def _cut_text(self, left_out: int) -> str:
+        if not left_out:
+            return ""
+        return self.tr("%n earlier message(s) above this line are not sent to the model: "
+                       "the conversation is longer than its context window.", "", left_out)
+
+    def stop(self) -> None:
+        if self.find_bar.isVisible() and self.find_box.hasFocus():
+            self.hide_find()
+            return
+        self.runner.stop()
+
+    def _on_chunk(self, job_id: int, completion: Completion) -> None:
+        if self.stream is None or self.stream.job_id != job_id:
+            return
+        self.stream.text = completion.text  # every chunk carries the whole text: replace, never append
+        self.stream_throttle.trigger()
+
+    def _repaint_stream(self) -> None:
+        stream = self.stream
+        if stream is None or stream.chat_id != self.chat_id:
+            return
+        follow = self.chat_view.at_bottom()
+        stream.row.text = stream.text
+        self.chat_model.update_tail_row(stream.row)
+        row = self.chat_model.row_of_tail(stream.row)
+        if row is not None:
+            self.chat_view.chat_delegate.sizeHintChanged.emit(self.chat_model.index(row))
+        if follow:
+            self.chat_view.scroll_to_end()
+
+    def _finish_stream(self, reply: Message | None, live_error: str = "") -> None:
+        """Stores the reply (if any) and puts it in place of the streaming row."""
+        stream = self.stream
+        self.stream = None
+        self.stream_throttle.cancel()
+        self.composer.set_busy(False)
+        if stream is None:
+            return
+        if reply is None:
+            if stream.chat_id == self.chat_id:
+                self._set_tail_for_current()
+                self.chat_model.refresh()
+            return
+        if live_error:
+            self.live_errors[reply.id] = live_error
+        store = self.store
+        chat_id = stream.chat_id
+
+        def write() -> ChatSummary:
+            store.append_message(chat_id, reply)
+            return next(c for c in store.list_chats() if c.id == chat_id)
+
+        def written(summary: ChatSummary) -> None:
+            self.chat_list_model.upsert(summary)
+            self._select_in_list(self.chat_id) if self.chat_id else None
+            if self.chat_id == chat_id:
+                follow = self.chat_view.at_bottom()
+                self.chat_model.set_tail([])
+                self.chat_model.append_message(reply)
+                if follow:
+                    self.chat_view.scroll_to_end()
+
+        def failed(error: BaseException) -> None:
+            # The reply could not be saved: keep showing it, and say so plainly.
+            if self.chat_id == chat_id:
+                self.chat_model.set_tail([])
+                self.chat_model.append_message(reply)
+            self._on_write_failed(error)
+
+        self.tasks.write(write, written, failed)
+
+    def _on_reply_finished(self, job_id: int, completion: Completion | None) -> None:
+        stream = self.stream
+        if stream is None or stream.job_id != job_id:
+            return
+        if completion is None:
+            self._finish_stream(None)
+            return
+        self._finish_stream(conversation.reply_message(completion, completion.text, model=stream.model))
+
+    def _on_reply_stopped(self, job_id: int, completion: Completion | None) -> None:
+        stream = self.stream
+        if stream is None or stream.job_id != job_id:
+            return
+        text = completion.text if completion is not None else ""
+        if not text:
+            self._finish_stream(None)
+            return
+        reply = conversation.reply_message(completion, text, model=stream.model, status="stopped")
+        self._finish_stream(reply)
+
+    def _on_reply_failed(self, job_id: int, error: BaseException, completion: Completion | None) -> None:
+        stream = self.stream
+        if stream is None or stream.job_id != job_id:
+            return
+        if isinstance(error, ApiError):
+            kind, text = error.kind, error.user_message(self.services.language)
+        else:
+            kind, text = "internal", self.tr("Something went wrong inside the app: %s") % type(error).__name__
+        partial = completion.text if completion is not None else ""
+        reply = conversation.reply_message(None, partial, model=stream.model, status="error", error=kind)
+        self._finish_stream(reply, live_error=text)
+        if isinstance(error, AuthenticationError | PermissionDeniedError):
+            self.statusBar().showMessage(text, 15000)
+
+    def regenerate(self) -> None:
+        if self.runner.busy or self.chat_id is None or self.read_only:
+            return
+        reply = conversation.last_reply(self.chat_model.messages)
+        if reply is None:
+            return
+        self._redo_from(reply.id)
+
+    def retry(self) -> None:
+        if self.runner.busy or self.chat_id is None or self.read_only:
+            return
+        messages = self.chat_model.messages
+        if not conversation.awaiting_reply(messages):
+            return
+        last = messages[-1]
+        if last.role == "assistant":
+            self._redo_from(last.id)
+        else:
+            self.chat_model.set_tail([])
+            self._start_reply(self.chat_id)
+
+    def _redo_from(self, message_id: str) -> None:
+        if self.credentials is None:
+            self._notice(self.tr("To get a reply, add your API key in Settings."), settings_link=True)
+            return
+        chat_id = self.chat_id
+        assert chat_id is not None
+        store = self.store
+
+        def written(_result: object) -> None:
+            if self.chat_id == chat_id:
+                self.chat_model.replace_messages_from(message_id)
+                self.chat_model.set_tail([])
+                self._start_reply(chat_id)
+
+        self.tasks.write(lambda: store.truncate_from(chat_id, message_id), written, self._on_write_failed)
+
+    def start_edit(self, message: Message) -> None:
+        if self.runner.busy or self.read_only:
+            return
+        self.editing_message_id = message.id
+        self.composer.set_text(message.text)
+        self.composer.show_banner(self.tr("Editing a message: sending it replaces it and every message after it."))
+        self.composer.edit.setFocus()
+
+    def _cancel_edit(self) -> None:
+        if self.editing_message_id is not None:
+            self.editing_message_id = None
+            self.composer.show_banner("")
+
+    # ------------------------------------------------------------------ links in messages
+    def _on_link(self, row: Row, href: str) -> None:
+        message = row.message
+        clipboard = QGuiApplication.clipboard()
+        if href.startswith("copy-code:") and message is not None:
+            code = self.chat_view.chat_delegate.code_block(row, self.chat_view.viewport().width(),
+                                                            int(href.split(":", 1)[1]))
+            if code is not None:
+                clipboard.setText(code)
+                self.statusBar().showMessage(self.tr("Code copied."), 3000)
+        elif href == "action:copy" and message is not None:
+            from PySide6.QtGui import QTextDocument
+
+            doc = QTextDocument()
+            doc.setMarkdown(message.text)
+            clipboard.setText(doc.toPlainText())
+            self.statusBar().showMessage(self.tr("Message copied."), 3000)
+        elif href == "action:copy-md" and message is not None:
+            clipboard.setText(message.text)
+            self.statusBar().showMessage(self.tr("Message copied as Markdown."), 3000)
+        elif href == "action:edit" and message is not None:
+            self.start_edit(message)
+        elif href == "action:regenerate":
+            self.regenerate()
+        elif href == "action:retry":
+            self.retry()
+        elif href == "action:stop":
+            self.stop()
+        elif href == "action:settings":
+            self.open_settings()
+        elif href.startswith(("http://", "https://", "mailto:")):
+            QDesktopServices.openUrl(QUrl(href))
+
+    # ------------------------------------------------------------------ drafts and the context meter
+    def _save_draft(self) -> None:
+        self.draft_timer.stop()
+        if self.editing_message_id is not None:
+            return  # an edit of an old message is not a draft
+        key = self.chat_id or NEW_CHAT_DRAFT
+        text = self.composer.text()
+        if text == self.store.get_draft(key):
+            return
+        store = self.store
+        self.tasks.write(lambda: store.set_draft(key, text), None, self._on_write_failed)
+
+    def _update_meter(self) -> None:
+        draft = self.composer.text()
+        messages = list(self.chat_model.messages)
+        if self.editing_message_id is not None:
+            index = next((i for i, m in enumerate(messages) if m.id == self.editing_message_id), len(messages))
+            messages = messages[:index]
+        if draft.strip():
+            messages.append(Message.new("user", draft))
+        if not messages:
+            self.composer.meter.setText("")
+            return
+        plan = conversation.plan_request(messages, self.chat_settings, self._defaults())
+        self._show_meter(plan.estimated_tokens, plan.context_tokens, plan.left_out, estimate=True)
+        if self.credentials is None or not draft.strip():
+            return
+        credentials, base = self.credentials, self.services.api_base
+        uri = model_uri(credentials.folder_id, plan.model)
+        expected_text = draft
+
+        def count() -> int:
+            client = YandexGptClient(credentials, base)
+            try:
+                return len(client.tokenize_completion(uri, plan.messages, plan.options))
+            finally:
+                client.close()
+
+        def counted(tokens: int) -> None:
+            if self.composer.text() == expected_text:
+                self._show_meter(tokens, plan.context_tokens, plan.left_out, estimate=False)
+
+        self.tasks.read(count, counted, lambda _e: None)
+
+    def _show_meter(self, tokens: int, window: int, left_out: int, *, estimate: bool) -> None:
+        share = min(100, round(100 * tokens / max(1, window)))
+        number = f"≈{tokens:,}" if estimate else f"{tokens:,}"
+        text = self.tr("Context: %1 of %2 tokens (%3%)").replace("%1", number.replace(",", " ")) \
+            .replace("%2", f"{window:,}".replace(",", " ")).replace("%3", str(share))
+        if left_out:
+            text += " · " + self.tr("%n earliest message(s) will not be sent", "", left_out)
+        self.composer.meter.setText(text)
+
+    # ------------------------------------------------------------------ search
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def _run_search(self) -> None:
+        query = self.search_box.text().strip()
+        if not query:
+            self.left_stack.setCurrentWidget(self.chat_list)
+            return
+        store = self.store
+
+        def found(hits: list[SearchHit]) -> None:
+            if self.search_box.text().strip() != query:
+                return  # the person typed on; a newer search is on its way
+            self.results_model.set_hits(hits)
+            if hits:
+                self.left_stack.setCurrentWidget(self.results_list)
+            else:
+                self.results_empty.setText(self.tr("Nothing found for “%s”.") % query)
+                self.left_stack.setCurrentWidget(self.results_empty)
+
+        self.tasks.read(lambda: store.search(query, limit=100), found, lambda _e: None)
+
+    def _focus_first_result(self) -> None:
+        if self.left_stack.currentWidget() is self.results_list and self.results_model.rowCount():
+            self.results_list.setFocus()
+            self.results_list.setCurrentIndex(self.results_model.index(0))
+
+    def _on_result_chosen(self, index: QModelIndex) -> None:
+        hit: SearchHit = index.data(HIT_ROLE)
+        if hit is not None:
+            self.open_chat(hit.chat_id, scroll_to=hit.message_id)
+
+    def show_find(self) -> None:
+        self.find_bar.show()
+        self.find_box.setFocus()
+        self.find_box.selectAll()
+
+    def hide_find(self) -> None:
+        self.find_bar.hide()
+        self.composer.edit.setFocus()
+
+    def find_in_chat(self, step: int) -> None:
+        """Selects the next (step 1) or the first from the current (step 0) message holding the text."""
+        needle = self.find_box.text().casefold()
+        messages = self.chat_model.messages
+        if not needle:
+            self.find_status.setText("")
+            return
+        matches = [m for m in messages if needle in m.text.casefold()]
+        if not matches:
+            self.find_status.setText(self.tr("Not found"))
+            return
+        current = self.chat_view.currentIndex()
+        current_row = current.data(Qt.ItemDataRole.UserRole + 1) if current.isValid() else None
+        current_id = current_row.message.id if current_row is not None and current_row.message else None
+        ids = [m.id for m in matches]
+        if current_id in ids:
+            position = (ids.index(current_id) + step) % len(ids)
+        else:
+            position = len(ids) - 1  # start from the newest, as people read a chat from the bottom
+        target = matches[position]
+        self.find_status.setText(f"{position + 1}/{len(ids)}")
+        row = self.chat_model.ensure_visible(target.id)
+        if row is not None:
+            index = self.chat_model.index(row)
+            self.chat_view.executeDelayedItemsLayout()
+            self.chat_view.setCurrentIndex(index)
+            self.chat_view.scrollTo(index, QListView.ScrollHint.PositionAtCenter)
+
+    # ------------------------------------------------------------------ chat management
+    def rename_chat(self) -> None:
+        summary = self.chat_list_model.get(self.chat_id) if self.chat_id else None
+        if summary is None or summary.read_only:
+            return
+        title, ok = QInputDialog.getText(self, self.tr("Rename chat"), self.tr("Title:"), text=summary.title)
+        if ok and title.strip():
+            self._change_chat(summary.id, lambda store: store.rename_chat(summary.id, title.strip()))
+
+    def toggle_pin(self) -> None:
+        summary = self.chat_list_model.get(self.chat_id) if self.chat_id else None
+        if summary is not None and not summary.read_only:
+            self._change_chat(summary.id, lambda store: store.set_pinned(summary.id, not summary.pinned))
+
+    def _change_chat(self, chat_id: str, change: Callable[[ChatStore], object]) -> None:
+        store = self.store
+
+        def write() -> ChatSummary:
+            change(store)
+            return next(c for c in store.list_chats() if c.id == chat_id)
+
+        def written(summary: ChatSummary) -> None:
+            self.chat_list_model.upsert(summary)
+            if self.chat_id:
+                self._select_in_list(self.chat_id)
+            self._update_title()
+
+        self.tasks.write(write, written, self._on_write_failed)
+
+    def duplicate_chat(self) -> None:
+        if self.chat_id is None:
+            return
+        chat_id, store = self.chat_id, self.store
+        self.tasks.write(lambda: store.duplicate_chat(chat_id),
+                         lambda summary: (self.chat_list_model.upsert(summary), self.open_chat(summary.id)),
+                         self._on_write_failed)
+
+    def delete_chat(self) -> None:
+        if self.chat_id is None:
+            return
+        chat_id, store = self.chat_id, self.store
+        summary = self.chat_list_model.get(chat_id)
+        if self.stream is not None and self.stream.chat_id == chat_id:
+            self.runner.stop()
+
+        def deleted(_result: object) -> None:
+            self.chat_list_model.remove(chat_id)
+            self._last_deleted = chat_id
+            name = summary.title if summary and summary.title else self.tr("New chat")
+            self.statusBar().showMessage(self.tr("Chat “%s” deleted.") % name, UNDO_MS)
+            self.undo_button.show()
+            self.undo_timer.start(UNDO_MS)
+            if self.chat_id == chat_id:
+                self._open_new_chat()
+
+        self.tasks.write(lambda: store.delete_chat(chat_id), deleted, self._on_write_failed)
+
+    def undo_delete(self) -> None:
+        chat_id, store = self._last_deleted, self.store
+        if chat_id is None:
+            return
+        self._last_deleted = None
+        self._hide_undo()
+
+        def write() -> ChatSummary:
+            store.restore_chat(chat_id)
+            return next(c for c in store.list_chats() if c.id == chat_id)
+
+        self.tasks.write(write, lambda summary: (self.chat_list_model.upsert(summary), self.open_chat(summary.id)),
+                         self._on_write_failed)
+
+    def _hide_undo(self) -> None:
+        self.undo_button.hide()
+        self.statusBar().clearMessage()
+
+    def edit_chat_settings(self) -> None:
+        from desktop_chat.ui.chat_settings_dialog import ChatSettingsDialog
+
+        dialog = ChatSettingsDialog(self.chat_settings, self._defaults(), self)
+        if not dialog.exec():
+            return
+        self.chat_settings = dialog.result_settings()
+        self._update_title()
+        self._update_meter()
+        if self.chat_id is not None and not self.read_only:
+            chat_id, settings = self.chat_id, self.chat_settings
+            self._change_chat(chat_id, lambda store: store.set_chat_settings(chat_id, settings))
+
+    # ------------------------------------------------------------------ export / import
+    def export_chat(self, fmt: str) -> None:
+        if self.chat_id is None:
+            return
+        summary = self.chat_list_model.get(self.chat_id)
+        base = "".join(ch for ch in (summary.title if summary else "chat") if ch.isalnum() or ch in " -_")
+        filters = {"md": self.tr("Markdown (*.md)"), "html": self.tr("Web page (*.html)"),
+                   "json": self.tr("Desktop Chat JSON (*.json)")}
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export chat"),
+                                              str(Path.home() / f"{base.strip() or 'chat'}.{fmt}"), filters[fmt])
+        if not path:
+            return
+        chat_id, store = self.chat_id, self.store
+        exporter = {"md": store.export_markdown, "html": store.export_html, "json": store.export_json}[fmt]
+
+        def write() -> None:
+            from desktop_chat.store.fileio import atomic_write_text
+
+            atomic_write_text(Path(path), exporter(chat_id))
+
+        self.tasks.write(write, lambda _r: self.statusBar().showMessage(self.tr("Exported to %s") % path, 6000),
+                         self._on_write_failed)
+
+    def import_chat(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import chat"), str(Path.home()),
+                                              self.tr("Desktop Chat JSON (*.json)"))
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> None:
+        store = self.store
+
+        def imported(summary: ChatSummary) -> None:
+            self.chat_list_model.upsert(summary)
+            self.open_chat(summary.id)
+            self.statusBar().showMessage(self.tr("Chat imported."), 5000)
+
+        def failed(error: BaseException) -> None:
+            QMessageBox.warning(self, self.tr("Import chat"),
+                                self.tr("This file could not be imported: %s") % error)
+
+        self.tasks.write(lambda: store.import_json(path.read_text(encoding="utf-8")), imported, failed)
+
+    # ------------------------------------------------------------------ settings and about
+    def open_settings(self, *, focus_secret: bool = False) -> None:
+        opener = getattr(self, "settings_opener", None)
+        if opener is not None:
+            opener(focus_secret=focus_secret)
+
+    def show_about(self) -> None:
+        from desktop_chat import __version__
+
+        QMessageBox.about(self, self.tr("About Desktop Chat"),
+                          self.tr("Desktop Chat %s\n\nA desktop client for YandexGPT. Your chats stay on "
+                                  "your computer:\n%s") % (__version__, self.store.data_dir))
+
+    # ------------------------------------------------------------------ window state
+    def _restore_window_state(self) -> None:
+        state = self.services.settings.ui_state
+        geometry = state.get("geometry")
+        splitter = state.get("splitter")
+        if geometry:
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
+        if splitter:
+            self.splitter.restoreState(QByteArray.fromBase64(splitter.encode()))
+
+    def window_state(self) -> dict[str, str]:
+        return {"geometry": bytes(self.saveGeometry().toBase64().data()).decode(),
+                "splitter": bytes(self.splitter.saveState().toBase64().data()).decode()}
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_draft()
+        if self.stream is not None:
+            # Keep what has arrived: stop the stream and store the partial reply before quitting.
+            stream = self.stream
+            self.runner.stop()
+            self._finish_stream(conversation.reply_message(None, stream.text, model=stream.model,
+                                                           status="stopped")
+                                if stream.text else None)
+        settings_store = self.services.settings_store
+        if settings_store is not None:
+            settings = self.services.settings
+            settings.ui_state = {**settings.ui_state, **self.window_state()}
+            store = settings_store
+            self.tasks.write(lambda: store.save(settings))
+        self.runner.shutdown()
+        self.tasks.shutdown()
+        super().closeEvent(event)
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return app

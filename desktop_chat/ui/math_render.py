@@ -1,0 +1,125 @@
+"""LaTeX formulas → QImage, via ziamath (pure Python, LaTeX → MathML → SVG) and QSvgRenderer.
+
+ziamath is imported on the first formula, not at app start (import ≈ 0.2 s, see docs/rendering.md).
+Results are cached in an LRU by everything that changes the pixels. A formula that cannot be
+rendered gives None; the caller then shows the source as code. Nothing here raises.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import math
+import re
+import warnings
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QRectF, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtSvg import QSvgRenderer
+
+log = logging.getLogger(__name__)
+
+# ziamath is recursive and not interruptible: very long input could stall the GUI thread for seconds.
+MAX_LATEX_CHARS = 2000
+# A formula taller or wider than this (logical px) is almost surely garbage; show the source instead.
+MAX_SIDE_PX = 4000
+CACHE_SIZE = 256
+
+# STIX Two Math has a smaller x-height than the usual UI sans fonts (DejaVu, Segoe UI),
+# so the math is drawn a bit larger than the text to look the same size.
+MATH_SCALE = 1.2
+
+_VIEWBOX = re.compile(r'viewBox="([-\d.e]+) ([-\d.e]+) ([-\d.e]+) ([-\d.e]+)"')
+
+
+@dataclass(frozen=True)
+class Formula:
+    url: str  # resource name for QTextDocument.addResource / <img src>
+    image: QImage  # device pixels; devicePixelRatio set
+    width: int  # logical px, for <img width height>
+    height: int
+
+
+_cache: OrderedDict[tuple[str, bool, str, float, float], Formula | None] = OrderedDict()
+
+
+def render_formula(
+    latex: str, *, display: bool, color: str, font_px: float, dpr: float = 1.0
+) -> Formula | None:
+    """Render one formula, or None if it cannot be rendered (bad LaTeX, too big, ziamath error).
+
+    Inline formulas are padded vertically so that, placed with <img style="vertical-align: middle">,
+    their baseline sits on the text baseline (Qt centers a middle-aligned image on baseline - xHeight/2).
+    """
+    key = (latex, display, color, round(font_px, 2), round(dpr, 2))
+    if key in _cache:
+        _cache.move_to_end(key)
+        return _cache[key]
+    result = _render(latex, display, color, font_px, dpr)
+    _cache[key] = result
+    if len(_cache) > CACHE_SIZE:
+        _cache.popitem(last=False)
+    return result
+
+
+def clear_cache() -> None:
+    _cache.clear()
+
+
+@functools.cache
+def _ziamath() -> Any:
+    """Import ziamath on the first formula: the import loads its math font (≈ 0.2 s)."""
+    with warnings.catch_warnings():
+        # ziamath 0.13 finds its font through a deprecated importlib.resources call at import time.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import ziamath
+
+    # SVG 2 output reuses glyphs via <symbol>/<use>, which QSvgRenderer (SVG Tiny 1.2) draws as nothing.
+    ziamath.config.svg2 = False
+    return ziamath
+
+
+def _render(latex: str, display: bool, color: str, font_px: float, dpr: float) -> Formula | None:
+    source = latex.strip()
+    if not source or len(source) > MAX_LATEX_CHARS:
+        return None
+    try:
+        ziamath = _ziamath()
+        size = font_px * MATH_SCALE * (1.15 if display else 1.0)
+        svg = ziamath.Latex(source, size=size, color=color, inline=not display).svg()
+    except Exception as exc:  # ziamath/latex2mathml raise many kinds of errors on bad input
+        log.debug("formula failed: %r: %s", source[:80], exc)
+        return None
+    match = _VIEWBOX.search(svg)
+    if match is None:
+        return None
+    _vx, vy, vw, vh = (float(g) for g in match.groups())
+    # ziamath puts the math baseline at y = 0 of the viewBox.
+    ascent, descent = -vy, vh + vy
+    if not (0 < vw <= MAX_SIDE_PX and 0 < vh <= MAX_SIDE_PX):
+        return None
+    half_x = font_px * 0.27  # ≈ xHeight/2 of common UI fonts; Qt's middle alignment uses the text's own
+    half = max(ascent - half_x, descent + half_x)
+    top_pad = half + half_x - ascent
+    width, height = math.ceil(vw), math.ceil(2 * half)
+
+    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+    if not renderer.isValid():
+        return None
+    image = QImage(
+        max(1, math.ceil(width * dpr)),
+        max(1, math.ceil(height * dpr)),
+        QImage.Format.Format_ARGB32_Premultiplied,
+    )
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter, QRectF(0, top_pad * dpr, vw * dpr, vh * dpr))
+    painter.end()
+    image.setDevicePixelRatio(dpr)
+    digest = hashlib.sha1(repr((source, display, color, font_px, dpr)).encode("utf-8")).hexdigest()[:20]
+    return Formula(url=f"math:{digest}.png", image=image, width=width, height=height)

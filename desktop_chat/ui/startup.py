@@ -1,0 +1,100 @@
+"""What happens once the window is on screen: credentials from the keyring (which may block on
+D-Bus), the first-run setup when there are none, and plain words about anything the store had
+to set aside."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from desktop_chat.settings import SettingsStore
+from desktop_chat.ui.main_window import MainWindow, Services
+
+log = logging.getLogger(__name__)
+
+
+class _FirstPaintProbe(QObject):
+    """Prints the seconds from process start to the window's first paint (for bench/), if asked."""
+
+    def __init__(self, window: QWidget, started: float) -> None:
+        super().__init__(window)
+        self._started = started
+        self._window = window
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._window.removeEventFilter(self)
+            elapsed = time.perf_counter() - self._started
+            print(f"first-paint {elapsed:.4f}", flush=True)
+            if os.environ.get("DESKTOP_CHAT_EXIT_AFTER_PAINT") == "1":
+                QTimer.singleShot(0, QApplication.quit)
+        return False
+
+
+def report_first_paint(window: QWidget, started: float) -> None:
+    if os.environ.get("DESKTOP_CHAT_PRINT_FIRST_PAINT") == "1" or \
+            os.environ.get("DESKTOP_CHAT_EXIT_AFTER_PAINT") == "1":
+        _FirstPaintProbe(window, started)
+
+
+def after_first_paint(window: MainWindow, services: Services, settings_store: SettingsStore,
+                      report: object) -> None:
+    if os.environ.get("DESKTOP_CHAT_EXIT_AFTER_PAINT") == "1":
+        return
+    _report_store_problems(window, report, settings_store)
+
+    def load() -> tuple[object, object]:
+        from desktop_chat.secrets import SecretStore, effective_credentials
+
+        secrets = SecretStore()
+        return secrets, effective_credentials(services.settings, secrets, services.environ)
+
+    def loaded(result: tuple[object, object]) -> None:
+        secrets, credentials = result
+        services.secrets = secrets
+        window.set_credentials(credentials)  # type: ignore[arg-type]
+        window.settings_opener = lambda focus_secret=False: open_settings(window, services, focus_secret)
+        if credentials is None and not _env_has_any(services):
+            from desktop_chat.ui.setup_flow import run_first_run
+
+            run_first_run(window, services)
+
+    def failed(error: BaseException) -> None:
+        log.warning("credentials could not be loaded: %s", type(error).__name__)
+        window.set_credentials(None)
+
+    services.tasks.read(load, loaded, failed)
+
+
+def _env_has_any(services: Services) -> bool:
+    return any(services.environ.get(name) for name in ("YC_API_KEY", "YC_IAM_TOKEN"))
+
+
+def open_settings(window: MainWindow, services: Services, focus_secret: bool = False) -> None:
+    from desktop_chat.ui.setup_flow import run_settings
+
+    run_settings(window, services, focus_secret=focus_secret)
+
+
+def _report_store_problems(window: MainWindow, report: object, settings_store: SettingsStore) -> None:
+    lines: list[str] = []
+    quarantined = getattr(report, "quarantined", [])
+    if quarantined:
+        folder = os.path.dirname(str(quarantined[0][0]))
+        lines.append(window.tr("%n chat file(s) could not be read and were moved aside, so the other chats "
+                               "open normally. They are kept in: %1", "", len(quarantined)).replace("%1", folder))
+    read_only = getattr(report, "read_only", [])
+    if read_only:
+        lines.append(window.tr("%n chat(s) were saved by a newer version of Desktop Chat. You can read them, "
+                               "but changes need the newer version.", "", len(read_only)))
+    for warning in settings_store.warnings:
+        lines.append(window.tr("Settings: %s") % warning)
+    if lines:
+        QMessageBox.information(window, window.tr("Desktop Chat"), "\n\n".join(lines))
+        print("\n".join(lines), file=sys.stderr)

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs Desktop Chat into .venv (once) and starts it. Extra arguments go to the app.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install -q -e .
+exec .venv/bin/python -m desktop_chat "$@"
