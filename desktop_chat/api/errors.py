@@ -31,7 +31,7 @@ _KEY_LIKE = [
 # A long run of key characters with both letters and digits: a key we could not otherwise recognise.
 # Dots split runs, so dotted names (ai.textGenerationCompletionSessionsCount.count) survive; UUIDs
 # are request ids and are kept too.
-_LONG_RUN = re.compile(r"(?=[A-Za-z0-9_\-~+/=]*[0-9])(?=[A-Za-z0-9_\-~+/=]*[A-Za-z])[A-Za-z0-9_\-~+/=]{30,}")
+_LONG_RUN = re.compile(r"(?=[\w-]*[0-9])(?=[\w-]*[A-Za-z])[\w-]{30,}", re.ASCII)
 _MAX_DETAIL = 2000
 
 
@@ -125,9 +125,10 @@ class RateLimitError(ApiError):
         "или попросите поддержку Yandex Cloud увеличить квоту.",
     }
 
-    def __init__(self, detail: str = "", **kw: Any) -> None:
-        super().__init__(detail, **kw)
-        self.quota_text = self.detail
+    @property
+    def quota_text(self) -> str:
+        """The server's quota message (scrubbed), e.g. "…RequestsPerHour.rate rate quota limit exceed…"."""
+        return self.detail
 
     def user_message(self, lang: str = "ru") -> str:
         if "perhour" in self.quota_text.lower().replace(" ", ""):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_chat.store.errors import StoreError
-from desktop_chat.store.model import ChatSettings, ChatSummary, Message, is_valid_id
+from desktop_chat.store.model import ChatSettings, ChatSummary, Message
 
 CHAT_FORMAT = "desktop-chat/chat"
 CHAT_VERSION = 1
@@ -218,7 +218,8 @@ def parse_header(data: bytes, chat_id: str) -> tuple[dict[str, Any], int]:
         if "id" not in header:
             raise CorruptChatFile("the header has no chat id")
         if header["id"] != chat_id:
-            raise CorruptChatFile(f"the chat id in the header ({header['id']!r}) does not match the file name")
+            raise CorruptChatFile(
+                f"the chat id in the header ({header['id']!r}) does not match the file name")
     created = header.get("created_at")
     if not isinstance(created, int | float) or isinstance(created, bool):
         header["created_at"] = 0.0
@@ -240,7 +241,7 @@ def replay(data: bytes, path: Path, chat_id: str) -> ChatRead:
     damage: list[str] = []
     good_end = pos
     torn = unterminated = False
-    for line_no, start, end, raw in iter_lines(data, pos):
+    for line_no, _start, end, raw in iter_lines(data, pos):
         terminated = end < len(data) or data.endswith(b"\n")
         if not raw.strip():  # blank lines are harmless
             good_end = end
@@ -274,15 +275,21 @@ def iter_lines(data: bytes, pos: int, first_line_no: int = 2) -> Iterator[tuple[
 
 
 def chat_file_bytes(chat_id: str, created_at: float, title: str, pinned: bool, settings: ChatSettings,
-                    messages: list[Message]) -> bytes:
-    """A whole chat file holding only live events: used for new chats, compaction and repair."""
+                    messages: list[Message], event_time: float | None = None) -> bytes:
+    """A whole chat file holding only live events: used for new chats, compaction and repair.
+
+    Event times (which give the chat's updated_at) are `event_time` for a new chat, or, when
+    rewriting an existing one, the messages' own times.
+    """
     parts = [header_line(chat_id, created_at)]
+    meta_time = created_at if event_time is None else event_time
     if title:
-        parts.append(encode_line({**rename_event(title), "at": created_at}))
+        parts.append(encode_line({**rename_event(title), "at": meta_time}))
     if pinned:
-        parts.append(encode_line({**pin_event(True), "at": created_at}))
+        parts.append(encode_line({**pin_event(True), "at": meta_time}))
     if settings != ChatSettings():
-        parts.append(encode_line({**settings_event(settings), "at": created_at}))
+        parts.append(encode_line({**settings_event(settings), "at": meta_time}))
     for message in messages:
-        parts.append(encode_line(message_event(message, at=message.created_at)))
+        at = message.created_at if event_time is None else event_time
+        parts.append(encode_line(message_event(message, at=at)))
     return b"".join(parts)

@@ -51,10 +51,10 @@ class Drafts:
             raise DraftsFileError("drafts.json has no drafts map")
         self.drafts = {k: v for k, v in drafts.items() if isinstance(k, str) and isinstance(v, str)}
 
-    def get(self, chat_id: str) -> str:
+    def text(self, chat_id: str) -> str:
         return self.drafts.get(chat_id, "")
 
-    def set(self, chat_id: str, text: str) -> None:
+    def put(self, chat_id: str, text: str) -> None:
         if self.drafts.get(chat_id, "") == text:
             return
         if text:

@@ -101,7 +101,8 @@ def to_html(chat: Chat, lang: str = "en") -> str:
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{title}</title><style>{_CSS}</style></head><body>",
            f"<h1>{title}</h1>",
-           f'<p class="meta">{html.escape(labels["created"])}: {html.escape(_when(chat.summary.created_at))}</p>']
+           f'<p class="meta">{html.escape(labels["created"])}: '
+           f'{html.escape(_when(chat.summary.created_at))}</p>']
     if chat.settings.system_prompt:
         out.append(f'<p class="who">{html.escape(labels["system"])}</p>'
                    f'<div class="system">{html.escape(chat.settings.system_prompt)}</div>')

@@ -51,12 +51,16 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
         fsync_dir(path.parent)
 
 
+class FileChanged(Exception):
+    """The file is not the size we last saw: something else wrote to it. Re-read before writing."""
+
+
 def append_durably(path: Path, data: bytes, expected_size: int) -> os.stat_result:
     """Appends `data` to `path` and fsyncs; returns the file's new stat.
 
     `expected_size` is what the caller believes the file's size is. If it differs, the file was
     changed behind our back (another program, another copy of the app) and appending would glue
-    onto bytes we have not seen: raise StoreError("io") so the caller reloads instead.
+    onto bytes we have not seen: raise FileChanged so the caller re-reads it instead.
     On a failed write the file is cut back to its old size, so no torn line is left behind.
     """
     try:
@@ -68,7 +72,7 @@ def append_durably(path: Path, data: bytes, expected_size: int) -> os.stat_resul
     try:
         size = os.fstat(fd).st_size
         if size != expected_size:
-            raise StoreError("io", f"{path.name} was changed by another program; reload the chat")
+            raise FileChanged(path.name)
         try:
             view = memoryview(data)
             while view:

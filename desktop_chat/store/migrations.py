@@ -50,7 +50,7 @@ def convert_v0(data: bytes, chat_id: str) -> bytes:
         message_id = item.get("id")
         if not is_valid_id(message_id) or message_id in seen:
             message_id = new_id()
-        seen.add(message_id)
+        seen.add(str(message_id))
         try:
             message = Message.from_dict({
                 "id": message_id, "role": role, "text": text,
@@ -59,10 +59,10 @@ def convert_v0(data: bytes, chat_id: str) -> bytes:
         except StoreError as exc:
             raise StoreError("corrupt", f"message {number} of the old-format file: {exc}") from None
         messages.append(message)
-    settings = ChatSettings(
-        system_prompt=doc.get("system_prompt") if isinstance(doc.get("system_prompt"), str) else "",
-        model=doc.get("model") if isinstance(doc.get("model"), str) else "")
-    title = doc.get("title") if isinstance(doc.get("title"), str) else ""
+    prompt, model, title = (doc.get(key) for key in ("system_prompt", "model", "title"))
+    settings = ChatSettings(system_prompt=prompt if isinstance(prompt, str) else "",
+                            model=model if isinstance(model, str) else "")
+    title = title if isinstance(title, str) else ""
     return chat_file_bytes(chat_id, created, title, doc.get("pinned") is True, settings, messages)
 
 

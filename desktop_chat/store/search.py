@@ -26,8 +26,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_chat.store.chatfile import (CHAT_SUFFIX, CorruptChatFile, BadLine, iter_lines, parse_header,
-                                         parse_line)
+from desktop_chat.store.chatfile import (
+    CHAT_SUFFIX,
+    BadLine,
+    CorruptChatFile,
+    iter_lines,
+    parse_header,
+    parse_line,
+)
 from desktop_chat.store.model import Message
 
 log = logging.getLogger(__name__)
@@ -269,7 +275,8 @@ class SearchIndex:
 
     def _stale(self) -> tuple[list[str], int]:
         """Chats whose file differs from what is indexed, and the bytes to read; drops vanished chats."""
-        rows = {r[0]: (r[1], r[2]) for r in self._db().execute("SELECT chat_id, file_id, indexed_to FROM chats")}
+        query = "SELECT chat_id, file_id, indexed_to FROM chats"
+        rows = {r[0]: (r[1], r[2]) for r in self._db().execute(query)}
         files = self._chat_files()
         for gone in rows.keys() - files.keys():
             self._remove_chat(gone)
@@ -338,7 +345,7 @@ class SearchIndex:
         row = db.execute("SELECT file_id, indexed_to, next_seq FROM chats WHERE chat_id=?",
                          (chat_id,)).fetchone()
         try:
-            f = open(path, "rb")
+            f = open(path, "rb")  # noqa: SIM115 (closed by the `with f` below)
         except FileNotFoundError:
             self._remove_chat(chat_id)
             return

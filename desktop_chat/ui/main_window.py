@@ -67,6 +67,7 @@ class Services:
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     api_base_override: str | None = None
     language: str = "en"  # "ru" or "en": the language of messages from the API layer
+    client_options: dict = field(default_factory=dict)  # extra YandexGptClient arguments (tests: short backoff)
 
     @property
     def api_base(self) -> str:
@@ -374,7 +375,8 @@ class MainWindow(QMainWindow):
         if self.credentials is None:
             raise RuntimeError("no credentials")
         return YandexGptClient(self.credentials, self.services.api_base,
-                               data_logging=self.services.settings.data_logging)
+                               data_logging=self.services.settings.data_logging,
+                               **self.services.client_options)
 
     def _update_banner(self) -> None:
         if self.credentials is None and self.credentials_checked:
@@ -839,7 +841,7 @@ class MainWindow(QMainWindow):
         expected_text = draft
 
         def count() -> int:
-            client = YandexGptClient(credentials, base)
+            client = YandexGptClient(credentials, base, **self.services.client_options)
             try:
                 return len(client.tokenize_completion(uri, plan.messages, plan.options))
             finally:

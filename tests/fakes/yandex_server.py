@@ -271,7 +271,10 @@ class FakeYandexServer:
         return int(self._httpd.server_address[1])
 
     def start(self) -> FakeYandexServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-yandex", daemon=True)
+        # A short poll interval makes stop() quick (shutdown waits for the serving loop to notice).
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-yandex", daemon=True
+        )
         self._thread.start()
         return self
 

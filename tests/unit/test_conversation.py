@@ -39,8 +39,8 @@ def test_oldest_turns_are_left_out_when_history_does_not_fit() -> None:
     texts = [m.text for m in plan.messages]
     assert texts[0] == "be brief" and texts[-1] == "new question"
     assert big not in texts
-    assert plan.left_out == 2  # the huge first message and the "ok" after it (dropped as a run)
-    assert plan.first_sent_id == messages[2].id
+    assert plan.left_out == 1  # only the huge first message; everything newer fits
+    assert plan.first_sent_id == messages[1].id
     assert plan.estimated_tokens <= context_window("yandexgpt-lite") - 2000
 
 

@@ -1,0 +1,63 @@
+"""Rolling zip backups of the chat files and drafts, in `<data_dir>/backups/`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+import zipfile
+from pathlib import Path
+
+from desktop_chat.store.fileio import TEMP_SUFFIX, fsync_dir
+
+BACKUP_PREFIX = "chats-"
+BACKUP_SUFFIX = ".zip"
+
+
+def list_backups(backups_dir: Path) -> list[Path]:
+    """Oldest first (the names carry the time, so name order is time order)."""
+    if not backups_dir.is_dir():
+        return []
+    return sorted(p for p in backups_dir.iterdir()
+                  if p.name.startswith(BACKUP_PREFIX) and p.name.endswith(BACKUP_SUFFIX) and p.is_file())
+
+
+def newest_backup_age(backups_dir: Path, now: float | None = None) -> float | None:
+    backups = list_backups(backups_dir)
+    if not backups:
+        return None
+    return (time.time() if now is None else now) - backups[-1].stat().st_mtime
+
+
+def make_backup(data_dir: Path, files: list[tuple[Path, str]], backups_dir: Path, keep: int) -> Path:
+    """Zips `files` ((path, name in the zip)) into a new backup and drops all but the newest `keep`.
+
+    Chat files may be appended to meanwhile; a copy then ends in a torn line, which the reader
+    skips like after a crash. The zip is written to a temp name and renamed, so a backup is whole.
+    """
+    backups_dir.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = backups_dir / f"{BACKUP_PREFIX}{stamp}{BACKUP_SUFFIX}"
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = backups_dir / f"{BACKUP_PREFIX}{stamp}-{counter}{BACKUP_SUFFIX}"
+    temp = backups_dir / ("." + target.name + TEMP_SUFFIX)
+    try:
+        # Level 1: chats are text and compress well even at the fastest level.
+        with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+            for path, name in files:
+                with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+                    archive.writestr(name, path.read_bytes())
+        with open(temp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    fsync_dir(backups_dir)
+    for old in list_backups(backups_dir)[:-keep] if keep > 0 else []:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    return target

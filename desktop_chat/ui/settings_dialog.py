@@ -1,0 +1,615 @@
+"""The settings dialog: account (folder ID + key), model, appearance, and "Check connection".
+
+Services come in through the constructor (settings value, SecretStore, environment overrides and a
+client factory), so tests hand in fakes. The dialog itself writes nothing: on accept,
+`settings_result()` gives the new Settings and the secret, and the caller saves them (off the GUI
+thread if it likes):
+
+    dialog = SettingsDialog(settings, secrets, env, make_client, parent)
+    if dialog.exec():
+        r = dialog.settings_result()
+        settings_store.save(r.settings)
+        if r.secret is not None:
+            secrets.set_secret(r.settings.auth_kind, r.secret)   # "" deletes it
+
+Keyring reads can block (D-Bus, an unlock prompt), so the saved key is read on a worker thread and
+filled in when it arrives; the connection check runs on a worker thread too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QLocale, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_chat.api.client import Credentials
+from desktop_chat.api.models import MODELS, model_uri
+from desktop_chat.secrets import (
+    PROBLEM_LOCKED,
+    PROBLEM_NO_KEYRING,
+    SECRET_KINDS,
+    EnvOverrides,
+    SecretKind,
+    SecretStore,
+)
+from desktop_chat.settings import (
+    HINT_INCOMPLETE,
+    HINT_OAUTH,
+    HINT_OK,
+    HINT_STATIC_KEY,
+    MAX_TOKENS_LIMIT,
+    Settings,
+    classify_secret,
+    normalize_folder_id,
+    normalize_secret,
+    secret_hint,
+    validate,
+)
+from desktop_chat.ui.connection_check import BackgroundCall, ConnectionCheck, MakeClient
+
+
+def ui_language(setting: str) -> str:
+    """"ru" or "en" for messages from the API layer: the setting, else the (default) locale."""
+    if setting in ("ru", "en"):
+        return setting
+    return "ru" if QLocale().name().lower().startswith("ru") else "en"
+
+
+@dataclass(frozen=True)
+class SettingsResult:
+    """What the user chose. `secret`: None = leave the stored one alone; "" = delete it."""
+
+    settings: Settings
+    secret: str | None = field(default=None, repr=False)
+
+
+class StatusLine(QLabel):
+    """A wrapped sentence with a sign in front: "Checking…", "✔ Connected", "⚠ …", "✖ …".
+
+    A plain QLabel (not an icon widget beside a label) so Qt's height-for-width wrapping works.
+    """
+
+    NONE, BUSY, OK, WARNING, ERROR, INFO = range(6)
+    _SIGNS = {OK: "\u2714\u2002", WARNING: "\u26a0\u2002", ERROR: "\u2716\u2002", INFO: "\u2139\u2002"}
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        # Expanding: a form only widens fields that ask for it, and a narrow label wraps into a tower.
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.state = self.NONE
+        self.message = ""
+        self.set(self.NONE, "")
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        # QLabel's own hint is the height at its narrowest width (a tall tower of short lines), which
+        # forms and group boxes then reserve as empty space. One line is the true minimum; the real
+        # height comes from heightForWidth at the width the label gets.
+        hint = super().minimumSizeHint()
+        return QSize(hint.width(), min(hint.height(), self.fontMetrics().lineSpacing()))
+
+    def set(self, state: int, text: str) -> None:
+        self.state = state
+        self.message = text
+        self.setText(self._SIGNS.get(state, "") + text if text else "")
+        self.setAccessibleName(text)  # the sign is decoration; screen readers get the sentence
+        self.setVisible(bool(text))
+        grow_to_fit_later(self)
+
+
+def grow_to_fit_later(widget: QWidget) -> None:
+    """After the layout settles, make the window tall enough for wrapped text that just changed.
+
+    Qt sizes a window's minimum height without height-for-width, so a label that wraps onto one
+    more line after the window is shown would be clipped.
+    """
+    def grow() -> None:
+        window = widget.window()
+        layout = window.layout()
+        if layout is None or not layout.hasHeightForWidth() or not window.isVisible():
+            return
+        needed = layout.totalHeightForWidth(window.width())
+        if needed > window.height():
+            window.resize(window.width(), needed)
+
+    QTimer.singleShot(0, widget, grow)
+
+
+class SecretField(QWidget):
+    """A masked line edit with a Show/Hide toggle (the key is never shown unless asked for)."""
+
+    textEdited = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit(self)
+        self.edit.setEchoMode(QLineEdit.EchoMode.Password)
+        # A key is never typed with an input method, and must not be offered for autocompletion.
+        self.edit.setInputMethodHints(Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhNoPredictiveText
+                                      | Qt.InputMethodHint.ImhSensitiveData)
+        self.toggle = QToolButton(self)
+        self.toggle.setCheckable(True)
+        self.toggle.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.toggle.toggled.connect(self._on_toggled)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.toggle)
+        self.setFocusProxy(self.edit)
+        self.edit.textEdited.connect(self.textEdited)
+        self._on_toggled(False)
+
+    def text(self) -> str:
+        return self.edit.text()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt naming, like the QLineEdit it wraps
+        self.edit.setText(text)
+
+    def _on_toggled(self, shown: bool) -> None:
+        self.edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+        self.toggle.setText(self.tr("Hide") if shown else self.tr("Show"))
+        self.toggle.setAccessibleName(self.tr("Hide the key") if shown else self.tr("Show the key"))
+        self.toggle.setToolTip(self.toggle.accessibleName())
+
+
+def storage_text(widget: QWidget, secrets: SecretStore) -> tuple[int, str]:
+    """(StatusLine state, sentence) about where the key will be kept."""
+    kind = secrets.problem_kind
+    if not kind:
+        return StatusLine.OK, widget.tr("The key is kept in your system's password storage.")
+    if kind == PROBLEM_NO_KEYRING:
+        return StatusLine.WARNING, widget.tr(
+            "Your system has no password storage; the key will be kept until you close the app.")
+    if kind == PROBLEM_LOCKED:
+        return StatusLine.WARNING, widget.tr(
+            "Your system's password storage is locked; the key will be kept until you close the app.")
+    return StatusLine.WARNING, widget.tr(
+        "Your system's password storage is not responding; the key will be kept until you close the app.")
+
+
+def hint_text(widget: QWidget, text: str) -> str:
+    """A plain-words note about the shape of a pasted key ("" when it looks right or is empty)."""
+    if not normalize_secret(text):
+        return ""
+    kind = classify_secret(text)
+    hint = secret_hint(text)
+    if hint == HINT_OK:
+        return widget.tr("This looks like an API key.") if kind == "api_key" else widget.tr(
+            "This looks like an IAM token. IAM tokens stop working after 12 hours at most; "
+            "an API key does not.")
+    if hint == HINT_INCOMPLETE:
+        return widget.tr("This looks shorter or longer than a key should be. Was it copied completely?")
+    if hint == HINT_OAUTH:
+        return widget.tr("This looks like an OAuth token, which this app cannot use. "
+                         "Create an API key for a service account instead.")
+    if hint == HINT_STATIC_KEY:
+        return widget.tr("This looks like a static access key (for Object Storage), not an API key. "
+                         "Create an API key for a service account instead.")
+    return widget.tr("This does not look like a Yandex Cloud API key (they start with AQVN) "
+                     "or IAM token (they start with t1.). You can still try it.")
+
+
+def folder_hint_text(widget: QWidget, text: str) -> str:
+    from desktop_chat.settings import looks_like_folder_id
+
+    folder = normalize_folder_id(text)
+    if not folder or looks_like_folder_id(folder):
+        return ""
+    return widget.tr("A folder ID is 20 lowercase letters and digits, usually starting with b1g. "
+                     "You can still try this one.")
+
+
+class SettingsDialog(QDialog):
+    """Settings with a masked key field and a "Check connection" that never blocks the window.
+
+    `focus_secret=True` opens it on the key field (the place to fix an expired or revoked key);
+    `notice` is an optional sentence shown on top (for example the AuthenticationError's message).
+    """
+
+    secrets_loaded = Signal()  # the saved keys were read from the keyring (or it failed)
+
+    def __init__(self, settings: Settings, secrets: SecretStore, env_overrides: EnvOverrides | None,
+                 make_client: MakeClient, parent: QWidget | None = None, *, focus_secret: bool = False,
+                 notice: str = "", lang: str | None = None) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._secrets = secrets
+        self._env = env_overrides or EnvOverrides()
+        self._lang = lang or ui_language(settings.language)
+        self._saved: dict[str, str | None] = {}
+        self._loading = True
+        self._secret_edited = False
+        self._result: SettingsResult | None = None
+
+        self.setWindowTitle(self.tr("Settings"))
+        self.setObjectName("SettingsDialog")
+        self._check = ConnectionCheck(make_client, self._lang, self)
+        self._check.succeeded.connect(self._on_check_ok)
+        self._check.failed.connect(self._on_check_failed)
+        self._check.finished.connect(self._on_check_finished)
+
+        self._build(notice)
+        self._fill(settings)
+        self._refresh_storage_note()
+        self._load_saved_secrets()
+        if focus_secret and not self._env.secret:
+            self.secret_edit.setFocus()
+            self.secret_edit.edit.selectAll()
+        else:
+            self.folder_edit.setFocus()
+
+    # --- building --------------------------------------------------------------------------------
+
+    def _build(self, notice: str) -> None:
+        root = QVBoxLayout(self)
+        root.setSpacing(12)
+
+        self.notice = QLabel(notice, self)
+        self.notice.setWordWrap(True)
+        self.notice.setFrameShape(QFrame.Shape.StyledPanel)
+        self.notice.setMargin(8)
+        self.notice.setVisible(bool(notice))
+        root.addWidget(self.notice)
+
+        # Account
+        account = QGroupBox(self.tr("Yandex Cloud account"), self)
+        form = QFormLayout(account)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.folder_edit = QLineEdit(account)
+        self.folder_edit.setPlaceholderText("b1g…")
+        self.folder_edit.setAccessibleName(self.tr("Folder ID"))
+        self.folder_edit.textEdited.connect(self._on_folder_edited)
+        self.folder_note = StatusLine(account)
+        form.addRow(self.tr("&Folder ID:"), self.folder_edit)
+        form.addRow("", self.folder_note)
+
+        self.kind_combo = QComboBox(account)
+        self.kind_combo.addItem(self.tr("API key"), "api_key")
+        self.kind_combo.addItem(self.tr("IAM token"), "iam_token")
+        self.kind_combo.setAccessibleName(self.tr("Key type"))
+        self.kind_combo.currentIndexChanged.connect(self._on_kind_changed)
+        form.addRow(self.tr("Key &type:"), self.kind_combo)
+
+        self.secret_edit = SecretField(account)
+        self.secret_edit.edit.setAccessibleName(self.tr("API key or IAM token"))
+        self.secret_edit.textEdited.connect(self._on_secret_edited)
+        self.secret_label = QLabel(self.tr("&Key:"), account)
+        self.secret_label.setBuddy(self.secret_edit.edit)
+        form.addRow(self.secret_label, self.secret_edit)
+        self.secret_note = StatusLine(account)
+        form.addRow("", self.secret_note)
+        self.storage_note = StatusLine(account)
+        form.addRow("", self.storage_note)
+
+        check_row = QHBoxLayout()
+        self.check_button = QPushButton(self.tr("&Check connection"), account)
+        self.check_button.setAccessibleName(self.tr("Check connection"))
+        self.check_button.setAutoDefault(False)
+        self.check_button.clicked.connect(self.start_check)
+        check_row.addWidget(self.check_button)
+        check_row.addStretch(1)
+        form.addRow("", check_row)
+        self.check_status = StatusLine(account)
+        form.addRow("", self.check_status)
+        root.addWidget(account)
+
+        # Model
+        model_box = QGroupBox(self.tr("Model"), self)
+        form = QFormLayout(model_box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.model_combo = QComboBox(model_box)
+        for key, info in MODELS.items():
+            self.model_combo.addItem(info.title, key)
+        self.model_combo.addItem(self.tr("Custom model URI…"), None)
+        self.model_combo.setAccessibleName(self.tr("Model"))
+        self.model_combo.currentIndexChanged.connect(self._on_model_changed)
+        form.addRow(self.tr("&Model:"), self.model_combo)
+        self.custom_model_edit = QLineEdit(model_box)
+        self.custom_model_edit.setPlaceholderText("gpt://<folder>/yandexgpt-lite/latest@…")
+        self.custom_model_edit.setAccessibleName(self.tr("Custom model URI"))
+        self.custom_model_label = QLabel(self.tr("Model &URI:"), model_box)
+        self.custom_model_label.setBuddy(self.custom_model_edit)
+        form.addRow(self.custom_model_label, self.custom_model_edit)
+
+        self.temperature_spin = QDoubleSpinBox(model_box)
+        self.temperature_spin.setRange(0.0, 1.0)
+        self.temperature_spin.setSingleStep(0.1)
+        self.temperature_spin.setDecimals(2)
+        self.temperature_spin.setAccessibleName(self.tr("Temperature"))
+        self.temperature_spin.setToolTip(self.tr("Lower values give more focused answers, "
+                                                 "higher values more varied ones."))
+        form.addRow(self.tr("&Temperature:"), self.temperature_spin)
+        self.max_tokens_spin = QSpinBox(model_box)
+        self.max_tokens_spin.setRange(1, MAX_TOKENS_LIMIT)
+        self.max_tokens_spin.setSingleStep(100)
+        self.max_tokens_spin.setAccessibleName(self.tr("Maximum reply length in tokens"))
+        form.addRow(self.tr("Max reply &length (tokens):"), self.max_tokens_spin)
+        self.data_logging_check = QCheckBox(self.tr("Let Yandex &log my requests to improve its models"),
+                                            model_box)
+        self.data_logging_check.setAccessibleName(self.tr("Let Yandex log my requests"))
+        form.addRow("", self.data_logging_check)
+        self.api_base_edit = QLineEdit(model_box)
+        self.api_base_edit.setAccessibleName(self.tr("API address"))
+        form.addRow(self.tr("API &address:"), self.api_base_edit)
+        root.addWidget(model_box)
+
+        # Appearance
+        look = QGroupBox(self.tr("Appearance"), self)
+        form = QFormLayout(look)
+        self.language_combo = QComboBox(look)
+        self.language_combo.addItem(self.tr("Same as the system"), "system")
+        # Language names are written in their own language, so anyone can find theirs.
+        self.language_combo.addItem("Русский", "ru")
+        self.language_combo.addItem("English", "en")
+        self.language_combo.setAccessibleName(self.tr("Language"))
+        form.addRow(self.tr("La&nguage:"), self.language_combo)
+        self.theme_combo = QComboBox(look)
+        self.theme_combo.addItem(self.tr("Same as the system"), "system")
+        self.theme_combo.addItem(self.tr("Light"), "light")
+        self.theme_combo.addItem(self.tr("Dark"), "dark")
+        self.theme_combo.setAccessibleName(self.tr("Theme"))
+        form.addRow(self.tr("T&heme:"), self.theme_combo)
+        self.restart_note = StatusLine(look)
+        self.restart_note.set(StatusLine.NONE, self.tr("A new language takes effect after a restart."))
+        form.addRow("", self.restart_note)
+        root.addWidget(look)
+
+        self.form_error = StatusLine(self)
+        root.addWidget(self.form_error)
+        root.addStretch(1)  # spare height goes below the groups, not between their rows
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        root.addWidget(self.buttons)
+        self.setMinimumWidth(560)
+
+    def _fill(self, settings: Settings) -> None:
+        if self._env.folder_id:
+            self.folder_edit.setText(self._env.folder_id)
+            self.folder_edit.setReadOnly(True)
+            self.folder_note.set(StatusLine.INFO, self.tr("Set by the environment variable {0} for this run; "
+                                                          "it is not saved.").format("YC_FOLDER_ID"))
+        else:
+            self.folder_edit.setText(settings.folder_id)
+
+        kind = self._env.secret_kind or settings.auth_kind
+        self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind)))
+        if self._env.secret:
+            self.kind_combo.setEnabled(False)
+            self.secret_edit.setEnabled(False)
+            self.secret_edit.edit.setPlaceholderText(self.tr("Set by an environment variable"))
+        else:
+            self.secret_edit.setEnabled(False)  # until the saved key has been read
+            self.secret_edit.edit.setPlaceholderText(self.tr("Reading the saved key…"))
+        self._refresh_secret_note()
+
+        index = self.model_combo.findData(settings.model)
+        if index < 0:
+            self.model_combo.setCurrentIndex(self.model_combo.count() - 1)
+            self.custom_model_edit.setText(settings.model)
+        else:
+            self.model_combo.setCurrentIndex(index)
+        self._on_model_changed()
+        self.temperature_spin.setValue(settings.temperature)
+        self.max_tokens_spin.setValue(settings.max_tokens)
+        self.data_logging_check.setChecked(settings.data_logging)
+        self.api_base_edit.setText(settings.api_base)
+        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(settings.language)))
+        self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(settings.theme)))
+
+    # --- the saved key -----------------------------------------------------------------------------
+
+    def _load_saved_secrets(self) -> None:
+        if self._env.secret:
+            self._loading = False
+            self.secrets_loaded.emit()
+            return
+        secrets = self._secrets
+        self._loader = BackgroundCall(self)
+        self._loader.done.connect(self._on_secrets_read)
+        self._loader.error.connect(lambda _exc: self._on_secrets_read({}))
+        self._loader.start(lambda: {kind: secrets.get_secret(kind) for kind in SECRET_KINDS})
+
+    @Slot(object)
+    def _on_secrets_read(self, saved: object) -> None:
+        self._saved = dict(saved) if isinstance(saved, dict) else {}
+        self._loading = False
+        self.secret_edit.setEnabled(True)
+        self.secret_edit.edit.setPlaceholderText(self.tr("Paste the API key or IAM token here"))
+        if not self._secret_edited:
+            self.secret_edit.setText(self._saved.get(self.current_kind()) or "")
+        self._refresh_storage_note()
+        self.secrets_loaded.emit()
+
+    def is_loading(self) -> bool:
+        return self._loading
+
+    # --- reactions ---------------------------------------------------------------------------------
+
+    def current_kind(self) -> SecretKind:
+        data = self.kind_combo.currentData()
+        return "iam_token" if data == "iam_token" else "api_key"
+
+    def _on_folder_edited(self, text: str) -> None:
+        self.folder_note.set(StatusLine.WARNING, folder_hint_text(self, text))
+        self.check_status.set(StatusLine.NONE, "")
+
+    def _on_secret_edited(self, text: str) -> None:
+        self._secret_edited = True
+        detected = classify_secret(text)
+        if detected is not None and detected != self.current_kind():
+            self.kind_combo.blockSignals(True)  # the typed key stays; only the label follows it
+            self.kind_combo.setCurrentIndex(self.kind_combo.findData(detected))
+            self.kind_combo.blockSignals(False)
+        self._refresh_secret_note()
+        self.check_status.set(StatusLine.NONE, "")
+
+    def _on_kind_changed(self) -> None:
+        if not self._secret_edited and not self._loading and not self._env.secret:
+            self.secret_edit.setText(self._saved.get(self.current_kind()) or "")
+        self._refresh_secret_note()
+        self.check_status.set(StatusLine.NONE, "")
+
+    def _on_model_changed(self) -> None:
+        custom = self.model_combo.currentData() is None
+        self.custom_model_edit.setVisible(custom)
+        self.custom_model_label.setVisible(custom)
+
+    def _refresh_secret_note(self) -> None:
+        if self._env.secret_variable:
+            self.secret_note.set(StatusLine.INFO, self.tr("Set by the environment variable {0} for this run; "
+                                                          "it is not saved.").format(self._env.secret_variable))
+            return
+        text = hint_text(self, self.secret_edit.text()) if self._secret_edited else ""
+        ok = secret_hint(self.secret_edit.text()) == HINT_OK
+        self.secret_note.set(StatusLine.INFO if ok else StatusLine.WARNING, text)
+
+    def _refresh_storage_note(self) -> None:
+        if self._env.secret:
+            self.storage_note.set(StatusLine.NONE, "")
+        else:
+            self.storage_note.set(*storage_text(self, self._secrets))
+
+    # --- check connection --------------------------------------------------------------------------
+
+    def _folder(self) -> str:
+        return self._env.folder_id or normalize_folder_id(self.folder_edit.text())
+
+    def _secret(self) -> str:
+        return self._env.secret or normalize_secret(self.secret_edit.text())
+
+    def _model(self) -> str:
+        key = self.model_combo.currentData()
+        return key if key is not None else self.custom_model_edit.text().strip()
+
+    @Slot()
+    def start_check(self) -> None:
+        folder, secret = self._folder(), self._secret()
+        if not folder:
+            self.check_status.set(StatusLine.ERROR, self.tr("Enter the folder ID first."))
+            return
+        if not secret:
+            self.check_status.set(StatusLine.ERROR, self.tr("Paste the API key or IAM token first."))
+            return
+        kind = self._env.secret_kind or self.current_kind()
+        try:
+            uri = model_uri(folder, self._model())
+        except ValueError:
+            self.check_status.set(StatusLine.ERROR, self.tr("Choose a model, or enter a model URI "
+                                                            "that starts with gpt:// or ds://."))
+            return
+        self.check_button.setEnabled(False)
+        self.check_status.set(StatusLine.BUSY, self.tr("Checking the connection…"))
+        self._check.start(Credentials(kind=kind, secret=secret, folder_id=folder),
+                          self.api_base_edit.text().strip(), uri)
+
+    @Slot()
+    def _on_check_ok(self) -> None:
+        self.check_status.set(StatusLine.OK, self.tr("Connected. The key and the folder ID work."))
+
+    @Slot(str, str)
+    def _on_check_failed(self, message: str, _kind: str) -> None:
+        self.check_status.set(StatusLine.ERROR, message)
+
+    @Slot()
+    def _on_check_finished(self) -> None:
+        self.check_button.setEnabled(True)
+
+    def check_connection_running(self) -> bool:
+        return self._check.is_running()
+
+    # --- result ------------------------------------------------------------------------------------
+
+    def collect(self) -> SettingsResult:
+        """The settings and secret as they are in the form now (not validated)."""
+        base = self._settings
+        folder = base.folder_id if self._env.folder_id else normalize_folder_id(self.folder_edit.text())
+        # An auth kind forced by the environment is not saved either.
+        kind = base.auth_kind if self._env.secret else self.current_kind()
+        new = dataclasses.replace(
+            base, folder_id=folder, auth_kind=kind, model=self._model(),
+            temperature=round(self.temperature_spin.value(), 2), max_tokens=self.max_tokens_spin.value(),
+            data_logging=self.data_logging_check.isChecked(), api_base=self.api_base_edit.text().strip(),
+            language=self.language_combo.currentData(), theme=self.theme_combo.currentData())
+        secret: str | None = None
+        if not self._env.secret and not self._loading:
+            typed = normalize_secret(self.secret_edit.text())
+            if typed != (self._saved.get(kind) or ""):
+                secret = typed
+        return SettingsResult(settings=new, secret=secret)
+
+    def settings_result(self) -> SettingsResult:
+        """The accepted settings and secret (after exec() returned Accepted)."""
+        if self._result is None:
+            raise RuntimeError("the dialog was not accepted")
+        return self._result
+
+    def accept(self) -> None:
+        result = self.collect()
+        problems = validate(result.settings)
+        if problems:
+            field_name = problems[0].split(":", 1)[0]
+            self.form_error.set(StatusLine.ERROR, self._problem_text(field_name))
+            return
+        self._result = result
+        super().accept()
+
+    def _problem_text(self, field_name: str) -> str:
+        if field_name == "api_base":
+            self.api_base_edit.setFocus()
+            return self.tr("The API address must start with https://.")
+        if field_name == "model":
+            self.custom_model_edit.setFocus()
+            return self.tr("Enter a model URI that starts with gpt:// or ds://.")
+        if field_name == "folder_id":
+            self.folder_edit.setFocus()
+            return self.tr("The folder ID cannot contain spaces.")
+        return self.tr("Some values are not valid; please check them.")
+
+    def done(self, code: int) -> None:
+        # A check still running finishes on its own; its result is no longer wanted.
+        self._check.abandon()
+        loader = getattr(self, "_loader", None)
+        if loader is not None:
+            loader.abandon()
+        super().done(code)
+
+
+def open_credentials_fix(parent: QWidget | None, settings: Settings, secrets: SecretStore,
+                         env_overrides: EnvOverrides | None, make_client: MakeClient,
+                         notice: str = "", lang: str | None = None) -> SettingsResult | None:
+    """Open the settings on the key field (after an AuthenticationError); the result, or None if cancelled."""
+    dialog = SettingsDialog(settings, secrets, env_overrides, make_client, parent, focus_secret=True,
+                            notice=notice, lang=lang)
+    try:
+        return dialog.settings_result() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    finally:
+        dialog.deleteLater()
