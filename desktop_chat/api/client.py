@@ -11,8 +11,8 @@ Headers: `x-folder-id` is sent only with IAM tokens. The docs say an API key (a 
 in the folder of its service account and tell you NOT to send a folder header with it; the folder is in
 the model URI anyway. A user's IAM token needs the header to say which folder to bill.
 
-Threading: a client may be shared by threads; `stream()` reads the reply on a helper thread so that
-`CancelToken.cancel()` ends the iterator at once, even while the server sends nothing.
+Threading: a client may be shared by threads. `stream()` waits for the reply headers on a helper
+thread and reads the body itself; `CancelToken.cancel()` ends it at once either way (see `_stream`).
 """
 
 from __future__ import annotations
@@ -95,10 +95,10 @@ class Status(enum.Enum):
 
     @classmethod
     def from_wire(cls, value: Any) -> Status:
-        for status in cls:
-            if status.value == value:
-                return status
-        return cls.UNSPECIFIED
+        try:
+            return cls(value)
+        except ValueError:
+            return cls.UNSPECIFIED
 
     @property
     def is_final(self) -> bool:
@@ -271,7 +271,45 @@ def _is_connect_failure(exc: BaseException) -> bool:
     return isinstance(exc, requests.exceptions.ConnectionError) and _reason_is(exc, NewConnectionError)
 
 
-_END = object()  # the stream reader thread finished
+_END = object()  # wakes a stream waiting for its reply headers: cancelled
+
+
+class _ReaderThreads:
+    """Daemon threads that open streams, reused: starting a thread costs more than a local request.
+
+    Not a ThreadPoolExecutor: its threads are joined at exit, and one left blocked by a stalled
+    server would hold up quitting the app. A new thread starts whenever none is idle, so a reader
+    stuck on a dead connection never delays the next stream.
+    """
+
+    def __init__(self) -> None:
+        self._tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+        self.busy = 0  # tasks queued or running (tests check that readers finish)
+
+    def run(self, task: Callable[[], None]) -> None:
+        with self._lock:
+            self.busy += 1
+            start = self._idle == 0
+            if not start:
+                self._idle -= 1
+        self._tasks.put(task)
+        if start:
+            threading.Thread(target=self._work, name="yandexgpt-stream", daemon=True).start()
+
+    def _work(self) -> None:
+        while True:
+            task = self._tasks.get()
+            try:
+                task()
+            finally:
+                with self._lock:
+                    self.busy -= 1
+                    self._idle += 1
+
+
+_readers = _ReaderThreads()
 
 
 class _StreamState:
@@ -363,7 +401,9 @@ class YandexGptClient:
     ) -> Iterator[Completion]:
         """Yield a Completion per chunk, each with the WHOLE text so far. Cancelling just ends it."""
         body = self._completion_body(model_uri, messages, options, stream=True)
-        return self._stream(body, cancel or CancelToken())
+        if cancel is None:
+            return self._stream_uncancellable(body)  # nobody can cancel: no helper thread needed
+        return self._stream(body, cancel)
 
     def complete_async(
         self, model_uri: str, messages: Sequence[ChatMessage], options: CompletionOptions | None = None
@@ -597,59 +637,60 @@ class YandexGptClient:
         raise MalformedResponseError("line has neither result nor error")
 
     def _stream(self, body: dict[str, Any], cancel: CancelToken) -> Iterator[Completion]:
-        # The reader thread does all blocking network work and hands results over a queue; this
-        # generator only waits on the queue, and cancel() drops a wake-up into it. That is how a
-        # cancel ends the iterator at once even when the server sends nothing at all (even before
-        # the headers). cancel() also shuts the socket so the reader thread ends soon after.
-        items: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        # Cancelling must end this iterator within 200 ms whatever the server does:
+        # - Until the reply headers arrive, a helper thread sends the request and we wait on a queue
+        #   that cancel() also writes to, so a server that sends nothing cannot hold us.
+        # - Then we read the body right here (no per-chunk thread hand-off), and cancel() shuts the
+        #   socket down from the cancelling thread, which wakes our blocked read at once.
+        handoff: queue.SimpleQueue[Any] = queue.SimpleQueue()
         state = _StreamState()
 
         def on_cancel() -> None:
-            items.put(_END)
+            handoff.put(_END)
             state.stop()
 
-        reader = threading.Thread(
-            target=self._read_stream, args=(body, items, state, cancel), name="yandexgpt-stream", daemon=True
-        )
-        reader.start()
+        _readers.run(lambda: self._open_stream(body, handoff, state, cancel))
         remove_callback = cancel.add_callback(on_cancel)
         try:
-            while True:
-                item = items.get()
-                if cancel.cancelled or item is _END:
-                    return
-                if isinstance(item, BaseException):
-                    raise item
-                yield item
+            item = handoff.get()
+            if cancel.cancelled or item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            try:
+                yield from self._iter_completions(item)
+            except ApiError:
+                if cancel.cancelled:
+                    return  # the read failed because cancel() shut the socket
+                raise
         finally:
             remove_callback()
             state.stop()  # also when the consumer stops iterating early
 
-    def _read_stream(
-        self, body: dict[str, Any], items: queue.SimpleQueue[Any], state: _StreamState, cancel: CancelToken
+    def _stream_uncancellable(self, body: dict[str, Any]) -> Iterator[Completion]:
+        response = self._send("POST", self._url("/foundationModels/v1/completion"), body, stream=True)
+        try:
+            yield from self._iter_completions(response)
+        finally:
+            _shutdown_socket(response)  # a no-op once the reply was read to the end
+
+    def _open_stream(
+        self, body: dict[str, Any], handoff: queue.SimpleQueue[Any], state: _StreamState, cancel: CancelToken
     ) -> None:
-        """Reader thread: post, then turn the reply into Completions (or an ApiError) on `items`."""
+        """Helper thread: send the request and hand over the open response (or the ApiError)."""
         try:
             if cancel.cancelled:
                 return
             response = self._send(
                 "POST", self._url("/foundationModels/v1/completion"), body, stream=True, cancel=cancel
             )
-            if not state.attach(response):
-                return
-            for completion in self._iter_completions(response):
-                if state.stopped:
-                    return
-                items.put(completion)
+            if state.attach(response):  # False: the consumer already left, the response is closed
+                handoff.put(response)
         except ApiError as exc:
-            if not state.stopped:
-                items.put(exc)
+            handoff.put(exc)
         except BaseException as exc:  # a bug must not leave the consumer waiting forever
-            if not state.stopped:
-                log.exception("stream reader failed")
-                items.put(ServerError(f"client error: {type(exc).__name__}", retryable=True))
-        finally:
-            items.put(_END)
+            log.exception("opening the stream failed")
+            handoff.put(ServerError(f"client error: {type(exc).__name__}"))
 
     def _iter_completions(self, response: requests.Response) -> Iterator[Completion]:
         """Split the chunked body into lines and parse each; detect a reply that ended too early."""

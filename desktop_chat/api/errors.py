@@ -22,7 +22,9 @@ _KEY_LIKE = [
     # Authorization header values echoed back
     re.compile(r"(?i)\b(api-key|bearer)\s+\S+"),
     # "Unknown api key 'xxx'", "token: xxx", "api_key=xxx"
-    re.compile(r"""(?i)\b((?:api[\s_-]?key|iam[\s_-]?token|token|secret|password)\s*[:=]?\s*)(['"])[^'"]*\2"""),
+    re.compile(
+        r"""(?i)\b((?:api[\s_-]?key|iam[\s_-]?token|token|secret|password)\s*[:=]?\s*)(['"])[^'"]*\2"""
+    ),
     re.compile(r"(?i)\b((?:api[_-]?key|token|secret|password)\s*[:=]\s*)[^\s'\",;&]+"),
     # Yandex API keys (AQVN…) and IAM tokens (t1.…)
     re.compile(r"\bAQVN[A-Za-z0-9_\-]{10,}"),

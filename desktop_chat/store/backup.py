@@ -37,11 +37,12 @@ def make_backup(data_dir: Path, files: list[tuple[Path, str]], backups_dir: Path
     """
     backups_dir.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = backups_dir / f"{BACKUP_PREFIX}{stamp}{BACKUP_SUFFIX}"
+    # chats-20250131-142501-01.zip: a fixed-width counter keeps name order = time order
     counter = 1
+    target = backups_dir / f"{BACKUP_PREFIX}{stamp}-{counter:02d}{BACKUP_SUFFIX}"
     while target.exists():
         counter += 1
-        target = backups_dir / f"{BACKUP_PREFIX}{stamp}-{counter}{BACKUP_SUFFIX}"
+        target = backups_dir / f"{BACKUP_PREFIX}{stamp}-{counter:02d}{BACKUP_SUFFIX}"
     temp = backups_dir / ("." + target.name + TEMP_SUFFIX)
     try:
         # Level 1: chats are text and compress well even at the fastest level.

@@ -311,7 +311,7 @@ class ChatStore:
             self._require_open()
             summaries = {chat_id: entry.summary for chat_id, entry in self._entries.items()}
         hits: list[SearchHit] = []
-        for summary in sorted(summaries.values(), key=lambda s: -s.updated_at):
+        for summary in sorted(summaries.values(), key=lambda s: -s.updated_at):  # newest first
             if len(hits) >= limit:
                 return hits
             if matches_all(summary.title, terms):

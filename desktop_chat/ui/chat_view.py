@@ -28,11 +28,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from desktop_chat.ui.streaming_document import StreamingDocument
 
 from desktop_chat.store import Message
-from desktop_chat.ui.render import render_message
 from desktop_chat.ui.theme import Theme
-from desktop_chat.ui.streaming_document import StreamingDocument
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 INITIAL_WINDOW = 30  # enough rows to fill a tall window at first paint
@@ -249,13 +251,15 @@ class ChatDelegate(QStyledItemDelegate):
         """The laid-out document for a row at a view width (cached; built on first use)."""
         text_width = self._bubble_width(row, width) - 2 * PADDING
         if row.kind == "streaming":
+            from desktop_chat.ui.streaming_document import StreamingDocument
+
             stream = self._streaming.get(id(row))
             if stream is None:
                 self._streaming.clear()
                 stream = StreamingDocument(self._theme, self._footer_html(row))
                 self._streaming[id(row)] = stream
             stream.update(row.text, self._footer_html(row))
-            stream.document.setTextWidth(text_width)
+            stream.set_width(text_width)
             return stream.document
         key = (row.key, row.version, text_width)
         doc = self._docs.get(key)
@@ -269,11 +273,25 @@ class ChatDelegate(QStyledItemDelegate):
             self._docs.popitem(last=False)
         return doc
 
+    def adopt_stream(self, streaming_row: Row, message_row: Row, width: int) -> None:
+        """Keeps the streamed reply's document as the finished message's, brought up to its final
+        text and footer: rendering a long reply again from scratch would freeze the window."""
+        stream = self._streaming.pop(id(streaming_row), None)
+        if stream is None:
+            return
+        stream.update(message_row.message.text if message_row.message else "", self._footer_html(message_row))
+        text_width = self._bubble_width(message_row, width) - 2 * PADDING
+        stream.set_width(text_width)
+        self._docs[(message_row.key, message_row.version, text_width)] = stream.document
+
     def _build_document(self, row: Row) -> QTextDocument:
         doc = QTextDocument()
         doc.setDocumentMargin(0)
         doc.setDefaultStyleSheet(f"a {{ color: {self._theme.link}; }}")
         if row.kind == "message" and row.message is not None:
+            # Imported on first use: Markdown and highlighting are not needed to paint an empty window.
+            from desktop_chat.ui.render import render_message
+
             rendered = render_message(row.message.text, self._theme.dark) if row.message.text else None
             for url, image in (rendered.images.items() if rendered else ()):
                 doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
@@ -342,10 +360,16 @@ class ChatDelegate(QStyledItemDelegate):
             painter.setPen(QColor(self._theme.selection))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(bubble.adjusted(0, 0, -1, -1), 10, 10)
+        # Draw only what is on screen: a long reply's row is far taller than the viewport, and
+        # drawing all of it on every streamed chunk would stall the window.
+        visible = option.rect
+        view = option.widget
+        if isinstance(view, QListView):
+            visible = visible.intersected(view.viewport().rect())
         painter.translate(bubble.left() + PADDING, bubble.top() + PADDING)
         context = QAbstractTextDocumentLayout.PaintContext()
         context.palette.setColor(QPalette.ColorRole.Text, QColor(self._theme.text))
-        clip = option.rect.translated(-bubble.left() - PADDING, -bubble.top() - PADDING)
+        clip = visible.translated(-bubble.left() - PADDING, -bubble.top() - PADDING)
         context.clip = clip.toRectF()
         painter.setClipRect(clip)
         doc.documentLayout().draw(painter, context)

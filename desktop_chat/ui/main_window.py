@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
@@ -34,19 +36,20 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat import conversation
-from desktop_chat.api.client import Completion, Credentials, YandexGptClient
-from desktop_chat.api.errors import ApiError, AuthenticationError, PermissionDeniedError
 from desktop_chat.api.models import MODELS, model_uri
 from desktop_chat.conversation import Defaults
 from desktop_chat.settings import Settings, SettingsStore
 from desktop_chat.store import ChatSettings, ChatStore, ChatSummary, Message, SearchHit
 from desktop_chat.ui.chat_list import HIT_ROLE, ID_ROLE, ChatListModel, RichTextDelegate, SearchResultsModel
 from desktop_chat.ui.chat_view import ChatModel, ChatView, Row
-from desktop_chat.ui.completion_worker import CompletionRunner
 from desktop_chat.ui.composer import Composer
 from desktop_chat.ui.tasks import BackgroundTasks
 from desktop_chat.ui.theme import Theme
 from desktop_chat.ui.throttle import Throttle
+
+if TYPE_CHECKING:
+    from desktop_chat.api.client import Completion, Credentials, YandexGptClient
+    from desktop_chat.ui.completion_worker import CompletionRunner
 
 log = logging.getLogger(__name__)
 
@@ -105,11 +108,7 @@ class MainWindow(QMainWindow):
         self._last_deleted: str | None = None
         self.setObjectName("mainWindow")
 
-        self.runner = CompletionRunner(self._make_client, self)
-        self.runner.chunk.connect(self._on_chunk)
-        self.runner.finished.connect(self._on_reply_finished)
-        self.runner.stopped.connect(self._on_reply_stopped)
-        self.runner.failed.connect(self._on_reply_failed)
+        self._runner: CompletionRunner | None = None
         self.stream_throttle = Throttle(self._repaint_stream, STREAM_REPAINT_MS, self)
 
         self._build_ui()
@@ -363,6 +362,34 @@ class MainWindow(QMainWindow):
             self.retranslate()
         super().changeEvent(event)
 
+    @property
+    def runner(self) -> CompletionRunner:
+        """The completion thread, started on first use (the HTTP client is not needed to paint)."""
+        if self._runner is None:
+            from desktop_chat.ui.completion_worker import CompletionRunner
+
+            self._runner = CompletionRunner(self._make_client, self)
+            self._runner.chunk.connect(self._on_chunk)
+            self._runner.finished.connect(self._on_reply_finished)
+            self._runner.stopped.connect(self._on_reply_stopped)
+            self._runner.failed.connect(self._on_reply_failed)
+        return self._runner
+
+    def prewarm(self) -> Future:
+        """Imports the HTTP client and the Markdown renderer on a background thread once the window
+        is up, so the first reply does not stall the window while Python loads them."""
+        def warm() -> None:
+            import desktop_chat.api.client  # noqa: F401
+            from desktop_chat.ui.render import warm_up
+
+            warm_up()
+
+        return self.tasks.read(warm)
+
+    @property
+    def busy(self) -> bool:
+        return self._runner is not None and self._runner.busy
+
     # ------------------------------------------------------------------ credentials
     def set_credentials(self, credentials: Credentials | None) -> None:
         self.credentials = credentials
@@ -372,6 +399,8 @@ class MainWindow(QMainWindow):
         self.credentialsChanged.emit()
 
     def _make_client(self) -> YandexGptClient:
+        from desktop_chat.api.client import YandexGptClient
+
         if self.credentials is None:
             raise RuntimeError("no credentials")
         return YandexGptClient(self.credentials, self.services.api_base,
@@ -541,7 +570,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ sending
     def send(self, text: str) -> None:
-        if self.runner.busy:
+        if self.busy:
             return
         if self.read_only:
             self._notice(self.tr("This chat was saved by a newer version of Desktop Chat and is read-only."))
@@ -606,7 +635,7 @@ class MainWindow(QMainWindow):
     def _start_reply(self, chat_id: str) -> None:
         """Asks the model for a reply to the chat's history as it is now in the view."""
         self.composer.send_button.setEnabled(True)
-        if self.credentials is None or self.runner.busy:
+        if self.credentials is None or self.busy:
             return
         plan = conversation.plan_request(self.chat_model.messages, self.chat_settings, self._defaults())
         self.chat_model.set_cut(plan.first_sent_id, self._cut_text(plan.left_out))
@@ -630,7 +659,8 @@ class MainWindow(QMainWindow):
         if self.find_bar.isVisible() and self.find_box.hasFocus():
             self.hide_find()
             return
-        self.runner.stop()
+        if self._runner is not None:
+            self._runner.stop()
 
     def _on_chunk(self, job_id: int, completion: Completion) -> None:
         if self.stream is None or self.stream.job_id != job_id:
@@ -680,6 +710,10 @@ class MainWindow(QMainWindow):
                 follow = self.chat_view.at_bottom()
                 self.chat_model.set_tail([])
                 self.chat_model.append_message(reply)
+                position = self.chat_model.row_of_message(reply.id)
+                if position is not None:
+                    self.chat_view.chat_delegate.adopt_stream(stream.row, self.chat_model.row_at(position),
+                                                              self.chat_view.viewport().width())
                 if follow:
                     self.chat_view.scroll_to_end()
 
@@ -716,6 +750,8 @@ class MainWindow(QMainWindow):
         stream = self.stream
         if stream is None or stream.job_id != job_id:
             return
+        from desktop_chat.api.errors import ApiError, AuthenticationError, PermissionDeniedError
+
         if isinstance(error, ApiError):
             kind, text = error.kind, error.user_message(self.services.language)
         else:
@@ -727,7 +763,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(text, 15000)
 
     def regenerate(self) -> None:
-        if self.runner.busy or self.chat_id is None or self.read_only:
+        if self.busy or self.chat_id is None or self.read_only:
             return
         reply = conversation.last_reply(self.chat_model.messages)
         if reply is None:
@@ -735,7 +771,7 @@ class MainWindow(QMainWindow):
         self._redo_from(reply.id)
 
     def retry(self) -> None:
-        if self.runner.busy or self.chat_id is None or self.read_only:
+        if self.busy or self.chat_id is None or self.read_only:
             return
         messages = self.chat_model.messages
         if not conversation.awaiting_reply(messages):
@@ -764,7 +800,7 @@ class MainWindow(QMainWindow):
         self.tasks.write(lambda: store.truncate_from(chat_id, message_id), written, self._on_write_failed)
 
     def start_edit(self, message: Message) -> None:
-        if self.runner.busy or self.read_only:
+        if self.busy or self.read_only:
             return
         self.editing_message_id = message.id
         self.composer.set_text(message.text)
@@ -841,6 +877,8 @@ class MainWindow(QMainWindow):
         expected_text = draft
 
         def count() -> int:
+            from desktop_chat.api.client import YandexGptClient
+
             client = YandexGptClient(credentials, base, **self.services.client_options)
             try:
                 return len(client.tokenize_completion(uri, plan.messages, plan.options))
@@ -976,7 +1014,7 @@ class MainWindow(QMainWindow):
         chat_id, store = self.chat_id, self.store
         summary = self.chat_list_model.get(chat_id)
         if self.stream is not None and self.stream.chat_id == chat_id:
-            self.runner.stop()
+            self.stop()
 
         def deleted(_result: object) -> None:
             self.chat_list_model.remove(chat_id)
@@ -1096,7 +1134,7 @@ class MainWindow(QMainWindow):
         if self.stream is not None:
             # Keep what has arrived: stop the stream and store the partial reply before quitting.
             stream = self.stream
-            self.runner.stop()
+            self.stop()
             self._finish_stream(conversation.reply_message(None, stream.text, model=stream.model,
                                                            status="stopped")
                                 if stream.text else None)
@@ -1106,7 +1144,8 @@ class MainWindow(QMainWindow):
             settings.ui_state = {**settings.ui_state, **self.window_state()}
             store = settings_store
             self.tasks.write(lambda: store.save(settings))
-        self.runner.shutdown()
+        if self._runner is not None:
+            self._runner.shutdown()
         self.tasks.shutdown()
         super().closeEvent(event)
 

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from PySide6.QtCore import QLocale, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,7 +39,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSpinBox,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -91,7 +92,8 @@ class StatusLine(QLabel):
     """
 
     NONE, BUSY, OK, WARNING, ERROR, INFO = range(6)
-    _SIGNS = {OK: "\u2714\u2002", WARNING: "\u26a0\u2002", ERROR: "\u2716\u2002", INFO: "\u2139\u2002"}
+    _SIGNS: ClassVar[dict[int, str]] = {
+        OK: "\u2714\u2002", WARNING: "\u26a0\u2002", ERROR: "\u2716\u2002", INFO: "\u2139\u2002"}
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,12 +109,23 @@ class StatusLine(QLabel):
         self.message = ""
         self.set(self.NONE, "")
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        # QLabel's own hint is the height at its narrowest width (a tall tower of short lines), which
-        # forms and group boxes then reserve as empty space. One line is the true minimum; the real
-        # height comes from heightForWidth at the width the label gets.
+    # QFormLayout sizes a row by the label's sizeHint, which QLabel computes for a narrow made-up
+    # width (a tall tower of short lines, shown as empty space). So the hints below use the width
+    # the label really has, and a change of width asks the layout to look again.
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        if self.width() > hint.width():
+            return QSize(hint.width(), self.heightForWidth(self.width()))
+        return hint
+
+    def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
-        return QSize(hint.width(), min(hint.height(), self.fontMetrics().lineSpacing()))
+        return QSize(hint.width(), min(hint.height(), self.sizeHint().height()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()
 
     def set(self, state: int, text: str) -> None:
         self.state = state
@@ -151,8 +164,8 @@ class SecretField(QWidget):
         self.edit = QLineEdit(self)
         self.edit.setEchoMode(QLineEdit.EchoMode.Password)
         # A key is never typed with an input method, and must not be offered for autocompletion.
-        self.edit.setInputMethodHints(Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhNoPredictiveText
-                                      | Qt.InputMethodHint.ImhSensitiveData)
+        hint = Qt.InputMethodHint
+        self.edit.setInputMethodHints(hint.ImhHiddenText | hint.ImhNoPredictiveText | hint.ImhSensitiveData)
         self.toggle = QToolButton(self)
         self.toggle.setCheckable(True)
         self.toggle.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -168,7 +181,7 @@ class SecretField(QWidget):
     def text(self) -> str:
         return self.edit.text()
 
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt naming, like the QLineEdit it wraps
+    def setText(self, text: str) -> None:
         self.edit.setText(text)
 
     def _on_toggled(self, shown: bool) -> None:
@@ -362,6 +375,7 @@ class SettingsDialog(QDialog):
         # Appearance
         look = QGroupBox(self.tr("Appearance"), self)
         form = QFormLayout(look)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.language_combo = QComboBox(look)
         self.language_combo.addItem(self.tr("Same as the system"), "system")
         # Language names are written in their own language, so anyone can find theirs.
@@ -384,12 +398,14 @@ class SettingsDialog(QDialog):
         root.addWidget(self.form_error)
         root.addStretch(1)  # spare height goes below the groups, not between their rows
 
+        align_label_columns([account, model_box, look])
+
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         root.addWidget(self.buttons)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(600)  # Russian labels are longer than English ones
 
     def _fill(self, settings: Settings) -> None:
         if self._env.folder_id:
@@ -485,8 +501,9 @@ class SettingsDialog(QDialog):
 
     def _refresh_secret_note(self) -> None:
         if self._env.secret_variable:
-            self.secret_note.set(StatusLine.INFO, self.tr("Set by the environment variable {0} for this run; "
-                                                          "it is not saved.").format(self._env.secret_variable))
+            text = self.tr("Set by the environment variable {0} for this run; "
+                           "it is not saved.").format(self._env.secret_variable)
+            self.secret_note.set(StatusLine.INFO, text)
             return
         text = hint_text(self, self.secret_edit.text()) if self._secret_edited else ""
         ok = secret_hint(self.secret_edit.text()) == HINT_OK
@@ -601,6 +618,22 @@ class SettingsDialog(QDialog):
         if loader is not None:
             loader.abandon()
         super().done(code)
+
+
+def align_label_columns(groups: list[QGroupBox]) -> None:
+    """Give the forms in these group boxes one label column width, so their fields line up."""
+    labels: list[QWidget] = []
+    for group in groups:
+        form = group.layout()
+        if isinstance(form, QFormLayout):
+            for row in range(form.rowCount()):
+                item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    labels.append(widget)
+    width = max((label.sizeHint().width() for label in labels), default=0)
+    for label in labels:
+        label.setMinimumWidth(width)
 
 
 def open_credentials_fix(parent: QWidget | None, settings: Settings, secrets: SecretStore,

@@ -55,9 +55,17 @@ class StreamingDocument:
         self.document.setDocumentMargin(0)
         self.document.setDefaultStyleSheet(f"a {{ color: {theme.link}; }}")
         self._stable: list[str] = []
+        self._stable_code: list[str] = []  # sources of the code blocks in the finished blocks
         self._tail_start = 0
         self._text = ""
         self._footer = footer_html
+        self._width = -1.0
+
+    def set_width(self, width: float) -> None:
+        # Setting the same width again would still lay the whole document out anew.
+        if width != self._width:
+            self._width = width
+            self.document.setTextWidth(width)
 
     def update(self, text: str, footer_html: str = "") -> None:
         if text == self._text and footer_html == self._footer:
@@ -67,28 +75,37 @@ class StreamingDocument:
         stable, tail = blocks[:-1], (blocks[-1] if blocks else "")
         if stable[: len(self._stable)] != self._stable:
             self.document.clear()
-            self._stable, self._tail_start = [], 0
+            self._stable, self._stable_code, self._tail_start = [], [], 0
         cursor = QTextCursor(self.document)
         cursor.beginEditBlock()
         cursor.setPosition(self._tail_start)
         cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
         for block in stable[len(self._stable):]:
-            self._insert(cursor, self._render(block))
+            self._insert(cursor, self._render(block, self._stable_code))
         self._stable = stable
         self._tail_start = cursor.position()
+        tail_code = list(self._stable_code)
         if len(tail) > PLAIN_TAIL_CHARS:
             tail_html = "<p>" + html.escape(tail).replace("\n", "<br>") + "</p>"
         else:
-            tail_html = self._render(tail) if tail else ""
+            tail_html = self._render(tail, tail_code) if tail else ""
         self._insert(cursor, tail_html + footer_html)
         cursor.endEditBlock()
+        # The chat view's copy links look the code up here, as for any rendered message.
+        self.document.setProperty("code_blocks", tail_code)
 
-    def _render(self, block: str) -> str:
+    def _render(self, block: str, code_blocks: list[str]) -> str:
+        """Renders one block; its copy links are renumbered to follow the code blocks before it."""
         rendered = render_message(block, self._theme.dark)
         for url, image in rendered.images.items():
             self.document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
-        return rendered.html
+        offset = len(code_blocks)
+        result = rendered.html
+        for number in reversed(range(len(rendered.code_blocks))):
+            result = result.replace(f'href="copy-code:{number}"', f'href="copy-code:{offset + number}"')
+        code_blocks.extend(rendered.code_blocks)
+        return result
 
     def _insert(self, cursor: QTextCursor, fragment: str) -> None:
         if not fragment:

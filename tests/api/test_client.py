@@ -144,9 +144,9 @@ def test_credentials_repr_hides_secret(fake_credentials, fake_client):
 
 def test_secret_with_bad_characters_is_refused_without_quoting_it(fake_server):
     secret = "AQVNline1\nline2-secret-value"
-    with YandexGptClient(Credentials("api_key", secret), fake_server.url) as client:
-        with pytest.raises(AuthenticationError) as info:
-            client.complete(FAKE_MODEL_URI, HELLO)
+    client = YandexGptClient(Credentials("api_key", secret), fake_server.url)
+    with pytest.raises(AuthenticationError) as info:
+        client.complete(FAKE_MODEL_URI, HELLO)
     for text in (str(info.value), repr(info.value), info.value.detail):
         assert "line2" not in text
     assert fake_server.requests == []
@@ -162,13 +162,21 @@ def test_secret_is_stripped(fake_server):
 
 
 @pytest.mark.parametrize(
-    "url", ["http://127.0.0.1:8080", "http://localhost:1/", "http://[::1]:9000", "https://llm.api.cloud.yandex.net/"]
+    "url",
+    [
+        "http://127.0.0.1:8080",
+        "http://localhost:1/",
+        "http://[::1]:9000",
+        "https://llm.api.cloud.yandex.net/",
+    ],
 )
 def test_allowed_base_urls(url):
     assert check_base_url(url) == url.rstrip("/")
 
 
-@pytest.mark.parametrize("url", ["http://example.com", "http://10.0.0.5:8080", "http://llm.api.cloud.yandex.net"])
+@pytest.mark.parametrize(
+    "url", ["http://example.com", "http://10.0.0.5:8080", "http://llm.api.cloud.yandex.net"]
+)
 def test_plain_http_refused_for_remote_hosts(url):
     with pytest.raises(ValueError, match=r"http://.*unencrypted"):
         check_base_url(url)

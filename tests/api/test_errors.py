@@ -178,7 +178,9 @@ def test_context_too_long_real_message_text():
     )
     error = error_from_response(400, body)
     assert isinstance(error, ContextTooLongError) and (error.limit, error.actual) == (8192, 28498)
-    chars = error_from_response(400, b'{"error":{"message":"text length is 349354, which is outside the range (0, 100000]"}}')
+    chars = error_from_response(
+        400, b'{"error":{"message":"text length is 349354, which is outside the range (0, 100000]"}}'
+    )
     assert isinstance(chars, ContextTooLongError) and chars.unit == "characters" and chars.limit == 100000
     assert "символов" in chars.user_message("ru")
 
@@ -186,9 +188,13 @@ def test_context_too_long_real_message_text():
 def test_other_error_body_shapes():
     unary = error_from_response(401, b'{"code":16,"message":"Token is invalid or has expired.","details":[]}')
     assert isinstance(unary, AuthenticationError) and unary.detail == "Token is invalid or has expired."
-    gateway = error_from_response(400, b'{"error":"invalid character","code":3,"message":"invalid character"}')
+    gateway = error_from_response(
+        400, b'{"error":"invalid character","code":3,"message":"invalid character"}'
+    )
     assert isinstance(gateway, BadRequestError) and gateway.detail == "invalid character"
-    openai = error_from_response(400, b'{"error":{"message":"invalid tool choice: foo","type":"invalid_request_error"}}')
+    openai = error_from_response(
+        400, b'{"error":{"message":"invalid tool choice: foo","type":"invalid_request_error"}}'
+    )
     assert isinstance(openai, BadRequestError) and "invalid tool choice" in openai.detail
     op = error_from_payload({"error": {"code": 8, "message": "quota"}})
     assert isinstance(op, RateLimitError) and op.status == 429

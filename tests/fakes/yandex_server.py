@@ -26,7 +26,7 @@ import threading
 import time
 import uuid
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,6 +37,7 @@ from desktop_chat.api.models import context_window
 
 SAMPLES_DIR = Path(__file__).parent / "samples"
 MODEL_VERSION = "07.03.2024"  # what the real samples carry
+_COMPLETION_RESPONSE_TYPE = "type.googleapis.com/yandex.cloud.ai.foundation_models.v1.CompletionResponse"
 CONTENT_FILTER_TEXT = "К сожалению, я не могу ничего сказать об этом. Давайте сменим тему?"
 
 # Statuses as they appear on the wire.
@@ -108,27 +109,25 @@ def completion_tokens(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return tokens
 
 
+_LONG_SENTENCES = (
+    "Это длинный ответ для проверки интерфейса.",
+    "Он содержит **жирный текст**, `код` и обычные слова, чтобы отрисовка была похожа на настоящую.",
+    "Каждый абзац повторяет одни и те же фразы, зато длина ответа точно известна.",
+    "Markdown here is mixed with English sentences, numbers like 42 and 3.14, and punctuation!",
+)
+
+
 def long_text(n_tokens: int) -> str:
-    """Deterministic Markdown prose of exactly `n_tokens` fake tokens (for the long-reply bench)."""
-    words = (
-        "Это длинный ответ для проверки интерфейса . Он содержит **жирный текст** , `код` , "
-        "списки и абзацы , чтобы отрисовка была похожа на настоящую ."
-    ).split()
-    pieces: list[str] = []
+    """Deterministic Markdown prose of exactly `n_tokens` fake tokens (for long-reply tests and benches)."""
+    parts: list[str] = []
+    tokens = 0
     i = 0
-    while len(pieces) < n_tokens:
-        word = words[i % len(words)]
+    while tokens < n_tokens:
+        sentence = _LONG_SENTENCES[i % len(_LONG_SENTENCES)]
+        parts.append(("\n\n" if i % 8 == 0 else " ") + sentence if parts else sentence)
+        tokens += count_tokens(parts[-1])
         i += 1
-        if i % 60 == 0:
-            pieces.append("\n\n" + word)
-        else:
-            pieces.append(" " + word if pieces else word)
-    text = "".join(pieces)
-    # Joining may merge neighbours ("**жирный" is two tokens): trim or pad to the exact count.
-    tokens = split_tokens(text)
-    while len(tokens) < n_tokens:
-        tokens.append(" ещё")
-    return "".join(tokens[:n_tokens])
+    return "".join(split_tokens("".join(parts))[:n_tokens])
 
 
 # --- configuration objects ----------------------------------------------------------------------
@@ -164,24 +163,103 @@ class Fault:
         return self.path is None or self.path in path
 
 
+class ChunkPlan:
+    """The cumulative texts of one reply, built on demand.
+
+    A 20,000-token reply has over a thousand prefixes, so generated replies keep only the token
+    pieces and where each chunk ends; scripted replies may instead list any texts at all.
+    """
+
+    def __init__(
+        self,
+        *,
+        texts: list[str] | None = None,
+        tokens: list[str] | None = None,
+        ends: list[int] | None = None,
+    ) -> None:
+        self.texts = texts
+        self.tokens = tokens or []
+        self.ends = ends or []
+
+    @classmethod
+    def from_text(
+        cls, text: str, chunks: int | None = None, tokens_per_chunk: int | None = None
+    ) -> ChunkPlan:
+        tokens = split_tokens(text) or [""]
+        if tokens_per_chunk:
+            size = max(1, tokens_per_chunk)
+        else:
+            size = max(1, -(-len(tokens) // max(1, chunks or 4)))  # ceil
+        return cls(tokens=tokens, ends=[*range(size, len(tokens), size), len(tokens)])
+
+    def __len__(self) -> int:
+        return len(self.texts) if self.texts is not None else len(self.ends)
+
+    def text(self, i: int) -> str:
+        return self.texts[i] if self.texts is not None else "".join(self.tokens[: self.ends[i]])
+
+    def count(self, i: int) -> int:
+        return count_tokens(self.texts[i]) if self.texts is not None else self.ends[i]
+
+    def head(self, n: int) -> ChunkPlan:
+        if self.texts is not None:
+            return ChunkPlan(texts=self.texts[:n])
+        return ChunkPlan(tokens=self.tokens, ends=self.ends[:n])
+
+    def cut_at(self, max_tokens: int) -> ChunkPlan | None:
+        """The reply stopped at `max_tokens`, or None if it fits."""
+        if self.count(len(self) - 1) <= max_tokens:
+            return None
+        if self.texts is None:
+            return ChunkPlan(tokens=self.tokens, ends=[e for e in self.ends if e < max_tokens] + [max_tokens])
+        cut = "".join(split_tokens(self.texts[-1])[:max_tokens])
+        return ChunkPlan(
+            texts=[t for t in self.texts if count_tokens(t) < max_tokens and cut.startswith(t)] + [cut]
+        )
+
+
 @dataclass
 class ScriptedReply:
-    """The next completion's reply: cumulative texts, or raw CompletionResponse objects to replay."""
+    """The next completion's reply: planned chunks, or raw CompletionResponse objects to replay."""
 
-    texts: list[str] = field(default_factory=list)
+    plan: ChunkPlan | None = None
     results: list[dict[str, Any]] | None = None
     delay: float | None = None
     status: str = FINAL
 
 
-def _chunk_texts(text: str, chunks: int | None, tokens_per_chunk: int | None) -> list[str]:
-    tokens = split_tokens(text) or [""]
-    if tokens_per_chunk:
-        size = max(1, tokens_per_chunk)
-    else:
-        size = max(1, -(-len(tokens) // max(1, chunks or 4)))  # ceil
-    ends = list(range(size, len(tokens), size)) + [len(tokens)]
-    return ["".join(tokens[:end]) for end in ends]
+class _Results:
+    """The CompletionResponse objects of a planned reply, built when sent (a sequence)."""
+
+    def __init__(self, plan: ChunkPlan, status: str, input_tokens: int, model_version: str) -> None:
+        self.plan, self.status, self.input_tokens, self.model_version = (
+            plan,
+            status,
+            input_tokens,
+            model_version,
+        )
+
+    def __len__(self) -> int:
+        return len(self.plan)
+
+    def __getitem__(self, i: int) -> dict[str, Any]:
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        completion = self.plan.count(i)
+        return {
+            "alternatives": [{
+                "message": {"role": "assistant", "text": self.plan.text(i)},
+                "status": self.status if i == len(self) - 1 else PARTIAL,
+            }],
+            "usage": {
+                "inputTextTokens": str(self.input_tokens),
+                "completionTokens": str(completion),
+                "totalTokens": str(self.input_tokens + completion),
+            },
+            "modelVersion": self.model_version,
+        }  # fmt: skip
 
 
 def error_body(status: int, message: str | None = None, *, unary: bool = False) -> dict[str, Any]:
@@ -211,7 +289,9 @@ class _BadRequest(Exception):
 def _load_samples() -> dict[str, Any]:
     sync = json.loads((SAMPLES_DIR / "01-native-completion-sync.grpc-json.json").read_text("utf-8"))
     stream_lines = (SAMPLES_DIR / "02-native-completion-stream.grpc-json.ndjson").read_text("utf-8")
-    operations = json.loads((SAMPLES_DIR / "03-native-async-operation-sequence.grpc-json.json").read_text("utf-8"))
+    operations = json.loads(
+        (SAMPLES_DIR / "03-native-async-operation-sequence.grpc-json.json").read_text("utf-8")
+    )
     return {
         "sync": [sync],
         "stream": [json.loads(line) for line in stream_lines.splitlines() if line.strip()],
@@ -247,6 +327,7 @@ class FakeYandexServer:
         self.context_limit = context_limit  # None: the model's real window
         self.model_version = model_version
         self.requests: list[RecordedRequest] = []
+        self.disconnects = 0  # replies cut short because the client closed the connection
         self.samples = _load_samples()
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
@@ -307,11 +388,13 @@ class FakeYandexServer:
         `status`: the final chunk's wire status (e.g. ALTERNATIVE_STATUS_TRUNCATED_FINAL).
         """
         if isinstance(chunks, list):
-            texts = list(chunks)
+            plan = ChunkPlan(texts=list(chunks) or [""])
         else:
-            texts = _chunk_texts(text or "", chunks or self.chunks, tokens_per_chunk or self.tokens_per_chunk)
+            plan = ChunkPlan.from_text(
+                text or "", chunks or self.chunks, tokens_per_chunk or self.tokens_per_chunk
+            )
         with self._lock:
-            self._scripts.append(ScriptedReply(texts=texts, delay=delay, status=status))
+            self._scripts.append(ScriptedReply(plan=plan, delay=delay, status=status))
 
     def replay_sample(self, name: str = "stream", *, delay: float | None = None) -> None:
         """Queue a real recorded reply: "stream" (21 chunks), "sync" or "async" (Russian, from polling)."""
@@ -398,10 +481,16 @@ class FakeYandexServer:
         scheme, _, secret = value.partition(" ")
         secret = secret.strip()
         if scheme not in ("Api-Key", "Bearer") or not secret:
-            raise _BadRequest(401, error_body(401, "Authorization header is missing or malformed", unary=unary))
+            raise _BadRequest(
+                401, error_body(401, "Authorization header is missing or malformed", unary=unary)
+            )
         if self.api_key is not None and secret != self.api_key:
             # The real service echoes the rejected key: the client must scrub it.
-            text = f"Unknown api key '{secret}'" if scheme == "Api-Key" else "The token is invalid or has expired"
+            text = (
+                f"Unknown api key '{secret}'"
+                if scheme == "Api-Key"
+                else "The token is invalid or has expired"
+            )
             raise _BadRequest(401, error_body(401, text, unary=unary))
 
     def _new_operation(self, reply: dict[str, Any]) -> dict[str, Any]:
@@ -429,10 +518,7 @@ class FakeYandexServer:
                 if "error" in reply:
                     op["error"] = reply["error"]
                 else:
-                    op["response"] = {
-                        "@type": "type.googleapis.com/yandex.cloud.ai.foundation_models.v1.CompletionResponse",
-                        **reply,
-                    }
+                    op["response"] = {"@type": _COMPLETION_RESPONSE_TYPE, **reply}
             return op
 
 
@@ -461,7 +547,7 @@ class _Handler(BaseHTTPRequestHandler):
         # Without this, Nagle's algorithm holds back small chunks for ~40 ms.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # quiet: tests assert on `fake.requests` instead
 
     def do_GET(self) -> None:
@@ -477,6 +563,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._serve_unsafe()
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, OSError):
             self.close_connection = True  # the client went away (e.g. it cancelled)
+            with self.fake._lock:
+                self.fake.disconnects += 1
 
     def _serve_unsafe(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -528,7 +616,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
             return True
         if fault.kind == "malformed" and not self._is_stream_request():
-            self._send_bytes(200, _as_bytes(fault.body or '{"result": {"alternatives": [{"mess'), "application/json")
+            self._send_bytes(
+                200, _as_bytes(fault.body or '{"result": {"alternatives": [{"mess'), "application/json"
+            )
             return True
         return False
 
@@ -626,64 +716,48 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _reply_lines(
         self, body: dict[str, Any], messages: list[dict[str, Any]], input_tokens: int, fault: Fault | None
-    ) -> tuple[list[dict[str, Any]], float]:
+    ) -> tuple[Sequence[dict[str, Any]], float]:
         """The CompletionResponse objects of a reply, in stream order (the last one is final)."""
         script = self.fake._take_script()
         delay = self.fake.chunk_delay if script is None or script.delay is None else script.delay
         if script is not None and script.results is not None:
             return [json.loads(json.dumps(r)) for r in script.results], delay
 
-        last_user = next((m.get("text", "") for m in reversed(messages) if m.get("role") == "user"), "")
-        status = FINAL
-        if script is not None:
-            texts, status = script.texts, script.status
+        if script is not None and script.plan is not None:
+            plan, status = script.plan, script.status
         else:
-            texts = self._default_texts(str(last_user), len(messages))
+            last_user = next((m.get("text", "") for m in reversed(messages) if m.get("role") == "user"), "")
+            plan, status = self._default_plan(str(last_user), len(messages)), FINAL
 
         # maxTokens: cut the reply there, like the real model does.
-        max_tokens = int(_number((body.get("completionOptions") or {}).get("maxTokens", 2000), "maxTokens", integer=True))
-        if count_tokens(texts[-1]) > max_tokens:
-            cut = "".join(split_tokens(texts[-1])[:max_tokens])
-            texts = [t for t in texts if count_tokens(t) < max_tokens and cut.startswith(t)] + [cut]
-            status = TRUNCATED
+        options = body.get("completionOptions") or {}
+        cut = plan.cut_at(int(_number(options.get("maxTokens", 2000), "maxTokens", integer=True)))
+        if cut is not None:
+            plan, status = cut, TRUNCATED
 
         n = fault.after_chunks if fault else 0
         if fault and fault.kind == "prefix_change":
             # The model rewrites its beginning after chunk n: later texts no longer extend earlier ones.
-            texts = texts[:n] + ["Точнее: " + t[len(t.split(" ", 1)[0]):].lstrip() for t in texts[n:]]
+            texts = [plan.text(i) for i in range(len(plan))]
+            texts = texts[:n] + ["Точнее: " + t[len(t.split(" ", 1)[0]) :].lstrip() for t in texts[n:]]
             if len(texts) <= n:
                 texts.append("Точнее: " + texts[-1])
+            plan = ChunkPlan(texts=texts)
         elif fault and fault.kind == "content_filter":
-            texts, status = texts[: max(n, 0)] + [CONTENT_FILTER_TEXT], FILTERED
+            plan = ChunkPlan(texts=[plan.text(i) for i in range(min(n, len(plan)))] + [CONTENT_FILTER_TEXT])
+            status = FILTERED
         elif fault and fault.kind == "truncated":
-            texts, status = texts[: max(n, 1)], TRUNCATED
+            plan, status = plan.head(max(n, 1)), TRUNCATED
+        return _Results(plan, status, input_tokens, self.fake.model_version), delay
 
-        lines = []
-        for i, text in enumerate(texts):
-            done = i == len(texts) - 1
-            completion = count_tokens(text)
-            lines.append({
-                "alternatives": [{
-                    "message": {"role": "assistant", "text": text},
-                    "status": status if done else PARTIAL,
-                }],
-                "usage": {
-                    "inputTextTokens": str(input_tokens),
-                    "completionTokens": str(completion),
-                    "totalTokens": str(input_tokens + completion),
-                },
-                "modelVersion": self.fake.model_version,
-            })  # fmt: skip
-        return lines, delay
-
-    def _default_texts(self, last_user: str, n_messages: int) -> list[str]:
+    def _default_plan(self, last_user: str, n_messages: int) -> ChunkPlan:
         """The reply when nothing is scripted: an echo, or a magic command for manual testing."""
         command = last_user.strip().split()
         if command[:1] == ["/long"] and len(command) > 1 and command[1].isdigit():
-            return _chunk_texts(long_text(int(command[1])), None, self.fake.tokens_per_chunk or 15)
+            return ChunkPlan.from_text(long_text(int(command[1])), None, self.fake.tokens_per_chunk or 15)
         quoted = last_user if len(last_user) <= 200 else last_user[:200] + "…"
         text = f"Вы написали: «{quoted}». Сообщений в запросе: {n_messages}."
-        return _chunk_texts(text, self.fake.chunks, self.fake.tokens_per_chunk)
+        return ChunkPlan.from_text(text, self.fake.chunks, self.fake.tokens_per_chunk)
 
     def _magic_fault(self, messages: list[dict[str, Any]]) -> Fault | None:
         last = str(messages[-1].get("text", "")).strip().split()
@@ -761,8 +835,8 @@ class _Handler(BaseHTTPRequestHandler):
         lines, _ = self._reply_lines(body, messages, input_tokens, fault)
         reply: dict[str, Any] = lines[-1]
         if fault and fault.kind == "error_line":
-            reply = {"error": {"code": _HTTP_TO_GRPC.get(fault.status, 13), "message": fault.message or "failed",
-                               "details": []}}  # fmt: skip
+            code = _HTTP_TO_GRPC.get(fault.status, 13)
+            reply = {"error": {"code": code, "message": fault.message or "failed", "details": []}}
         self._send_json(200, self.fake._new_operation(reply))
 
     def _tokenize(self, body: dict[str, Any]) -> None:

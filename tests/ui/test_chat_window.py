@@ -22,7 +22,7 @@ def wait_idle(qtbot, window) -> None:
     """Waits until the reply to the last sent message is in the view and the window is idle."""
     def done() -> bool:
         messages = window.chat_model.messages
-        return (window.stream is None and not window.runner.busy and len(messages) >= window.expected_count
+        return (window.stream is None and not window.busy and len(messages) >= window.expected_count
                 and messages[-1].role == "assistant")
 
     qtbot.waitUntil(done, timeout=WAIT)
