@@ -29,7 +29,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 from urllib3.exceptions import NewConnectionError, ReadTimeoutError
@@ -199,6 +199,10 @@ def check_base_url(base_url: str) -> str:
     raise ValueError(f"The API address must start with https:// (got {base_url!r})")
 
 
+def _is_loopback(url: str) -> bool:
+    return (urlsplit(url).hostname or "").lower() in _LOOPBACK_HOSTS
+
+
 def operations_base_for(base_url: str) -> str:
     """Yandex serves operations on their own host; any other server (a fake, a proxy) serves them itself."""
     host = (urlsplit(base_url).hostname or "").lower()
@@ -313,7 +317,7 @@ _readers = _ReaderThreads()
 
 
 class _StreamState:
-    """What the consumer and the reader thread of one stream share."""
+    """What the consumer and the helper thread of one stream share."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -362,7 +366,9 @@ class YandexGptClient:
         self.backoff = backoff
         self._secrets = (credentials.secret, credentials.secret.strip())
         self._session = requests.Session()
-        self._session.trust_env = True  # honour the system proxy settings
+        # Honour the system proxy settings, except for a server on this computer (a proxy would
+        # not reach it). trust_env only adds proxies and CA bundles: verification stays on.
+        self._session.trust_env = not _is_loopback(self.base_url)
         self._session.verify = True  # TLS verification is never turned off
 
     def __repr__(self) -> str:
@@ -418,7 +424,7 @@ class YandexGptClient:
         return op_id
 
     def get_operation(self, op_id: str) -> Operation:
-        url = f"{self.operations_base_url}/operations/{op_id}"
+        url = f"{self.operations_base_url}/operations/{quote(op_id, safe='')}"
         payload = self._json(self._send("GET", url, None))
         if not isinstance(payload, dict):
             raise MalformedResponseError("operation reply is not an object")
@@ -575,10 +581,10 @@ class YandexGptClient:
     def _backoff(self, attempt: int, cancel: CancelToken | None, why: str) -> None:
         delay = min(self.backoff * 2 ** (attempt - 1), 30.0)
         log.warning("%s; retry %d/%d in %.2f s", why, attempt, self.max_retries, delay)
-        if cancel is not None:
-            cancel.wait(delay)
-        else:
+        if cancel is None:
             time.sleep(delay)
+        elif cancel.wait(delay):
+            raise CancelledError("cancelled while waiting to retry")
 
     def _transport_error(self, exc: requests.exceptions.RequestException, request_id: str) -> ApiError:
         """Map a `requests` exception to an ApiError. Its text is scrubbed like any server text."""
@@ -658,7 +664,10 @@ class YandexGptClient:
             if isinstance(item, BaseException):
                 raise item
             try:
-                yield from self._iter_completions(item)
+                for completion in self._iter_completions(item):
+                    if cancel.cancelled:
+                        return  # lines already received after a cancel are dropped
+                    yield completion
             except ApiError:
                 if cancel.cancelled:
                     return  # the read failed because cancel() shut the socket

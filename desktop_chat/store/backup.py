@@ -37,12 +37,11 @@ def make_backup(data_dir: Path, files: list[tuple[Path, str]], backups_dir: Path
     """
     backups_dir.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    # chats-20250131-142501-01.zip: a fixed-width counter keeps name order = time order
-    counter = 1
+    # chats-20250131-142501-01.zip: a fixed-width counter, above any backup of the same second,
+    # keeps name order = time order
+    same_second = [p.name for p in list_backups(backups_dir) if p.name.startswith(f"{BACKUP_PREFIX}{stamp}-")]
+    counter = 1 + max((int(n[: -len(BACKUP_SUFFIX)].rsplit("-", 1)[1]) for n in same_second), default=0)
     target = backups_dir / f"{BACKUP_PREFIX}{stamp}-{counter:02d}{BACKUP_SUFFIX}"
-    while target.exists():
-        counter += 1
-        target = backups_dir / f"{BACKUP_PREFIX}{stamp}-{counter:02d}{BACKUP_SUFFIX}"
     temp = backups_dir / ("." + target.name + TEMP_SUFFIX)
     try:
         # Level 1: chats are text and compress well even at the fastest level.

@@ -170,3 +170,16 @@ def test_two_streams_at_once(fake_server, fake_client):
     for t in threads:
         t.join()
     assert results == {n: f"Вы написали: «{n}». Сообщений в запросе: 1." for n in ("один", "два")}
+
+
+def test_cancel_while_waiting_to_retry(fake_server):
+    from desktop_chat.api import Credentials, YandexGptClient
+
+    fake_server.fail_next(503, times=5)
+    client = YandexGptClient(Credentials("api_key", "k" * 8), fake_server.url, backoff=1.0)
+    token = CancelToken()
+    stamp = _cancel_after(token, 0.1)
+    assert list(client.stream(FAKE_MODEL_URI, HELLO, cancel=token)) == []
+    assert time.monotonic() - stamp["at"] < CANCEL_LIMIT_S
+    time.sleep(1.0)
+    assert len(fake_server.requests) == 1  # no retry after the cancel

@@ -781,10 +781,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
 
         self._start_chunked()
+        # Chunks go out on a fixed schedule (delay=0.01 is 100 chunks/s even for long, slow-to-encode texts).
+        next_at = time.monotonic()
         for i, result in enumerate(lines):
             if fault and i == fault.after_chunks:
                 if fault.kind == "stall":
                     self.fake._stall(fault.seconds)
+                    next_at = time.monotonic()
                     fault = None  # then carry on
                 elif fault.kind == "torn":
                     line = json.dumps({"result": result}, ensure_ascii=False).encode()
@@ -803,7 +806,8 @@ class _Handler(BaseHTTPRequestHandler):
                     self._end_chunked()
                     return
             if i > 0:
-                self.fake._sleep(delay)
+                next_at += delay
+                self.fake._sleep(next_at - time.monotonic())
             self._write_chunk(json.dumps({"result": result}, ensure_ascii=False).encode() + b"\n")
         self._end_chunked()
 
