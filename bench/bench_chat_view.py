@@ -17,7 +17,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from common import generated_store, median, print_result, rss_mb  # noqa: E402
+from common import generated_store, median, print_result, rss_mb
 
 
 def main() -> None:

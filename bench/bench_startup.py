@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, generated_store, median, print_result  # noqa: E402
+from common import ROOT, generated_store, median, print_result
 
 
 def time_to_first_paint(data_dir: Path, config_dir: Path) -> float:

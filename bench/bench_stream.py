@@ -19,7 +19,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from common import print_result, rss_mb  # noqa: E402
+from common import print_result, rss_mb
 
 HEARTBEAT_MS = 2
 

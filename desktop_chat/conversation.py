@@ -10,20 +10,26 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from desktop_chat.api.client import ChatMessage, Completion, CompletionOptions, Status
 from desktop_chat.api.models import context_window
 from desktop_chat.store import ChatSettings, Message
 
-# Replies with these statuses carry text the person saw, so later requests include it as history.
-# Failed replies are left out: the person retries them, and half an error is no context.
-STATUS_BY_API: dict[Status, str] = {
-    Status.FINAL: "final",
-    Status.TRUNCATED: "truncated",
-    Status.CONTENT_FILTER: "content_filter",
-    Status.TOOL_CALLS: "final",
-    Status.PARTIAL: "stopped",
-    Status.UNSPECIFIED: "final",
+if TYPE_CHECKING:
+    # The client's types are imported where they are used: the module pulls in `requests`,
+    # which the window does not need to paint (see docs/decisions.md, start-up).
+    from desktop_chat.api.client import ChatMessage, Completion, CompletionOptions
+
+# The stored status of a reply, by the API's status name. Replies with these statuses carry text the
+# person saw, so later requests include it as history; failed replies are left out (the person
+# retries them, and half an error is no context).
+STATUS_BY_API: dict[str, str] = {
+    "FINAL": "final",
+    "TRUNCATED": "truncated",
+    "CONTENT_FILTER": "content_filter",
+    "TOOL_CALLS": "final",
+    "PARTIAL": "stopped",
+    "UNSPECIFIED": "final",
 }
 _NOT_HISTORY = {"error"}
 
@@ -72,6 +78,8 @@ def chat_model(settings: ChatSettings, defaults: Defaults) -> str:
 
 
 def chat_options(settings: ChatSettings, defaults: Defaults) -> CompletionOptions:
+    from desktop_chat.api.client import CompletionOptions
+
     temperature = defaults.temperature if settings.temperature is None else settings.temperature
     max_tokens = defaults.max_tokens if settings.max_tokens is None else settings.max_tokens
     return CompletionOptions(temperature=temperature, max_tokens=max_tokens)
@@ -88,6 +96,8 @@ def plan_request(messages: Sequence[Message], settings: ChatSettings, defaults: 
 
     `count_tokens(text)` counts one message's tokens; the default is the offline estimate.
     """
+    from desktop_chat.api.client import ChatMessage
+
     model = chat_model(settings, defaults)
     options = chat_options(settings, defaults)
     window = context_window(model)
@@ -110,7 +120,7 @@ def plan_request(messages: Sequence[Message], settings: ChatSettings, defaults: 
     return RequestPlan(
         model=model,
         options=options,
-        messages=system + [ChatMessage(m.role, m.text) for m in kept],
+        messages=system + [ChatMessage("user" if m.role == "user" else "assistant", m.text) for m in kept],
         first_sent_id=kept[0].id if kept and left_out else None,
         left_out=left_out,
         estimated_tokens=used,
@@ -132,7 +142,7 @@ def reply_message(completion: Completion | None, partial_text: str, *, model: st
             usage = {"input": completion.usage.input_tokens,
                      "completion": completion.usage.completion_tokens,
                      "total": completion.usage.total_tokens}
-        return Message.new("assistant", text, status=status or STATUS_BY_API.get(completion.status, "final"),
+        return Message.new("assistant", text, status=status or STATUS_BY_API.get(completion.status.name, "final"),
                            usage=usage, model_version=completion.model_version, model=model, error=error)
     return Message.new("assistant", partial_text, status=status or "error", model=model, error=error)
 

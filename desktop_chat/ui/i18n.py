@@ -72,7 +72,8 @@ def install_translator(app: QCoreApplication, language: str) -> bool:
             loaded = True
     # Qt's own strings: the buttons of standard dialogs ("Cancel", "OK"...).
     qt_translator = QTranslator(app)
-    if qt_translator.load(QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+    qt_translations = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt_translator.load(QLocale(language), "qtbase", "_", qt_translations):
         app.installTranslator(qt_translator)
         _installed.append(qt_translator)
     return loaded

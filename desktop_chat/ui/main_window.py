@@ -106,6 +106,8 @@ class MainWindow(QMainWindow):
         self.stream: _Stream | None = None
         self.live_errors: dict[str, str] = {}  # message id -> the full error text of this session
         self._last_deleted: str | None = None
+        # Opens the settings dialog; set by the start-up code once the keyring has been read.
+        self.settings_opener: Callable[..., None] | None = None
         self.setObjectName("mainWindow")
 
         self._runner: CompletionRunner | None = None
@@ -231,7 +233,7 @@ class MainWindow(QMainWindow):
         self.meter_timer.setSingleShot(True)
         self.meter_timer.setInterval(700)
 
-    def _action(self, shortcut: QKeySequence | str | None, slot: Callable[[], object],
+    def _action(self, shortcut: QKeySequence | QKeySequence.StandardKey | str | None, slot: Callable[[], object],
                 name: str) -> QAction:
         action = QAction(self)
         action.setObjectName(name)
@@ -379,10 +381,12 @@ class MainWindow(QMainWindow):
         """Imports the HTTP client and the Markdown renderer on a background thread once the window
         is up, so the first reply does not stall the window while Python loads them."""
         def warm() -> None:
-            import desktop_chat.api.client  # noqa: F401
-            from desktop_chat.ui.render import warm_up
+            from pygments.lexers import get_lexer_by_name
 
-            warm_up()
+            import desktop_chat.api.client
+            import desktop_chat.ui.render  # noqa: F401
+
+            get_lexer_by_name("python")  # the first lexer loads Pygments' lexer tables
 
         return self.tasks.read(warm)
 
@@ -711,8 +715,9 @@ class MainWindow(QMainWindow):
                 self.chat_model.set_tail([])
                 self.chat_model.append_message(reply)
                 position = self.chat_model.row_of_message(reply.id)
-                if position is not None:
-                    self.chat_view.chat_delegate.adopt_stream(stream.row, self.chat_model.row_at(position),
+                message_row = self.chat_model.row_at(position) if position is not None else None
+                if message_row is not None:
+                    self.chat_view.chat_delegate.adopt_stream(stream.row, message_row,
                                                               self.chat_view.viewport().width())
                 if follow:
                     self.chat_view.scroll_to_end()
@@ -958,10 +963,8 @@ class MainWindow(QMainWindow):
         current_row = current.data(Qt.ItemDataRole.UserRole + 1) if current.isValid() else None
         current_id = current_row.message.id if current_row is not None and current_row.message else None
         ids = [m.id for m in matches]
-        if current_id in ids:
-            position = (ids.index(current_id) + step) % len(ids)
-        else:
-            position = len(ids) - 1  # start from the newest, as people read a chat from the bottom
+        # Without a current match, start from the newest: people read a chat from the bottom.
+        position = (ids.index(current_id) + step) % len(ids) if current_id in ids else len(ids) - 1
         target = matches[position]
         self.find_status.setText(f"{position + 1}/{len(ids)}")
         row = self.chat_model.ensure_visible(target.id)
@@ -1004,9 +1007,7 @@ class MainWindow(QMainWindow):
         if self.chat_id is None:
             return
         chat_id, store = self.chat_id, self.store
-        self.tasks.write(lambda: store.duplicate_chat(chat_id),
-                         lambda summary: (self.chat_list_model.upsert(summary), self.open_chat(summary.id)),
-                         self._on_write_failed)
+        self.tasks.write(lambda: store.duplicate_chat(chat_id), self._show_new_chat, self._on_write_failed)
 
     def delete_chat(self) -> None:
         if self.chat_id is None:
@@ -1039,8 +1040,11 @@ class MainWindow(QMainWindow):
             store.restore_chat(chat_id)
             return next(c for c in store.list_chats() if c.id == chat_id)
 
-        self.tasks.write(write, lambda summary: (self.chat_list_model.upsert(summary), self.open_chat(summary.id)),
-                         self._on_write_failed)
+        self.tasks.write(write, self._show_new_chat, self._on_write_failed)
+
+    def _show_new_chat(self, summary: ChatSummary) -> None:
+        self.chat_list_model.upsert(summary)
+        self.open_chat(summary.id)
 
     def _hide_undo(self) -> None:
         self.undo_button.hide()
@@ -1075,9 +1079,9 @@ class MainWindow(QMainWindow):
         exporter = {"md": store.export_markdown, "html": store.export_html, "json": store.export_json}[fmt]
 
         def write() -> None:
-            from desktop_chat.store.fileio import atomic_write_text
+            from desktop_chat.store.fileio import atomic_write
 
-            atomic_write_text(Path(path), exporter(chat_id))
+            atomic_write(Path(path), exporter(chat_id).encode("utf-8"))
 
         self.tasks.write(write, lambda _r: self.statusBar().showMessage(self.tr("Exported to %s") % path, 6000),
                          self._on_write_failed)
@@ -1104,9 +1108,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ settings and about
     def open_settings(self, *, focus_secret: bool = False) -> None:
-        opener = getattr(self, "settings_opener", None)
-        if opener is not None:
-            opener(focus_secret=focus_secret)
+        if self.settings_opener is not None:
+            self.settings_opener(focus_secret=focus_secret)
 
     def show_about(self) -> None:
         from desktop_chat import __version__
