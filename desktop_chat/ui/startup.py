@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import time
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop_chat.settings import SettingsStore
@@ -85,16 +84,25 @@ def open_settings(window: MainWindow, services: Services, focus_secret: bool = F
 def _report_store_problems(window: MainWindow, report: object, settings_store: SettingsStore) -> None:
     lines: list[str] = []
     quarantined = getattr(report, "quarantined", [])
-    if quarantined:
-        folder = os.path.dirname(str(quarantined[0][0]))
-        lines.append(window.tr("%n chat file(s) could not be read and were moved aside, so the other chats "
-                               "open normally. They are kept in: %1", "", len(quarantined)).replace("%1", folder))
     read_only = getattr(report, "read_only", [])
-    if read_only:
-        lines.append(window.tr("%n chat(s) were saved by a newer version of Desktop Chat. You can read them, "
-                               "but changes need the newer version.", "", len(read_only)))
+    # (lupdate reads a plain name as the count of a plural; a call such as len(x) hides the string.)
+    moved, newer = len(quarantined), len(read_only)
+    if moved:
+        folder = os.path.dirname(str(quarantined[0][0]))
+        text = QCoreApplication.translate(
+            "Startup", "%n chat file(s) could not be read and were moved aside, so the other chats open "
+                       "normally. They are kept in: %1", None, moved)
+        lines.append(text.replace("%1", folder))
+    if newer:
+        lines.append(QCoreApplication.translate(
+            "Startup", "%n chat(s) were saved by a newer version of Desktop Chat. You can read them, but "
+                       "changes need the newer version.", None, newer))
     for warning in settings_store.warnings:
-        lines.append(window.tr("Settings: %s") % warning)
+        lines.append(QCoreApplication.translate("Startup", "Settings: %s") % warning)
     if lines:
-        QMessageBox.information(window, window.tr("Desktop Chat"), "\n\n".join(lines))
-        print("\n".join(lines), file=sys.stderr)
+        # Not modal: the chats that did open are usable while the person reads this.
+        box = QMessageBox(QMessageBox.Icon.Information, QCoreApplication.translate("Startup", "Desktop Chat"),
+                          "\n\n".join(lines), QMessageBox.StandardButton.Ok, window)
+        box.setModal(False)
+        box.show()
+        log.warning("store problems reported: %d quarantined, %d read-only", moved, newer)

@@ -48,7 +48,8 @@ def run_lane(data_dir: Path, seed: int, stats: Counter[str], failures: list[str]
     store.close()
     for round_no in range(ROUNDS_PER_LANE):
         child = subprocess.Popen([sys.executable, "-S", str(CHILD), str(data_dir), str(seed * 1000 + round_no)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 bufsize=0)  # unbuffered: readline() must not swallow later lines
         # Most kills land while writing; some during start-up (open: catch-up, repairs, compaction).
         if rng.random() < 0.7:
             assert child.stdout is not None
