@@ -22,8 +22,23 @@ from desktop_chat.store.chatfile import CHAT_SUFFIX, chat_file_bytes
 from desktop_chat.store.model import ChatSettings, Message, new_id
 from desktop_chat.store.store import CHATS_DIR, ChatStore
 
-RU_WORDS = ["привет", "как", "дела", "сделать", "можно", "нужно", "почему", "когда", "где", "файл", "код", "функция", "ошибка", "список", "данные", "пример", "текст", "письмо", "работа", "проект", "отчёт", "задача", "вопрос", "ответ", "время", "день", "неделя", "город", "ёлка", "зелёный", "большой", "маленький", "новый", "старый", "быстро", "медленно", "хорошо", "плохо", "спасибо", "пожалуйста", "объясни", "напиши", "переведи", "сравни", "посчитай", "таблица", "строка", "число", "деньги", "бюджет", "встреча", "клиент", "договор", "рецепт", "борщ", "поездка", "Москва", "Петербург", "Казань", "погода", "книга", "фильм", "музыка", "школа", "учитель", "студент", "экзамен", "алгоритм", "сервер", "база", "запрос", "пользователь", "интерфейс", "окно", "кнопка", "настройки"]
-EN_WORDS = ["hello", "how", "are", "you", "make", "could", "should", "why", "when", "where", "file", "code", "function", "error", "list", "data", "example", "text", "letter", "work", "project", "report", "task", "question", "answer", "time", "day", "week", "city", "tree", "green", "big", "small", "new", "old", "quickly", "slowly", "good", "bad", "thanks", "please", "explain", "write", "translate", "compare", "count", "table", "row", "number", "money", "budget", "meeting", "client", "contract", "recipe", "trip", "London", "Berlin", "weather", "book", "film", "music", "school", "teacher", "student", "exam", "algorithm", "server", "database", "query", "user", "interface", "window", "button", "settings"]
+_RU_TEXT = (
+    "привет как дела сделать можно нужно почему когда где файл код функция ошибка список данные пример "
+    "текст письмо работа проект отчёт задача вопрос ответ время день неделя город ёлка зелёный большой "
+    "маленький новый старый быстро медленно хорошо плохо спасибо пожалуйста объясни напиши переведи "
+    "сравни посчитай таблица строка число деньги бюджет встреча клиент договор рецепт борщ поездка Москва "
+    "Петербург Казань погода книга фильм музыка школа учитель студент экзамен алгоритм сервер база запрос "
+    "пользователь интерфейс окно кнопка настройки "
+)
+_EN_TEXT = (
+    "hello how are you make could should why when where file code function error list data example text "
+    "letter work project report task question answer time day week city tree green big small new old "
+    "quickly slowly good bad thanks please explain write translate compare count table row number money "
+    "budget meeting client contract recipe trip London Berlin weather book film music school teacher "
+    "student exam algorithm server database query user interface window button settings "
+)
+RU_WORDS = tuple(_RU_TEXT.split())
+EN_WORDS = tuple(_EN_TEXT.split())
 CODE = ("```python\ndef total(items):\n    return sum(item.price for item in items)\n```",
         "```sql\nSELECT name, count(*) FROM orders GROUP BY name;\n```",
         "```bash\ngrep -rn \"TODO\" src/ | wc -l\n```")
@@ -33,7 +48,7 @@ TITLES_EN = ("Cover letter", "Python help", "Trip to Berlin", "Meeting notes", "
              "SQL question", "Book summary", "Budget plan")
 
 
-def _sentence(rng: random.Random, words: list[str], lo: int, hi: int) -> str:
+def _sentence(rng: random.Random, words: tuple[str, ...], lo: int, hi: int) -> str:
     # Zipf-like: early words are much more common, like real text.
     count = rng.randint(lo, hi)
     picked = [words[min(int(rng.paretovariate(1.2)) - 1, len(words) - 1)] if rng.random() < 0.5

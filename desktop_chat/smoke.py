@@ -139,9 +139,9 @@ class SmokeTest:
         """requests verifies HTTPS with certifi's CA file, which a frozen build must carry along."""
         import ssl
 
-        import requests.certs
+        import certifi  # what requests.certs.where() returns
 
-        cafile = Path(requests.certs.where())
+        cafile = Path(certifi.where())
         if not cafile.is_file() or cafile.stat().st_size == 0:
             raise CheckFailed(f"CA bundle missing: {cafile}")
         context = ssl.create_default_context(cafile=str(cafile))

@@ -121,6 +121,9 @@ class ChatLog:
                            updated_at=self.updated_at, pinned=self.pinned,
                            message_count=len(self.message_ids), read_only=self.read_only)
 
+    def has_message(self, message_id: str) -> bool:
+        return message_id in self._id_set
+
     def dead_fraction(self) -> float:
         """Share of events that replay but no longer matter (truncated messages, old titles…)."""
         if not self.event_count:

@@ -207,7 +207,7 @@ class ChatStore:
         message.check()
         with self._lock:
             def check(chat: ChatLog) -> None:
-                if message.id in chat.message_ids:
+                if chat.has_message(message.id):
                     raise StoreError("duplicate", f"this chat already has a message with id {message.id}")
             self._append_event(chat_id, message_event(message), check)
 
@@ -215,7 +215,7 @@ class ChatStore:
         """Drops `message_id` and every later message (for regenerate and edit-and-resend)."""
         with self._lock:
             def check(chat: ChatLog) -> None:
-                if message_id not in chat.message_ids:
+                if not chat.has_message(message_id):
                     raise StoreError("not_found", "that message is not in this chat (any more)")
             self._append_event(chat_id, truncate_event(message_id), check)
 
@@ -572,7 +572,10 @@ class ChatStore:
             if entry is not None and entry.size == st.st_size and entry.mtime_ns == st.st_mtime_ns:
                 self._entries[chat_id] = entry
             else:
-                self._read_chat(chat_id)
+                try:
+                    self._read_chat(chat_id)
+                except StoreError as exc:  # e.g. no permission: skip this chat, open the others
+                    self.report.notes.append(f"chat {chat_id} could not be read: {exc}")
         if self._entries != known:
             self._index_dirty = True
         self.report.read_only = sorted(i for i, e in self._entries.items() if e.summary.read_only)

@@ -313,6 +313,9 @@ class MainWindow(QMainWindow):
         self.find_box.returnPressed.connect(lambda: self.find_in_chat(1))
         self.find_close.clicked.connect(self.hide_find)
         self.undo_button.clicked.connect(self.undo_delete)
+        from desktop_chat.ui.theme import theme_notifier
+
+        theme_notifier().changed.connect(self._on_theme_flipped)
 
     # ------------------------------------------------------------------ language
     def retranslate(self) -> None:
@@ -358,6 +361,16 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.chat_model.refresh()
         self._update_meter()
+
+    def set_theme(self, theme: Theme) -> None:
+        """Repaints the chat in another theme (messages carry colors: code, links, formulas)."""
+        self.theme = theme
+        self.chat_view.set_theme(theme)
+
+    def _on_theme_flipped(self, dark: bool) -> None:
+        from desktop_chat.ui.theme import theme_for
+
+        self.set_theme(theme_for(dark))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

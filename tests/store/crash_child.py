@@ -12,8 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import desktop_chat.store.chatfile as chatfile  # noqa: E402
-from desktop_chat.store import ChatStore, Message  # noqa: E402
+import desktop_chat.store.chatfile as chatfile
+from desktop_chat.store import ChatStore, Message
 
 # Small files get compacted too, so kills also land in the middle of compactions.
 chatfile.COMPACT_MIN_BYTES = 4096

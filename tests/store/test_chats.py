@@ -283,3 +283,34 @@ def test_chat_files_are_plain_json_lines(store: ChatStore, data_dir: Path) -> No
     assert [json.loads(x)["type"] for x in lines[1:]] == ["rename", "message", "message"]
     assert "Заголовок" in lines[1]  # readable UTF-8, not \\u escapes
     assert os.path.getsize(chat_path(data_dir, chat.id)) == len("\n".join(lines).encode()) + 1
+
+
+def test_compaction_keeps_the_chat_exactly(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import desktop_chat.store.chatfile as chatfile
+
+    monkeypatch.setattr(chatfile, "COMPACT_MIN_BYTES", 1000)
+    store = open_store(data_dir)
+    chat = store.create_chat("до", ChatSettings(system_prompt="p1"))
+    kept = add_turns(store, chat.id, 3, prefix="живое сообщение")
+    for i in range(20):  # regenerations and renames leave dead events behind
+        reply = Message.new("assistant", "старый ответ " * 20)
+        store.append_message(chat.id, reply)
+        store.truncate_from(chat.id, reply.id)
+        store.rename_chat(chat.id, f"имя {i}")
+    store.set_pinned(chat.id, True)
+    store.set_chat_settings(chat.id, ChatSettings(system_prompt="p2", model="yandexgpt", max_tokens=10))
+    path = chat_path(data_dir, chat.id)
+    size_before = path.stat().st_size
+    before = store.load_chat(chat.id)  # reading a mostly dead file compacts it
+    store.close()
+    store = open_store(data_dir)
+    after = store.load_chat(chat.id)
+    assert path.stat().st_size < size_before / 3
+    assert after.messages == kept == before.messages
+    assert after.settings == before.settings == ChatSettings(system_prompt="p2", model="yandexgpt", max_tokens=10)
+    assert (after.summary.title, after.summary.pinned, after.summary.message_count) == ("имя 19", True, 3)
+    lines = path.read_text("utf-8").splitlines()
+    assert len(lines) == 1 + 3 + 3  # header, rename + pin + settings, three messages
+    store.append_message(chat.id, Message.new("user", "после сжатия"))
+    assert len(store.load_chat(chat.id).messages) == 4
+    store.close()

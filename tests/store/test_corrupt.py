@@ -236,7 +236,7 @@ def test_damaged_drafts_file_is_quarantined(data_dir: Path) -> None:
 
 
 def test_damaged_search_index_is_rebuilt(data_dir: Path) -> None:
-    good_id, msgs = make_store_with_good_chat(data_dir)
+    _good_id, msgs = make_store_with_good_chat(data_dir)
     (data_dir / "search.v1.sqlite3").write_bytes(b"SQLite format 3\0" + b"\xff" * 5000)
     for extra in ("-wal", "-shm"):
         Path(str(data_dir / "search.v1.sqlite3") + extra).unlink(missing_ok=True)

@@ -71,7 +71,8 @@ def test_lone_surrogates_survive_storage_and_export(store: ChatStore) -> None:
 def test_html_is_self_contained_and_escaped(store: ChatStore) -> None:
     chat = store.create_chat("<b>Title</b> & co")
     store.append_message(chat.id, Message.new("user", "<script>alert(1)</script> ![img](http://evil/x.png)"))
-    store.append_message(chat.id, Message.new("assistant", "```python\nprint('<hi>')\n```\n\n**bold** [link](javascript:alert(1))"))
+    reply = "```python\nprint('<hi>')\n```\n\n**bold** [link](javascript:alert(1))"
+    store.append_message(chat.id, Message.new("assistant", reply))
     page = store.export_html(chat.id)
     assert page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page
     assert "&lt;script&gt;" in page and "<script" not in page

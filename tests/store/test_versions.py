@@ -27,7 +27,11 @@ def newer_chat_file() -> bytes:
     return b"".join(json.dumps(x, ensure_ascii=False).encode() + b"\n" for x in lines) + b"{torn"
 
 
-def test_a_newer_chat_file_opens_read_only_and_is_never_rewritten(data_dir: Path) -> None:
+def test_a_newer_chat_file_opens_read_only_and_is_never_rewritten(data_dir: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import desktop_chat.store.chatfile as chatfile
+
+    monkeypatch.setattr(chatfile, "COMPACT_MIN_BYTES", 10)  # it would be compacted if it were ours
     store = open_store(data_dir)
     store.close()
     original = newer_chat_file()

@@ -31,7 +31,8 @@ def make_window(qtbot, tmp_path: Path) -> Iterator[MakeWindow]:
                             language="en", environ={}, client_options={"timeout": 5.0, "backoff": 0.01})
         window = MainWindow(services, LIGHT)
         qtbot.addWidget(window)
-        window.resize(900, 700)
+        if not services.settings.ui_state.get("geometry"):
+            window.resize(900, 700)
         window.show()
         window.set_credentials(Credentials("api_key", FAKE_API_KEY, FAKE_FOLDER_ID) if online else None)
         windows.append(window)
