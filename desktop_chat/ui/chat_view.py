@@ -27,7 +27,15 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QHelpEvent, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QHelpEvent,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 if TYPE_CHECKING:
@@ -391,6 +399,7 @@ class ChatView(QListView):
     """The scrolling list of a chat's rows. Emits `linkActivated(row, href)` for clicks on links."""
 
     linkActivated = Signal(object, str)
+    menuRequested = Signal(object, QPoint)  # row, global position: right click or the Menu key
     nearTop = Signal()
 
     def __init__(self, theme: Theme, parent=None) -> None:
@@ -439,6 +448,27 @@ class ChatView(QListView):
                 event.accept()
                 return
         super().mouseReleaseEvent(event)
+
+    def contextMenuEvent(self, event) -> None:
+        index = self.indexAt(event.pos())
+        if not index.isValid() and event.reason() == event.Reason.Keyboard:
+            index = self.currentIndex()
+        row = index.data(ROW_ROLE) if index.isValid() else None
+        if row is not None:
+            self.setCurrentIndex(index)
+            rect = self.visualRect(index)
+            where = event.globalPos() if event.reason() != event.Reason.Keyboard else \
+                self.viewport().mapToGlobal(rect.topLeft() + QPoint(20, 20))
+            self.menuRequested.emit(row, where)
+
+    def keyPressEvent(self, event) -> None:
+        # Ctrl+C on a chosen message copies it, like in other chat apps.
+        if event.matches(QKeySequence.StandardKey.Copy):
+            row = self.currentIndex().data(ROW_ROLE) if self.currentIndex().isValid() else None
+            if row is not None and row.message is not None:
+                self.linkActivated.emit(row, "action:copy")
+                return
+        super().keyPressEvent(event)
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):

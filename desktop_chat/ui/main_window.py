@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -306,6 +306,7 @@ class MainWindow(QMainWindow):
         self.draft_timer.timeout.connect(self._save_draft)
         self.meter_timer.timeout.connect(self._update_meter)
         self.chat_view.linkActivated.connect(self._on_link)
+        self.chat_view.menuRequested.connect(self._show_message_menu)
         self.chat_view.nearTop.connect(self._grow_history)
         self.chat_settings_button.clicked.connect(self.edit_chat_settings)
         self.banner.linkActivated.connect(lambda _href: self.open_settings())
@@ -779,6 +780,9 @@ class MainWindow(QMainWindow):
         self._finish_stream(reply, live_error=text)
         if isinstance(error, AuthenticationError | PermissionDeniedError):
             self.statusBar().showMessage(text, 15000)
+        if isinstance(error, AuthenticationError):
+            # An expired or revoked key: open the place to fix it, saying why.
+            QTimer.singleShot(0, lambda: self.open_settings(focus_secret=True, notice=text))
 
     def regenerate(self) -> None:
         if self.busy or self.chat_id is None or self.read_only:
@@ -831,6 +835,42 @@ class MainWindow(QMainWindow):
             self.composer.show_banner("")
 
     # ------------------------------------------------------------------ links in messages
+    def _show_message_menu(self, row: Row, where: QPoint) -> None:
+        """The same actions as the links under a message, plus per-block code copies: for the keyboard."""
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        for href, label in row.actions:
+            menu.addAction(label, lambda h=href: self._on_link(row, h))
+        if row.message is not None:
+            menu.addAction(self.tr("Select text…"), lambda: self._show_message_text(row.message))
+            code = self.chat_view.chat_delegate.document(row, self.chat_view.viewport().width()).property(
+                "code_blocks") or []
+            for number in range(len(code)):
+                menu.addAction(self.tr("Copy code block %1").replace("%1", str(number + 1)),
+                               lambda n=number: self._on_link(row, f"copy-code:{n}"))
+        if not menu.isEmpty():
+            menu.exec(where)
+
+    def _show_message_text(self, message: Message) -> None:
+        """The message in a plain text box where any part of it can be selected and copied."""
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit
+
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("Message text"))
+        text = QPlainTextEdit(dialog)
+        text.setPlainText(message.text)
+        text.setReadOnly(True)
+        text.setAccessibleName(self.tr("Message text"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+        dialog.resize(640, 420)
+        text.selectAll()
+        dialog.open()
+
     def _on_link(self, row: Row, href: str) -> None:
         message = row.message
         clipboard = QGuiApplication.clipboard()
@@ -1120,9 +1160,9 @@ class MainWindow(QMainWindow):
         self.tasks.write(lambda: store.import_json(path.read_text(encoding="utf-8")), imported, failed)
 
     # ------------------------------------------------------------------ settings and about
-    def open_settings(self, *, focus_secret: bool = False) -> None:
+    def open_settings(self, *, focus_secret: bool = False, notice: str = "") -> None:
         if self.settings_opener is not None:
-            self.settings_opener(focus_secret=focus_secret)
+            self.settings_opener(focus_secret=focus_secret, notice=notice)
 
     def show_about(self) -> None:
         from desktop_chat import __version__

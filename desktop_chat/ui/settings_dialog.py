@@ -256,6 +256,7 @@ class SettingsDialog(QDialog):
         self._env = env_overrides or EnvOverrides()
         self._lang = lang or ui_language(settings.language)
         self._saved: dict[str, str | None] = {}
+        self._focus_secret = False
         self._loading = True
         self._secret_edited = False
         self._result: SettingsResult | None = None
@@ -271,10 +272,9 @@ class SettingsDialog(QDialog):
         self._fill(settings)
         self._refresh_storage_note()
         self._load_saved_secrets()
-        if focus_secret and not self._env.secret:
-            self.secret_edit.setFocus()
-            self.secret_edit.edit.selectAll()
-        else:
+        # The key field is enabled once the saved key has been read; it takes the focus then.
+        self._focus_secret = focus_secret and not self._env.secret
+        if not self._focus_secret:
             self.folder_edit.setFocus()
 
     # --- building --------------------------------------------------------------------------------
@@ -462,6 +462,9 @@ class SettingsDialog(QDialog):
         self.secret_edit.edit.setPlaceholderText(self.tr("Paste the API key or IAM token here"))
         if not self._secret_edited:
             self.secret_edit.setText(self._saved.get(self.current_kind()) or "")
+        if self._focus_secret:
+            self.secret_edit.edit.setFocus()
+            self.secret_edit.edit.selectAll()
         self._refresh_storage_note()
         self.secrets_loaded.emit()
 
