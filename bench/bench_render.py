@@ -185,6 +185,11 @@ def main() -> None:
 
     cached_us = median_ms(thousand_cached_formulas, args.runs)  # ms per 1000 calls = µs per call
 
+    deep = "\\frac{1}{" * 14 + "2" + "}" * 14  # would take minutes without the deadline
+    start = time.perf_counter()
+    math_render.render_formula(deep, display=False, color="#000000", font_px=16)
+    deadline_ms = (time.perf_counter() - start) * 1000
+
     total = md_cold + set_off + lay_off
     print(f"reply: {size_kb:.0f} KB, {n_code} code blocks, {n_img} formula images; width {WIDTH} px")
     print(f"median of {args.runs} runs")
@@ -194,12 +199,11 @@ def main() -> None:
     print(f"setHtml + layout, setLayoutEnabled off:{set_off:7.1f} + {lay_off:6.1f} ms")
     print(f"total cold (render + setHtml + layout): {total:6.1f} ms")
     print(f"typical 8 KB reply, whole pipeline:    {typical_ms:7.1f} ms  (cold caches)")
-    print(
-        f"import desktop_chat.ui.render:         {formula['import_render_module_ms']:7.1f} ms (fresh process)"
-    )
+    print(f"import desktop_chat.ui.render:         {formula['import_render_module_ms']:7.1f} ms (fresh process)")
     print(f"ziamath import (lazy, first formula):  {formula['ziamath_import_ms']:7.1f} ms")
     print(f"first formula render after import:     {formula['first_formula_ms']:7.1f} ms")
     print(f"another new formula:                   {formula['second_new_formula_ms']:7.1f} ms")
+    print(f"14 nested fractions (cut by deadline): {deadline_ms:7.1f} ms")
     print(f"cached formula:                        {cached_us:7.2f} µs")
     numbers = {
         "reply_kb": round(size_kb, 1),
@@ -217,6 +221,7 @@ def main() -> None:
         "ziamath_import_ms": round(formula["ziamath_import_ms"], 1),
         "first_formula_ms": round(formula["first_formula_ms"], 1),
         "second_new_formula_ms": round(formula["second_new_formula_ms"], 1),
+        "pathological_formula_ms": round(deadline_ms, 1),
         "cached_formula_us": round(cached_us, 2),
     }
     print(json.dumps(numbers))

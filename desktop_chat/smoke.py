@@ -8,7 +8,7 @@ build fails in ways the source tree never does: a module PyInstaller did not see
 Every check runs on its own, so one failure never hides another, and each prints one line:
 
     ok imports
-    ok keyring SecretService (set/get/delete 14 ms)
+    ok keyring SecretService (set/get/delete a secret) (290 ms)
     warn keyring no system keyring (fail.Keyring; 6 backend entry points) …
     FAIL render: no formula image was produced
 
@@ -52,6 +52,8 @@ APP_MODULES = (
     "desktop_chat.settings",
     "desktop_chat.secrets",
     "desktop_chat.ui.render",
+    "desktop_chat.ui.i18n",
+    "desktop_chat.ui.main_window",
     "desktop_chat.app",
 )
 # Names under which desktop_chat.app may offer "build the main window without running the event loop".
@@ -251,6 +253,26 @@ class SmokeTest:
                 raise CheckFailed(f"formula image {key!r} is empty")
         return f"{len(rendered.images)} formula images"
 
+    def check_i18n(self) -> str:
+        """The Russian UI: our compiled .qm, and Qt's own strings for standard dialogs (qtbase_ru)."""
+        self.qapp()
+        from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+        from desktop_chat.ui.i18n import compiled_translation
+
+        qm = compiled_translation("ru")
+        if qm is None:
+            raise CheckFailed("desktop_chat_ru.qm is missing (scripts/update_translations.py --release)")
+        ours = QTranslator()
+        if not ours.load(str(qm)):
+            raise CheckFailed(f"cannot load {qm}")
+        qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if not QTranslator().load(QLocale("ru"), "qtbase", "_", qt_dir):
+            raise CheckFailed(f"Qt's own Russian strings (qtbase_ru.qm) are missing from {qt_dir}")
+        if ours.isEmpty():
+            raise CheckWarning(f"{qm.name} holds no translated strings yet")
+        return "ru"
+
     # --- helpers ---------------------------------------------------------------------------------
 
     def qapp(self) -> Any:
@@ -395,6 +417,7 @@ def run_smoke_test(args: argparse.Namespace | None = None) -> int:
             smoke.run("store", smoke.check_store)
             smoke.run("keyring", smoke.check_keyring)
             smoke.run("render", smoke.check_render)
+            smoke.run("i18n", smoke.check_i18n)
     failed = [r.name for r in smoke.results if r.status == "FAIL"]
     warned = [r.name for r in smoke.results if r.status == "warn"]
     took = time.perf_counter() - started

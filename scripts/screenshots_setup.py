@@ -3,8 +3,10 @@
     .venv/bin/python scripts/screenshots_setup.py                 # English, into docs/screenshots/
     .venv/bin/python scripts/screenshots_setup.py --lang ru       # once Russian .qm files exist
 
-With --lang, every resources/translations/*_<lang>.qm is installed before the widgets are built.
-Nothing is sent anywhere: the client factory is a stub, and the keyring is an in-memory one.
+With --lang, every resources/translations/*_<lang>.qm is installed before the widgets are built, and
+the translator's sheet resources/translations/setup_strings_<lang>.tsv fills in strings the .qm files
+do not have yet (a preview of the Russian layout: longer strings are where clipping shows).
+Nothing is sent anywhere: the client factory is a stub, and the keyring is a failing one on purpose.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from keyring.backends import fail  # noqa: E402
-from PySide6.QtCore import QLocale, QTranslator  # noqa: E402
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
+from desktop_chat.api.errors import AuthenticationError  # noqa: E402
 from desktop_chat.secrets import EnvOverrides, SecretStore  # noqa: E402
 from desktop_chat.settings import Settings  # noqa: E402
 from desktop_chat.ui.first_run import FirstRunWizard  # noqa: E402
@@ -32,14 +35,47 @@ def _no_client(credentials: object, base_url: str) -> object:
     raise RuntimeError("screenshots make no requests")
 
 
+class _RejectingClient:
+    """Answers every check as the real service answers a revoked key (no network involved)."""
+
+    def __init__(self, credentials: object, base_url: str) -> None:
+        pass
+
+    def check_connection(self, model_uri: str) -> None:
+        raise AuthenticationError()
+
+
+class _SheetTranslator(QTranslator):
+    """Translates from an "English<TAB>Translation" sheet, whatever the context."""
+
+    def __init__(self, path: Path, parent: QApplication) -> None:
+        super().__init__(parent)
+        self.rows = dict(line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines() if line)
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str | None:
+        return self.rows.get(source)  # None (not "") lets Qt ask the next translator, or keep the source
+
+    def isEmpty(self) -> bool:
+        return not self.rows
+
+
 def _install_translations(app: QApplication, lang: str) -> list[QTranslator]:
     QLocale.setDefault(QLocale(lang))
-    translators = []
-    for qm in sorted((ROOT / "resources" / "translations").glob(f"*_{lang}.qm")):
+    folder = ROOT / "resources" / "translations"
+    translators: list[QTranslator] = []
+    sheet = folder / f"setup_strings_{lang}.tsv"
+    if sheet.exists():  # installed first, so compiled .qm files (asked first by Qt) win where they have a string
+        translators.append(_SheetTranslator(sheet, app))
+    for qm in sorted(folder.glob(f"*_{lang}.qm")):
         translator = QTranslator(app)
         if translator.load(str(qm)):
-            app.installTranslator(translator)
             translators.append(translator)
+    qt_own = QTranslator(app)  # Qt's own button texts (Save, Cancel, Next), as the app installs them
+    if qt_own.load(QLocale(lang), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        translators.append(qt_own)
+    for translator in translators:
+        app.installTranslator(translator)
     return translators
 
 
@@ -67,14 +103,17 @@ def main() -> int:
 
     settings = Settings(folder_id="b1g0123456789abcdefg")
 
-    wizard = FirstRunWizard(Settings(), SecretStore(fail.Keyring()), _no_client, lang=args.lang)
-    wizard.resize(640, 460)
+    wizard = FirstRunWizard(Settings(), SecretStore(fail.Keyring()), _RejectingClient, lang=args.lang)
+    wizard.resize(700, 460)
     wizard.show()
     _save(wizard, args.out / f"first-run-{args.lang}.png")
     wizard.next()
     wizard.details.folder_edit.setText("b1g0123456789abcdefg")
     wizard.details.secret_edit.edit.setText("AQVN" + "x" * 36)
     _save(wizard, args.out / f"first-run-details-{args.lang}.png")
+    wizard.next()
+    wizard.check.wait()
+    _save(wizard, args.out / f"first-run-check-{args.lang}.png")
     wizard.done(0)
 
     # The no-keyring case is shown on purpose: its warning is the longest text in the dialog.

@@ -8,6 +8,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from desktop_chat.store.errors import StoreError
@@ -29,6 +30,19 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def replace(source: str | Path, target: Path) -> None:
+    """os.replace, retried briefly: on Windows it fails while another handle (an antivirus, the
+    backup thread, the search indexer) has the target open."""
+    for attempt in range(5):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if sys.platform != "win32" or attempt == 4:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
 def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Replaces `path` with `data`: a reader (or a crash) sees the old file or the new one, never half.
 
@@ -42,7 +56,7 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
             f.flush()
             if durable:
                 os.fsync(f.fileno())
-        os.replace(temp_name, path)
+        replace(temp_name, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)

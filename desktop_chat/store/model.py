@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -19,10 +20,13 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 def is_valid_id(value: object) -> bool:
     """Ids name files, so only letters, digits, '-' and '_' (1-64 characters) are accepted."""
-    return (isinstance(value, str) and 0 < len(value) <= 64
-            and all(c.isascii() and (c.isalnum() or c in "-_") for c in value))
+    # A regular expression: this runs for every message of a chat as it opens (5,000 in a long one).
+    return isinstance(value, str) and _ID_RE.fullmatch(value) is not None
 
 
 def _is_number(value: object) -> bool:

@@ -22,7 +22,9 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from desktop_chat.store import backup as backup_mod
 from desktop_chat.store import export
@@ -405,7 +407,10 @@ class ChatStore:
             raise StoreError("invalid", "chat settings must be a ChatSettings")
         return ChatSettings.from_dict(settings.to_dict())
 
-    def _append_event(self, chat_id: str, event: dict, check: object = None) -> None:
+    def _append_event(self, chat_id: str, event: dict[str, Any],
+                      check: Callable[[ChatLog], None] | None = None) -> None:
+        """Writes one event durably, then updates memory, the index entry and the search index.
+        `check` validates against the chat's current state (it may raise StoreError)."""
         line = encode_line(event)
         if len(line) > MAX_LINE_BYTES:
             raise StoreError("too_large", "this message is too large to store")
@@ -414,7 +419,7 @@ class ChatStore:
             if chat.read_only:
                 raise StoreError("read_only", "This chat was saved by a newer version of the app; "
                                               "it can be read but not changed. Update the app to change it.")
-            if callable(check):
+            if check is not None:
                 check(chat)
             try:
                 st = append_durably(chat.path, line, chat.size)

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from desktop_chat.api.client import Credentials
 
@@ -65,6 +65,8 @@ class _Orphan(QObject):
         self._thread, self._worker = thread, worker
         _Orphan.alive.add(self)
         thread.finished.connect(self.release)
+        if thread.isFinished():  # it ended before we listened: `finished` will not come again
+            QTimer.singleShot(0, self, self.release)
 
     @Slot()
     def release(self) -> None:

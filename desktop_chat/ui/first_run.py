@@ -153,7 +153,7 @@ class DetailsPage(QWizardPage):
         self.storage_note = StatusLine(self)
         form.addRow("", self.storage_note)
         if not secrets.persistent:  # only worth saying when the key cannot be kept
-            self.storage_note.set(*storage_text(self, secrets))
+            self.storage_note.set(*storage_text(secrets))
 
     def folder_id(self) -> str:
         return normalize_folder_id(self.folder_edit.text())
@@ -168,7 +168,7 @@ class DetailsPage(QWizardPage):
         return bool(self.folder_id() and self.secret())
 
     def _on_folder_changed(self, text: str) -> None:
-        self.folder_note.set(StatusLine.WARNING, folder_hint_text(self, text))
+        self.folder_note.set(StatusLine.WARNING, folder_hint_text(text))
         self.completeChanged.emit()
 
     def _on_secret_changed(self, text: str) -> None:
@@ -176,7 +176,7 @@ class DetailsPage(QWizardPage):
         if detected is not None:
             self.kind_combo.setCurrentIndex(self.kind_combo.findData(detected))
         ok = secret_hint(text) == HINT_OK
-        self.secret_note.set(StatusLine.INFO if ok else StatusLine.WARNING, hint_text(self, text))
+        self.secret_note.set(StatusLine.INFO if ok else StatusLine.WARNING, hint_text(text))
         self.completeChanged.emit()
 
 
@@ -231,10 +231,17 @@ class CheckPage(QWizardPage):
     @Slot()
     def on_ok(self) -> None:
         self._finish("ok", StatusLine.OK, self.tr("It works! YandexGPT answered with your key."))
-        self.storage_note.set(*storage_text(self, self._wizard.secrets))
+        self.storage_note.set(*storage_text(self._wizard.secrets))
 
     @Slot(str, str)
     def on_failed(self, message: str, kind: str) -> None:
+        # The API's own texts point to Settings; here the place to fix it is the previous page.
+        if kind == "auth":
+            message = self.tr("The key was not accepted. Check that you copied the whole key, "
+                              "and that it is an API key of a service account (or a fresh IAM token).")
+        elif kind == "permission":
+            message = self.tr("The key works, but it has no access to this folder. Check the folder ID, "
+                              "and that the service account has the role ai.languageModels.user in it.")
         if kind in SOFT_FAILURES:
             message += "\n\n" + self.tr("You can finish anyway: the key is saved, and Desktop Chat will try "
                                         "again when you send a message.")
@@ -283,7 +290,7 @@ class FirstRunWizard(QWizard):
         self.check.failed.connect(self.check_page.on_failed)
         for page in (self.intro, self.details, self.check_page):
             self.addPage(page)
-        self.setMinimumSize(600, 420)
+        self.setMinimumSize(700, 440)  # the Russian button row needs the width
 
     def _on_custom_button(self, which: int) -> None:
         if which == QWizard.WizardButton.CustomButton1.value:

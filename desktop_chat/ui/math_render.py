@@ -12,10 +12,15 @@ import hashlib
 import logging
 import math
 import re
+import sys
+import time
 import warnings
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any
+from xml.etree import ElementTree
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
@@ -23,8 +28,13 @@ from PySide6.QtSvg import QSvgRenderer
 
 log = logging.getLogger(__name__)
 
-# ziamath is recursive and not interruptible: very long input could stall the GUI thread for seconds.
-MAX_LATEX_CHARS = 2000
+# ziamath's layout time doubles with each level of nesting (\frac in \frac, \left( in \left(, ...):
+# 10 nested fractions take 2 s, 12 take 17 s. Formulas that look deep or big are rendered under a
+# deadline; plain ones are not, because the deadline's trace hook makes ziamath about 2x slower.
+MAX_LATEX_CHARS = 1500
+DEADLINE_S = 0.3
+TRUSTED_MAX_DEPTH = 8  # MathML tree depth: everyday formulas 4-8; 5 nested \left( (depth 8) ≈ 0.15 s
+TRUSTED_MAX_NODES = 120
 # A formula taller or wider than this (logical px) is almost surely garbage; show the source instead.
 MAX_SIDE_PX = 4000
 CACHE_SIZE = 256
@@ -47,9 +57,7 @@ class Formula:
 _cache: OrderedDict[tuple[str, bool, str, float, float], Formula | None] = OrderedDict()
 
 
-def render_formula(
-    latex: str, *, display: bool, color: str, font_px: float, dpr: float = 1.0
-) -> Formula | None:
+def render_formula(latex: str, *, display: bool, color: str, font_px: float, dpr: float = 1.0) -> Formula | None:
     """Render one formula, or None if it cannot be rendered (bad LaTeX, too big, ziamath error).
 
     Inline formulas are padded vertically so that, placed with <img style="vertical-align: middle">,
@@ -83,6 +91,48 @@ def _ziamath() -> Any:
     return ziamath
 
 
+class FormulaTimeout(Exception):
+    pass
+
+
+def _looks_cheap(latex: str) -> bool:
+    """True when the formula's MathML is small and shallow, so ziamath cannot take long on it."""
+    from latex2mathml.converter import convert  # ziamath's own LaTeX front end, already imported
+
+    try:
+        root = ElementTree.fromstring(convert(latex))
+    except Exception:  # let ziamath report the error, under the deadline
+        return False
+
+    def depth(element: ElementTree.Element) -> int:
+        return 1 + max((depth(child) for child in element), default=0)
+
+    return sum(1 for _ in root.iter()) <= TRUSTED_MAX_NODES and depth(root) <= TRUSTED_MAX_DEPTH
+
+
+def _with_deadline(fn: Callable[[], str], seconds: float) -> str:
+    """Run pure-Python fn, raising FormulaTimeout at its next function call after the deadline.
+
+    A trace hook is the only way to stop pure-Python code in the GUI thread without a process or a
+    thread kill; it sees only function calls (it returns no line tracer), and the previous hook
+    (a debugger, coverage) is put back afterwards.
+    """
+    deadline = time.perf_counter() + seconds
+    clock = time.perf_counter
+
+    def on_call(frame: FrameType, event: str, arg: object) -> None:
+        if clock() > deadline:
+            raise FormulaTimeout
+        return None
+
+    previous = sys.gettrace()
+    sys.settrace(on_call)
+    try:
+        return fn()
+    finally:
+        sys.settrace(previous)
+
+
 def _render(latex: str, display: bool, color: str, font_px: float, dpr: float) -> Formula | None:
     source = latex.strip()
     if not source or len(source) > MAX_LATEX_CHARS:
@@ -90,7 +140,12 @@ def _render(latex: str, display: bool, color: str, font_px: float, dpr: float) -
     try:
         ziamath = _ziamath()
         size = font_px * MATH_SCALE * (1.15 if display else 1.0)
-        svg = ziamath.Latex(source, size=size, color=color, inline=not display).svg()
+
+        def to_svg() -> str:
+            svg: str = ziamath.Latex(source, size=size, color=color, inline=not display).svg()
+            return svg
+
+        svg = to_svg() if _looks_cheap(source) else _with_deadline(to_svg, DEADLINE_S)
     except Exception as exc:  # ziamath/latex2mathml raise many kinds of errors on bad input
         log.debug("formula failed: %r: %s", source[:80], exc)
         return None

@@ -261,9 +261,7 @@ def _math_inline(self: Any, tokens: Sequence[Token], idx: int, options: OptionsD
     return _math_html(tokens[idx].content, display=False, block=False, env=env)
 
 
-def _math_inline_display(
-    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
+def _math_inline_display(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     return _math_html(tokens[idx].content, display=True, block=False, env=env)
 
 
@@ -282,10 +280,7 @@ def _math_html(latex: str, *, display: bool, block: bool, env: EnvType) -> str:
         code = f'<code style="background-color:{theme.code_bg}">{source}</code>'
         return f"<p>{code}</p>\n" if block else code
     env["images"][formula.url] = formula.image
-    img = (
-        f'<img src="{formula.url}" width="{formula.width}" height="{formula.height}"'
-        ' style="vertical-align:middle">'
-    )
+    img = f'<img src="{formula.url}" width="{formula.width}" height="{formula.height}" style="vertical-align:middle">'
     if block:
         return f'<p align="center">{img}</p>\n'
     return f"<br>{img}<br>" if display else img

@@ -22,7 +22,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from PySide6.QtCore import QLocale, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QLocale, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -62,6 +62,7 @@ from desktop_chat.settings import (
     MAX_TOKENS_LIMIT,
     Settings,
     classify_secret,
+    looks_like_folder_id,
     normalize_folder_id,
     normalize_secret,
     secret_hint,
@@ -191,51 +192,60 @@ class SecretField(QWidget):
         self.toggle.setToolTip(self.toggle.accessibleName())
 
 
-def storage_text(widget: QWidget, secrets: SecretStore) -> tuple[int, str]:
+# Helpers shared with the first-run guide use one fixed translation context, "Setup": self.tr() would
+# take the calling widget's class as context, which lupdate cannot know for a module-level function.
+
+def storage_text(secrets: SecretStore) -> tuple[int, str]:
     """(StatusLine state, sentence) about where the key will be kept."""
     kind = secrets.problem_kind
     if not kind:
-        return StatusLine.OK, widget.tr("The key is kept in your system's password storage.")
+        return StatusLine.OK, QCoreApplication.translate(
+            "Setup", "The key is kept in your system's password storage.")
     if kind == PROBLEM_NO_KEYRING:
-        return StatusLine.WARNING, widget.tr(
-            "Your system has no password storage; the key will be kept until you close the app.")
+        return StatusLine.WARNING, QCoreApplication.translate(
+            "Setup", "Your system has no password storage; the key will be kept until you close the app.")
     if kind == PROBLEM_LOCKED:
-        return StatusLine.WARNING, widget.tr(
-            "Your system's password storage is locked; the key will be kept until you close the app.")
-    return StatusLine.WARNING, widget.tr(
-        "Your system's password storage is not responding; the key will be kept until you close the app.")
+        return StatusLine.WARNING, QCoreApplication.translate(
+            "Setup", "Your system's password storage is locked; the key will be kept until you close the app.")
+    return StatusLine.WARNING, QCoreApplication.translate(
+        "Setup", "Your system's password storage is not responding; the key will be kept until you close the app.")
 
 
-def hint_text(widget: QWidget, text: str) -> str:
-    """A plain-words note about the shape of a pasted key ("" when it looks right or is empty)."""
+def hint_text(text: str) -> str:
+    """A plain-words note about the shape of a pasted key ("" when empty)."""
     if not normalize_secret(text):
         return ""
-    kind = classify_secret(text)
     hint = secret_hint(text)
     if hint == HINT_OK:
-        return widget.tr("This looks like an API key.") if kind == "api_key" else widget.tr(
-            "This looks like an IAM token. IAM tokens stop working after 12 hours at most; "
+        if classify_secret(text) == "api_key":
+            return QCoreApplication.translate("Setup", "This looks like an API key.")
+        return QCoreApplication.translate(
+            "Setup", "This looks like an IAM token. IAM tokens stop working after 12 hours at most; "
             "an API key does not.")
     if hint == HINT_INCOMPLETE:
-        return widget.tr("This looks shorter or longer than a key should be. Was it copied completely?")
+        return QCoreApplication.translate(
+            "Setup", "This looks shorter or longer than a key should be. Was it copied completely?")
     if hint == HINT_OAUTH:
-        return widget.tr("This looks like an OAuth token, which this app cannot use. "
-                         "Create an API key for a service account instead.")
+        return QCoreApplication.translate(
+            "Setup", "This looks like an OAuth token, which this app cannot use. "
+            "Create an API key for a service account instead.")
     if hint == HINT_STATIC_KEY:
-        return widget.tr("This looks like a static access key (for Object Storage), not an API key. "
-                         "Create an API key for a service account instead.")
-    return widget.tr("This does not look like a Yandex Cloud API key (they start with AQVN) "
-                     "or IAM token (they start with t1.). You can still try it.")
+        return QCoreApplication.translate(
+            "Setup", "This looks like a static access key (for Object Storage), not an API key. "
+            "Create an API key for a service account instead.")
+    return QCoreApplication.translate(
+        "Setup", "This does not look like a Yandex Cloud API key (they start with AQVN) "
+        "or IAM token (they start with t1.). You can still try it.")
 
 
-def folder_hint_text(widget: QWidget, text: str) -> str:
-    from desktop_chat.settings import looks_like_folder_id
-
+def folder_hint_text(text: str) -> str:
+    """A note when the folder ID does not have the usual shape ("" when it does, or is empty)."""
     folder = normalize_folder_id(text)
     if not folder or looks_like_folder_id(folder):
         return ""
-    return widget.tr("A folder ID is 20 lowercase letters and digits, usually starting with b1g. "
-                     "You can still try this one.")
+    return QCoreApplication.translate(
+        "Setup", "A folder ID is 20 lowercase letters and digits, usually starting with b1g. "
+        "You can still try this one.")
 
 
 class SettingsDialog(QDialog):
@@ -357,15 +367,17 @@ class SettingsDialog(QDialog):
         self.temperature_spin.setAccessibleName(self.tr("Temperature"))
         self.temperature_spin.setToolTip(self.tr("Lower values give more focused answers, "
                                                  "higher values more varied ones."))
-        form.addRow(self.tr("&Temperature:"), self.temperature_spin)
+        form.addRow(self.tr("Tem&perature:"), self.temperature_spin)
         self.max_tokens_spin = QSpinBox(model_box)
         self.max_tokens_spin.setRange(1, MAX_TOKENS_LIMIT)
         self.max_tokens_spin.setSingleStep(100)
         self.max_tokens_spin.setAccessibleName(self.tr("Maximum reply length in tokens"))
         form.addRow(self.tr("Max reply &length (tokens):"), self.max_tokens_spin)
-        self.data_logging_check = QCheckBox(self.tr("Let Yandex &log my requests to improve its models"),
-                                            model_box)
+        # Short: a check box does not wrap, and the Russian text is longer.
+        self.data_logging_check = QCheckBox(self.tr("Let &Yandex log my requests"), model_box)
         self.data_logging_check.setAccessibleName(self.tr("Let Yandex log my requests"))
+        self.data_logging_check.setToolTip(self.tr("Yandex may keep the requests and use them to improve "
+                                                   "its models. Off unless you turn it on."))
         form.addRow("", self.data_logging_check)
         self.api_base_edit = QLineEdit(model_box)
         self.api_base_edit.setAccessibleName(self.tr("API address"))
@@ -478,7 +490,7 @@ class SettingsDialog(QDialog):
         return "iam_token" if data == "iam_token" else "api_key"
 
     def _on_folder_edited(self, text: str) -> None:
-        self.folder_note.set(StatusLine.WARNING, folder_hint_text(self, text))
+        self.folder_note.set(StatusLine.WARNING, folder_hint_text(text))
         self.check_status.set(StatusLine.NONE, "")
 
     def _on_secret_edited(self, text: str) -> None:
@@ -508,7 +520,7 @@ class SettingsDialog(QDialog):
                            "it is not saved.").format(self._env.secret_variable)
             self.secret_note.set(StatusLine.INFO, text)
             return
-        text = hint_text(self, self.secret_edit.text()) if self._secret_edited else ""
+        text = hint_text(self.secret_edit.text()) if self._secret_edited else ""
         ok = secret_hint(self.secret_edit.text()) == HINT_OK
         self.secret_note.set(StatusLine.INFO if ok else StatusLine.WARNING, text)
 
@@ -516,7 +528,7 @@ class SettingsDialog(QDialog):
         if self._env.secret:
             self.storage_note.set(StatusLine.NONE, "")
         else:
-            self.storage_note.set(*storage_text(self, self._secrets))
+            self.storage_note.set(*storage_text(self._secrets))
 
     # --- check connection --------------------------------------------------------------------------
 

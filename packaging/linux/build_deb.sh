@@ -34,6 +34,8 @@ OUT=dist/desktop-chat_${DEB_VERSION}_${ARCH}.deb
 
 if [[ "${SKIP_BUNDLE:-0}" != 1 || ! -x "$BUNDLE/desktop-chat" ]]; then
     echo "== PyInstaller bundle ($VERSION)"
+    # Compiled translations are not in git; the spec refuses to build without them.
+    "$PYTHON" scripts/update_translations.py --release
     "$PYTHON" -m PyInstaller --noconfirm --log-level WARN \
         --distpath "$WORK/dist" --workpath "$WORK/work" packaging/desktop-chat.spec
 fi

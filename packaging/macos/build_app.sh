@@ -17,6 +17,8 @@ APP="build/pyinstaller/dist/Desktop Chat.app"
 
 # The spec makes the BUNDLE on darwin; it reads the version from desktop_chat.__version__ and fills
 # packaging/macos/Info.plist with it.
+# Compiled translations are not in git; the spec refuses to build without them.
+"$PYTHON" scripts/update_translations.py --release
 "$PYTHON" -m PyInstaller --noconfirm --log-level WARN \
     --distpath build/pyinstaller/dist --workpath build/pyinstaller/work packaging/desktop-chat.spec
 

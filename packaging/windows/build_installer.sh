@@ -17,6 +17,8 @@ BUNDLE=build/pyinstaller/dist/desktop-chat
 OUT=dist/DesktopChat-$VERSION-setup.exe
 
 if [[ "${SKIP_BUNDLE:-0}" != 1 || ! -f "$BUNDLE/DesktopChat.exe" ]]; then
+    # Compiled translations are not in git; the spec refuses to build without them.
+    "$PYTHON" scripts/update_translations.py --release
     "$PYTHON" -m PyInstaller --noconfirm --log-level WARN \
         --distpath build/pyinstaller/dist --workpath build/pyinstaller/work packaging/desktop-chat.spec
 fi

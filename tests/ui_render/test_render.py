@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+import time
 from typing import cast
 
 import pytest
@@ -75,10 +77,7 @@ def test_copy_label_is_a_parameter() -> None:
 
 def _non_transparent_pixels(image: QImage) -> int:
     return sum(
-        1
-        for y in range(0, image.height())
-        for x in range(0, image.width())
-        if image.pixelColor(x, y).alpha() > 0
+        1 for y in range(0, image.height()) for x in range(0, image.width()) if image.pixelColor(x, y).alpha() > 0
     )
 
 
@@ -155,9 +154,7 @@ def test_dark_and_light_use_different_colors() -> None:
 
 
 def test_russian_text_survives() -> None:
-    text = (
-        "## Привет, мир!\n\nЁжик в тумане — «ёлочки», **жирный** и _курсив_.\n\n- пункт один\n  - вложенный"
-    )
+    text = "## Привет, мир!\n\nЁжик в тумане — «ёлочки», **жирный** и _курсив_.\n\n- пункт один\n  - вложенный"
     doc = make_document(render_message(text, dark=False))
     plain = doc.toPlainText()
     for word in ("Привет, мир!", "Ёжик в тумане — «ёлочки»", "жирный", "курсив", "пункт один", "вложенный"):
@@ -210,3 +207,27 @@ def test_copy_links_are_hit_testable_with_anchor_at() -> None:
         href = f"copy-code:{n}"
         assert layout.anchorAt(_anchor_point(doc, href)) == href
     assert layout.anchorAt(QPointF(3, 3)) == ""
+
+
+def test_pathological_formula_is_cut_off_by_the_deadline() -> None:
+    # ziamath's time doubles per nesting level: 14 nested fractions would take minutes.
+    hook_before = sys.gettrace()
+    deep = "\\frac{1}{" * 14 + "2" + "}" * 14
+    start = time.perf_counter()
+    rendered = render_message(f"Дробь ${deep}$ конец", dark=False)
+    assert time.perf_counter() - start < 2
+    assert rendered.images == {}
+    assert "<code" in rendered.html
+    assert sys.gettrace() is hook_before  # a debugger's or coverage's hook is put back
+
+
+def test_everyday_formulas_render() -> None:
+    formulas = [
+        r"x = \frac{-b \pm \sqrt{b^2-4ac}}{2a}",
+        r"\sum_{n=1}^{\infty} \frac{1}{n^2} = \frac{\pi^2}{6}",
+        r"f(x)=\begin{cases}x^2 & x>0 \\ 0 & \text{иначе}\end{cases}",
+        r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}",
+        r"a_0 + \cfrac{1}{a_1 + \cfrac{1}{a_2 + \cfrac{1}{a_3}}}",
+    ]
+    rendered = render_message("\n\n".join(f"$${f}$$" for f in formulas), dark=False)
+    assert len(rendered.images) == len(formulas)

@@ -51,3 +51,13 @@ def gated_client() -> Iterator[GatedClient]:
         yield client
     finally:
         client.release.set()  # never leave a worker thread waiting
+
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_behind(qtbot):
+    """Every check or keyring read a test started has ended by the next test (no leaked QThreads)."""
+    yield
+    from desktop_chat.ui.connection_check import _Orphan
+
+    qtbot.waitUntil(lambda: not _Orphan.alive, timeout=5000)

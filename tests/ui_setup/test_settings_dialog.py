@@ -333,6 +333,5 @@ def test_closing_during_a_check_drops_the_late_answer(qtbot, memory_keyring, gat
     dialog._check.failed.connect(lambda *a: failures.append(a))
     dialog.reject()
     gated_client.release.set()
-    print("ALIVE", _Orphan.alive, [o._thread.isRunning() for o in _Orphan.alive])
     qtbot.waitUntil(lambda: not _Orphan.alive)  # the thread ended and was released
     assert failures == []
