@@ -78,6 +78,7 @@ def main() -> int:
         url = server.stdout.readline().strip()
         url_completion = url + "/foundationModels/v1/completion"
         session = requests.Session()
+        session.trust_env = False  # like the client for a loopback server: no proxy/netrc look-ups per request
         client = YandexGptClient(Credentials("api_key", KEY), url)
 
         def bare_complete() -> str:
@@ -115,9 +116,7 @@ def main() -> int:
 
         assert bare_complete() == client_complete() == bare_stream() == client_stream_cancellable()
 
-        wall: dict[str, list[float]] = {
-            k: [] for k in ("bare_c", "client_c", "bare_s", "client_s", "client_sc")
-        }
+        wall: dict[str, list[float]] = {k: [] for k in ("bare_c", "client_c", "bare_s", "client_s", "client_sc")}
         cpu: dict[str, list[float]] = {k: [] for k in wall}  # this process only: the client's own work
         for _ in range(20):  # warm-up: connections, caches, reader threads
             for fn in (bare_complete, client_complete, bare_stream, client_stream, client_stream_cancellable):

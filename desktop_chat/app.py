@@ -10,11 +10,17 @@ from __future__ import annotations
 import argparse
 import logging
 import logging.handlers
-import os
 import sys
 import time
 
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QApplication
+
 from desktop_chat.paths import AppPaths, resolve_paths
+
+if TYPE_CHECKING:
+    from desktop_chat.ui.main_window import MainWindow
 
 log = logging.getLogger("desktop_chat")
 _STARTED = time.perf_counter()
@@ -43,22 +49,46 @@ def ui_language(choice: str) -> str:
     return "ru" if QLocale.system().language() == QLocale.Language.Russian else "en"
 
 
-def run_app(args: argparse.Namespace) -> int:
-    paths = resolve_paths(args.data_dir, args.config_dir)
-    setup_logging(paths)
+def create_main_window(args: argparse.Namespace) -> MainWindow:
+    """Builds the services and the main window, not yet shown, in the running QApplication.
 
-    from PySide6.QtCore import QTimer
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication
-
-    from desktop_chat import __version__
-    from desktop_chat.resources import icon_path
+    Used by `run_app` and by `--smoke-test` (which passes throwaway folders).
+    """
     from desktop_chat.settings import SettingsStore
     from desktop_chat.store import ChatStore
     from desktop_chat.ui.i18n import install_translator
     from desktop_chat.ui.main_window import MainWindow, Services
     from desktop_chat.ui.tasks import BackgroundTasks
     from desktop_chat.ui.theme import apply_theme, current_theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication), "create a QApplication first"
+    paths = resolve_paths(args.data_dir, args.config_dir)
+    settings_store = SettingsStore(paths.config_dir)
+    settings = settings_store.load()
+    language = ui_language(settings.language)
+    install_translator(app, language)
+    apply_theme(app, settings.theme)
+
+    store = ChatStore(paths.data_dir)
+    report = store.open()
+    services = Services(store=store, settings=settings, tasks=BackgroundTasks(), settings_store=settings_store,
+                        api_base_override=getattr(args, "api_base", None), language=language)
+    window = MainWindow(services, current_theme())
+    window.store_report = report
+    return window
+
+
+def run_app(args: argparse.Namespace) -> int:
+    paths = resolve_paths(args.data_dir, args.config_dir)
+    setup_logging(paths)
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
+
+    from desktop_chat import __version__
+    from desktop_chat.resources import icon_path
+    from desktop_chat.ui.startup import after_first_paint, report_first_paint
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Desktop Chat")
@@ -68,29 +98,11 @@ def run_app(args: argparse.Namespace) -> int:
     if icon_path().exists():
         app.setWindowIcon(QIcon(str(icon_path())))
 
-    settings_store = SettingsStore(paths.config_dir)
-    settings = settings_store.load()
-    language = ui_language(settings.language)
-    install_translator(app, language)
-    apply_theme(app, settings.theme)
-
-    store = ChatStore(paths.data_dir)
-    report = store.open()
-    tasks = BackgroundTasks()
-    services = Services(store=store, settings=settings, tasks=tasks, settings_store=settings_store,
-                        api_base_override=args.api_base, language=language)
-    window = MainWindow(services, current_theme())
+    window = create_main_window(args)
     window.show()
     window.composer.edit.setFocus()
-
-    from desktop_chat.ui.startup import after_first_paint, report_first_paint
-
     report_first_paint(window, _STARTED)
-    QTimer.singleShot(0, lambda: after_first_paint(window, services, settings_store, report))
+    QTimer.singleShot(0, lambda: after_first_paint(window))
     code = app.exec()
-    store.close()
+    window.services.store.close()
     return code
-
-
-def exit_code_for_probe() -> bool:
-    return os.environ.get("DESKTOP_CHAT_EXIT_AFTER_PAINT") == "1"

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # System packages: a real Secret Service for the keyring tests, an X server for the end-to-end tests,
 # NSIS to compile the Windows installer script, desktop-file-utils to validate the .desktop file.
-packages=(gnome-keyring dbus xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0
+packages=(gnome-keyring dbus binutils xdotool xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0
           nsis desktop-file-utils fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do

@@ -264,10 +264,8 @@ def _shutdown_socket(response: requests.Response) -> None:
 
 def _reason_is(exc: BaseException, cls: type[BaseException]) -> bool:
     """`requests` wraps urllib3 errors (sometimes twice, in MaxRetryError): look inside."""
-    for inner in exc.args[:1]:
-        if isinstance(inner, cls) or isinstance(getattr(inner, "reason", None), cls):
-            return True
-    return False
+    inner = exc.args[0] if exc.args else None
+    return isinstance(inner, cls) or isinstance(getattr(inner, "reason", None), cls)
 
 
 def _is_connect_failure(exc: BaseException) -> bool:
@@ -565,9 +563,7 @@ class YandexGptClient:
             except requests.exceptions.RequestException:
                 content = b""
             response.close()
-            error = error_from_response(
-                response.status_code, content, secrets=self._secrets, request_id=request_id
-            )
+            error = error_from_response(response.status_code, content, secrets=self._secrets, request_id=request_id)
             if response.status_code in _RETRY_STATUSES and self._may_retry(attempt, cancel):
                 attempt += 1
                 self._backoff(attempt, cancel, f"{path}: HTTP {response.status_code}")

@@ -22,9 +22,7 @@ _KEY_LIKE = [
     # Authorization header values echoed back
     re.compile(r"(?i)\b(api-key|bearer)\s+\S+"),
     # "Unknown api key 'xxx'", "token: xxx", "api_key=xxx"
-    re.compile(
-        r"""(?i)\b((?:api[\s_-]?key|iam[\s_-]?token|token|secret|password)\s*[:=]?\s*)(['"])[^'"]*\2"""
-    ),
+    re.compile(r"""(?i)\b((?:api[\s_-]?key|iam[\s_-]?token|token|secret|password)\s*[:=]?\s*)(['"])[^'"]*\2"""),
     re.compile(r"(?i)\b((?:api[_-]?key|token|secret|password)\s*[:=]\s*)[^\s'\",;&]+"),
     # Yandex API keys (AQVN…) and IAM tokens (t1.…)
     re.compile(r"\bAQVN[A-Za-z0-9_\-]{10,}"),
@@ -224,8 +222,7 @@ class ConnectionLostError(ApiError):
 class MalformedResponseError(ApiError):
     kind = "malformed"
     messages: ClassVar[dict[str, str]] = {
-        "en": "The server sent a reply the app could not read (maybe a proxy or a service outage). "
-        "Try again later.",
+        "en": "The server sent a reply the app could not read (maybe a proxy or a service outage). Try again later.",
         "ru": "Сервер прислал ответ, который приложение не смогло прочитать (возможно, из-за прокси "
         "или сбоя сервиса). Повторите позже.",
     }
@@ -270,9 +267,7 @@ def _error_message(payload: Any) -> tuple[str, int | None]:
             code = _GRPC_TO_HTTP.get(inner["code"])
         if not isinstance(code, int) and isinstance(inner.get("grpcCode"), int):
             code = _GRPC_TO_HTTP.get(inner["grpcCode"])
-        return (message if isinstance(message, str) else json.dumps(message)), (
-            code if isinstance(code, int) else None
-        )
+        return (message if isinstance(message, str) else json.dumps(message)), (code if isinstance(code, int) else None)
     # grpc-gateway's unary shape: {"error": "text", "code": 3, "message": "text"}
     message = payload.get("message", inner)
     code = payload.get("code")
@@ -300,9 +295,7 @@ def error_from_status(
             return ContextTooLongError(message, limit=int(m.group(1)), actual=int(m.group(2)), **kw)
         m = _CONTEXT_CHARS.search(message)
         if m:
-            return ContextTooLongError(
-                message, limit=int(m.group(2)), actual=int(m.group(1)), unit="characters", **kw
-            )
+            return ContextTooLongError(message, limit=int(m.group(2)), actual=int(m.group(1)), unit="characters", **kw)
     if 400 <= status < 500:
         return BadRequestError(message, **kw)
     if status >= 500 and json_ok:
@@ -311,9 +304,7 @@ def error_from_status(
     return MalformedResponseError(message, **kw)
 
 
-def error_from_response(
-    status: int, body: bytes, *, secrets: Iterable[str] = (), request_id: str = ""
-) -> ApiError:
+def error_from_response(status: int, body: bytes, *, secrets: Iterable[str] = (), request_id: str = "") -> ApiError:
     """An ApiError for a non-200 reply. Never raises anything else, whatever the body holds."""
     text = body.decode("utf-8", errors="replace")
     try:

@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self._last_deleted: str | None = None
         # Opens the settings dialog; set by the start-up code once the keyring has been read.
         self.settings_opener: Callable[..., None] | None = None
+        self.store_report: object = None  # what the store found at open (quarantined files...)
         self.setObjectName("mainWindow")
 
         self._runner: CompletionRunner | None = None
@@ -361,6 +362,11 @@ class MainWindow(QMainWindow):
         self._update_banner()
         self._update_title()
         self.chat_model.refresh()
+        self._update_meter()
+
+    def settings_changed(self) -> None:
+        """The app-wide settings changed (default model, limits): refresh what shows them."""
+        self._update_title()
         self._update_meter()
 
     def set_theme(self, theme: Theme) -> None:

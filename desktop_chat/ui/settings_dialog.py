@@ -280,7 +280,7 @@ class SettingsDialog(QDialog):
 
         self._build(notice)
         self._fill(settings)
-        self._refresh_storage_note()
+        # Where the key is kept is said once the keyring has answered (that first call may block).
         self._load_saved_secrets()
         # The key field is enabled once the saved key has been read; it takes the focus then.
         self._focus_secret = focus_secret and not self._env.secret

@@ -42,11 +42,15 @@ def report_first_paint(window: QWidget, started: float) -> None:
         _FirstPaintProbe(window, started)
 
 
-def after_first_paint(window: MainWindow, services: Services, settings_store: SettingsStore,
-                      report: object) -> None:
+def after_first_paint(window: MainWindow) -> None:
     if os.environ.get("DESKTOP_CHAT_EXIT_AFTER_PAINT") == "1":
         return
-    _report_store_problems(window, report, settings_store)
+    services = window.services
+    if services.settings_store is not None:
+        _report_store_problems(window, window.store_report, services.settings_store)
+    window.settings_opener = lambda focus_secret=False, notice="": open_settings(window, services,
+                                                                              focus_secret, notice)
+    window.prewarm()
 
     def load() -> tuple[object, object]:
         from desktop_chat.secrets import SecretStore, effective_credentials
@@ -58,10 +62,9 @@ def after_first_paint(window: MainWindow, services: Services, settings_store: Se
         secrets, credentials = result
         services.secrets = secrets
         window.set_credentials(credentials)  # type: ignore[arg-type]
-        window.settings_opener = lambda focus_secret=False: open_settings(window, services, focus_secret)
-        if credentials is None and not _env_has_any(services):
-            from desktop_chat.ui.setup_flow import run_first_run
+        from desktop_chat.ui.setup_flow import FIRST_RUN_DONE, run_first_run
 
+        if credentials is None and not _env_has_any(services) and not services.settings.ui_state.get(FIRST_RUN_DONE):
             run_first_run(window, services)
 
     def failed(error: BaseException) -> None:
@@ -75,10 +78,10 @@ def _env_has_any(services: Services) -> bool:
     return any(services.environ.get(name) for name in ("YC_API_KEY", "YC_IAM_TOKEN"))
 
 
-def open_settings(window: MainWindow, services: Services, focus_secret: bool = False) -> None:
+def open_settings(window: MainWindow, services: Services, focus_secret: bool = False, notice: str = "") -> None:
     from desktop_chat.ui.setup_flow import run_settings
 
-    run_settings(window, services, focus_secret=focus_secret)
+    run_settings(window, services, focus_secret=focus_secret, notice=notice)
 
 
 def _report_store_problems(window: MainWindow, report: object, settings_store: SettingsStore) -> None:

@@ -174,9 +174,7 @@ def test_allowed_base_urls(url):
     assert check_base_url(url) == url.rstrip("/")
 
 
-@pytest.mark.parametrize(
-    "url", ["http://example.com", "http://10.0.0.5:8080", "http://llm.api.cloud.yandex.net"]
-)
+@pytest.mark.parametrize("url", ["http://example.com", "http://10.0.0.5:8080", "http://llm.api.cloud.yandex.net"])
 def test_plain_http_refused_for_remote_hosts(url):
     with pytest.raises(ValueError, match=r"http://.*unencrypted"):
         check_base_url(url)

@@ -188,9 +188,7 @@ def test_context_too_long_real_message_text():
 def test_other_error_body_shapes():
     unary = error_from_response(401, b'{"code":16,"message":"Token is invalid or has expired.","details":[]}')
     assert isinstance(unary, AuthenticationError) and unary.detail == "Token is invalid or has expired."
-    gateway = error_from_response(
-        400, b'{"error":"invalid character","code":3,"message":"invalid character"}'
-    )
+    gateway = error_from_response(400, b'{"error":"invalid character","code":3,"message":"invalid character"}')
     assert isinstance(gateway, BadRequestError) and gateway.detail == "invalid character"
     openai = error_from_response(
         400, b'{"error":{"message":"invalid tool choice: foo","type":"invalid_request_error"}}'

@@ -82,7 +82,7 @@ def test_cancel_flowing_stream(fake_server, fake_client):
     for _ in fake_client.stream(FAKE_MODEL_URI, HELLO, cancel=token):
         count += 1
     ended = time.monotonic()
-    assert 5 < count < 100
+    assert 1 <= count < 100  # stopped long before the ~400 chunks
     assert ended - stamp["at"] < CANCEL_LIMIT_S
     assert _readers_finished(busy)
     deadline = time.monotonic() + 1

@@ -21,6 +21,7 @@ import json
 import re
 import secrets
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -182,14 +183,10 @@ class ChunkPlan:
         self.ends = ends or []
 
     @classmethod
-    def from_text(
-        cls, text: str, chunks: int | None = None, tokens_per_chunk: int | None = None
-    ) -> ChunkPlan:
+    def from_text(cls, text: str, chunks: int | None = None, tokens_per_chunk: int | None = None) -> ChunkPlan:
         tokens = split_tokens(text) or [""]
-        if tokens_per_chunk:
-            size = max(1, tokens_per_chunk)
-        else:
-            size = max(1, -(-len(tokens) // max(1, chunks or 4)))  # ceil
+        per_chunk = tokens_per_chunk or -(-len(tokens) // max(1, chunks or 4))  # ceil(tokens / chunks)
+        size = max(1, per_chunk)
         return cls(tokens=tokens, ends=[*range(size, len(tokens), size), len(tokens)])
 
     def __len__(self) -> int:
@@ -213,9 +210,7 @@ class ChunkPlan:
         if self.texts is None:
             return ChunkPlan(tokens=self.tokens, ends=[e for e in self.ends if e < max_tokens] + [max_tokens])
         cut = "".join(split_tokens(self.texts[-1])[:max_tokens])
-        return ChunkPlan(
-            texts=[t for t in self.texts if count_tokens(t) < max_tokens and cut.startswith(t)] + [cut]
-        )
+        return ChunkPlan(texts=[t for t in self.texts if count_tokens(t) < max_tokens and cut.startswith(t)] + [cut])
 
 
 @dataclass
@@ -279,6 +274,10 @@ def error_body(status: int, message: str | None = None, *, unary: bool = False) 
     }
 
 
+class _IPv6Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
+
 class _BadRequest(Exception):
     def __init__(self, status: int, body: dict[str, Any]) -> None:
         super().__init__(status)
@@ -289,9 +288,7 @@ class _BadRequest(Exception):
 def _load_samples() -> dict[str, Any]:
     sync = json.loads((SAMPLES_DIR / "01-native-completion-sync.grpc-json.json").read_text("utf-8"))
     stream_lines = (SAMPLES_DIR / "02-native-completion-stream.grpc-json.ndjson").read_text("utf-8")
-    operations = json.loads(
-        (SAMPLES_DIR / "03-native-async-operation-sequence.grpc-json.json").read_text("utf-8")
-    )
+    operations = json.loads((SAMPLES_DIR / "03-native-async-operation-sequence.grpc-json.json").read_text("utf-8"))
     return {
         "sync": [sync],
         "stream": [json.loads(line) for line in stream_lines.splitlines() if line.strip()],
@@ -318,7 +315,9 @@ class FakeYandexServer:
         polls_until_done: int = 1,
         context_limit: int | None = None,
         model_version: str = MODEL_VERSION,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
+        """`ssl_context`: serve https (tests of the client's TLS paths) instead of plain http."""
         self.api_key = api_key  # None: any non-empty key or token is accepted
         self.chunk_delay = chunk_delay  # seconds between stream chunks (0.01 = 100 chunks/s)
         self.chunks = chunks  # chunks per generated reply ...
@@ -335,9 +334,14 @@ class FakeYandexServer:
         self._operations: dict[str, dict[str, Any]] = {}
         self._stop = threading.Event()
         self._release = threading.Event()
-        self._httpd = ThreadingHTTPServer((host, port), _Handler)
+        server_class = _IPv6Server if ":" in host else ThreadingHTTPServer
+        self._httpd = server_class((host, port), _Handler)
         self._httpd.daemon_threads = True
         self._httpd.fake = self  # type: ignore[attr-defined]
+        self._scheme = "http"
+        if ssl_context is not None:
+            self._httpd.socket = ssl_context.wrap_socket(self._httpd.socket, server_side=True)
+            self._scheme = "https"
         self._thread: threading.Thread | None = None
 
     # --- life cycle ---
@@ -345,7 +349,8 @@ class FakeYandexServer:
     @property
     def url(self) -> str:
         host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        host = f"[{host}]" if ":" in str(host) else host
+        return f"{self._scheme}://{host}:{port}"
 
     @property
     def port(self) -> int:
@@ -390,9 +395,7 @@ class FakeYandexServer:
         if isinstance(chunks, list):
             plan = ChunkPlan(texts=list(chunks) or [""])
         else:
-            plan = ChunkPlan.from_text(
-                text or "", chunks or self.chunks, tokens_per_chunk or self.tokens_per_chunk
-            )
+            plan = ChunkPlan.from_text(text or "", chunks or self.chunks, tokens_per_chunk or self.tokens_per_chunk)
         with self._lock:
             self._scripts.append(ScriptedReply(plan=plan, delay=delay, status=status))
 
@@ -481,16 +484,10 @@ class FakeYandexServer:
         scheme, _, secret = value.partition(" ")
         secret = secret.strip()
         if scheme not in ("Api-Key", "Bearer") or not secret:
-            raise _BadRequest(
-                401, error_body(401, "Authorization header is missing or malformed", unary=unary)
-            )
+            raise _BadRequest(401, error_body(401, "Authorization header is missing or malformed", unary=unary))
         if self.api_key is not None and secret != self.api_key:
             # The real service echoes the rejected key: the client must scrub it.
-            text = (
-                f"Unknown api key '{secret}'"
-                if scheme == "Api-Key"
-                else "The token is invalid or has expired"
-            )
+            text = f"Unknown api key '{secret}'" if scheme == "Api-Key" else "The token is invalid or has expired"
             raise _BadRequest(401, error_body(401, text, unary=unary))
 
     def _new_operation(self, reply: dict[str, Any]) -> dict[str, Any]:
@@ -616,9 +613,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
             return True
         if fault.kind == "malformed" and not self._is_stream_request():
-            self._send_bytes(
-                200, _as_bytes(fault.body or '{"result": {"alternatives": [{"mess'), "application/json"
-            )
+            self._send_bytes(200, _as_bytes(fault.body or '{"result": {"alternatives": [{"mess'), "application/json")
             return True
         return False
 
@@ -636,9 +631,7 @@ class _Handler(BaseHTTPRequestHandler):
             out["x-client-request-id"] = client_id
         return out
 
-    def _send_bytes(
-        self, status: int, data: bytes, content_type: str, extra: dict[str, str] | None = None
-    ) -> None:
+    def _send_bytes(self, status: int, data: bytes, content_type: str, extra: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))

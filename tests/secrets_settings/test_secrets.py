@@ -355,3 +355,12 @@ def test_secret_never_in_repr_or_str(no_keyring, memory_keyring):
     for obj in (session_store, kept_store, env, creds, Settings(folder_id="b1gx")):
         for text in (repr(obj), str(obj), f"{obj!r} {obj}"):
             assert API_KEY not in text and IAM_TOKEN not in text, text
+
+
+def test_missing_gnome_keyring_fails_loudly(monkeypatch):
+    """Without the daemon the keyring tests must fail (naming the package), never be skipped."""
+    from tests.fixtures import keyring_service
+
+    monkeypatch.setattr(keyring_service.shutil, "which", lambda name: None)
+    with pytest.raises(pytest.fail.Exception, match=r"apt-get install .*gnome-keyring"):
+        keyring_service._require("gnome-keyring-daemon", "gnome-keyring")

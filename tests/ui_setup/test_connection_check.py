@@ -56,9 +56,14 @@ def test_unexpected_errors_name_only_the_type(qtbot):
 
 def test_work_happens_on_another_thread(qtbot):
     seen: list[object] = []
+
+    def work() -> int:
+        seen.append(QThread.currentThread())
+        return threading.get_ident()
+
     call = BackgroundCall()
     with qtbot.waitSignal(call.done, timeout=5000) as blocker:
-        call.start(lambda: (seen.append(QThread.currentThread()), threading.get_ident())[1])
+        call.start(work)
     assert seen[0] is not QThread.currentThread()
     assert blocker.args[0] != threading.get_ident()
     qtbot.waitUntil(lambda: not call.is_running())

@@ -25,7 +25,8 @@ def source_strings() -> set[str]:
                     arg = node.args[1]
                 else:
                     continue
-                assert isinstance(arg, ast.Constant), f"{name}:{node.lineno}: translate a literal, not an expression"
+                assert isinstance(arg, ast.Constant) and isinstance(arg.value, str), (
+                    f"{name}:{node.lineno}: translate a literal, not an expression")
                 found.add(arg.value)
     return found
 
