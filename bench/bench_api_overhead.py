@@ -6,7 +6,7 @@ hits both equally. Prints human lines, and as the LAST line one JSON object of n
 
     .venv/bin/python bench/bench_api_overhead.py [--n 200]
 
-Goal: ratio_complete and ratio_stream <= 1.1.
+Goal: ratio_complete and ratio_stream <= 1.1 (ratio_stream_cancellable is reported too; see the end).
 """
 
 from __future__ import annotations
@@ -161,8 +161,13 @@ def main() -> int:
                 f"{label}: median requests {med[bare] * 1000:.3f} ms, client {med[mine] * 1000:.3f} ms "
                 f"(x{med[mine] / med[bare]:.3f}); client-process CPU x{cpu_mean[mine] / cpu_mean[bare]:.3f}"
             )
-        worst = max(out["ratio_complete"], out["ratio_stream"], out["ratio_stream_cancellable"])
-        print(f"goal: wall-clock ratios <= 1.1 -> {'met' if worst <= 1.1 else 'missed'} (worst x{worst})")
+        # The goal compares like with like: bare `requests` cannot be cancelled either. The cancellable
+        # stream adds one thread hand-off per stream (the price of stopping within 200 ms even while DNS,
+        # connect or the server hangs); it is reported separately.
+        worst = max(out["ratio_complete"], out["ratio_stream"])
+        print(f"goal: ratio_complete and ratio_stream <= 1.1 -> {'met' if worst <= 1.1 else 'missed'} (worst x{worst})")
+        extra_ms = (med["client_sc"] - med["client_s"]) * 1000
+        print(f"a CancelToken adds {extra_ms:.3f} ms per stream (x{out['ratio_stream_cancellable']} vs bare requests)")
         print(json.dumps(out))
         client.close()
         return 0

@@ -26,6 +26,7 @@ python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test,package]'
+.venv/bin/python scripts/update_translations.py --release  # .ts -> .qm
 
 .venv/bin/ruff check .
 .venv/bin/mypy

@@ -574,6 +574,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         self.fake._record(RecordedRequest(self.command, path, headers, body, raw, time.time()))
         self._request_headers = headers
+        self._request_body = body
 
         fault = self.fake._take_fault(path)
         if fault and fault.kind == "delay":
@@ -618,11 +619,9 @@ class _Handler(BaseHTTPRequestHandler):
         return False
 
     def _is_stream_request(self) -> bool:
-        try:
-            body = json.loads(self.fake.requests[-1].raw or b"{}")
-            return bool(body.get("completionOptions", {}).get("stream"))
-        except (ValueError, AttributeError, IndexError):
-            return False
+        body = self._request_body
+        options = body.get("completionOptions") if isinstance(body, dict) else None
+        return isinstance(options, dict) and bool(options.get("stream"))
 
     def _response_headers(self) -> dict[str, str]:
         out = {"x-request-id": str(uuid.uuid4()), "x-server-trace-id": uuid.uuid4().hex}

@@ -122,6 +122,12 @@ def test_prices_are_not_math() -> None:
     assert "$5 и $10" in rendered.html
 
 
+def test_bare_web_addresses_become_links() -> None:
+    rendered = render_message("Документация: https://yandex.cloud/ru/docs и www.example.com.", dark=False)
+    hrefs = re.findall(r'href="([^"]*)"', rendered.html)
+    assert hrefs == ["https://yandex.cloud/ru/docs", "http://www.example.com"]
+
+
 def test_bracket_delimiters_are_math() -> None:
     rendered = render_message("Пусть \\(a^2\\), тогда\n\\[\nb = \\sqrt{a}\n\\]", dark=False)
     assert len(rendered.images) == 2
@@ -136,7 +142,8 @@ def test_raw_html_and_dangerous_links_are_neutralized() -> None:
     )
     rendered = render_message(text, dark=False)
     hrefs = re.findall(r'href="([^"]*)"', rendered.html)
-    assert hrefs == ["https://ya.ru", "mailto:a@b.ru"]
+    # The escaped <img> tag's address shows as text, and linkify makes a plain web link of it: harmless.
+    assert hrefs == ["https://ya.ru", "mailto:a@b.ru", "http://evil/x.png"]
     assert "<script" not in rendered.html and "<b " not in rendered.html and "<img" not in rendered.html
     assert "&lt;script&gt;" in rendered.html
     assert "плохая" in rendered.html  # the text stays visible
