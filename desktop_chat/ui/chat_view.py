@@ -240,6 +240,10 @@ class ChatDelegate(QStyledItemDelegate):
         self._streaming: dict[int, StreamingDocument] = {}
         self.labels: dict[str, str] = {}
 
+    @property
+    def theme(self) -> Theme:
+        return self._theme
+
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
         self._docs.clear()
@@ -416,7 +420,22 @@ class ChatView(QListView):
         self.chat_delegate = ChatDelegate(theme, self)
         self.setItemDelegate(self.chat_delegate)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
-        self._follow_bottom = True
+        self._empty_text = ""
+
+    def set_empty_text(self, text: str) -> None:
+        """What an empty chat shows in the middle, so a new chat does not look broken."""
+        self._empty_text = text
+        self.viewport().update()
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if model is not None and model.rowCount() == 0 and self._empty_text:
+            painter = QPainter(self.viewport())
+            painter.setPen(QColor(self.chat_delegate.theme.muted_text))
+            rect = self.viewport().rect().adjusted(40, 0, -40, 0)
+            painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self._empty_text)
+            painter.end()
 
     def set_theme(self, theme: Theme) -> None:
         self.chat_delegate.set_theme(theme)

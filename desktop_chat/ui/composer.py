@@ -132,8 +132,8 @@ class Composer(QWidget):
             self.draftChanged.emit(self.text())
 
     def _fit_height(self) -> None:
-        # Grows with the text up to about eight lines, then scrolls.
-        lines = max(1, min(8, self.edit.document().blockCount()))
+        # Two lines at rest (room for the hint), grows with the text up to eight, then scrolls.
+        lines = max(2, min(8, self.edit.document().blockCount()))
         wrapped = int(self.edit.document().size().height()) if self.edit.width() > 50 else lines
         lines = max(lines, min(8, wrapped))
         height = self.edit.fontMetrics().lineSpacing() * lines + 16

@@ -329,6 +329,8 @@ class MainWindow(QMainWindow):
         self.chat_list.setAccessibleName(self.tr("Chats"))
         self.results_list.setAccessibleName(self.tr("Search results"))
         self.chat_view.setAccessibleName(self.tr("Messages"))
+        self.chat_view.set_empty_text(self.tr("Ask YandexGPT anything: type below and press Enter.\n\n"
+                                              "Your chats are kept on this computer and can be read offline."))
         self.chat_settings_button.setToolTip(self.tr("This chat's settings: system prompt, model (Ctrl+Shift+S)"))
         self.chat_settings_button.setAccessibleName(self.tr("Chat settings"))
         self.find_box.setPlaceholderText(self.tr("Find in this chat (Enter: next)"))
@@ -1190,6 +1192,15 @@ class MainWindow(QMainWindow):
     def window_state(self) -> dict[str, str]:
         return {"geometry": bytes(self.saveGeometry().toBase64().data()).decode(),
                 "splitter": bytes(self.splitter.saveState().toBase64().data()).decode()}
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # In a narrow window the chat matters more than the list: give the list at most a third.
+        left, right = self.splitter.sizes()
+        total = left + right
+        if total and right < 420 and left > 170:
+            new_left = max(170, min(left, total // 3))
+            self.splitter.setSizes([new_left, total - new_left])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_draft()

@@ -83,6 +83,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The key was not accepted. Check that you copied the whole key, and that it is an API key of a service account (or a fresh IAM token).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The key works, but it has no access to this folder. Check the folder ID, and that the service account has the role ai.languageModels.user in it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>You can finish anyway: the key is saved, and Desktop Chat will try again when you send a message.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -513,6 +521,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Select text…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy code block %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Code copied.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -694,10 +714,6 @@ A desktop client for YandexGPT. Your chats stay on your computer:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Temperature:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Maximum reply length in tokens</source>
         <translation type="unfinished"></translation>
     </message>
@@ -706,11 +722,19 @@ A desktop client for YandexGPT. Your chats stay on your computer:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Let Yandex &amp;log my requests to improve its models</source>
+        <source>Tem&amp;perature:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Let &amp;Yandex log my requests</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Let Yandex log my requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Yandex may keep the requests and use them to improve its models. Off unless you turn it on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -811,33 +835,7 @@ A desktop client for YandexGPT. Your chats stay on your computer:
     </message>
 </context>
 <context>
-    <name>Startup</name>
-    <message>
-        <source>%n chat file(s) could not be read and were moved aside, so the other chats open normally. They are kept in: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%n chat(s) were saved by a newer version of Desktop Chat. You can read them, but changes need the newer version.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Settings: %s</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Desktop Chat</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>render</name>
-    <message>
-        <source>Copy</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>widget</name>
+    <name>Setup</name>
     <message>
         <source>The key is kept in your system&apos;s password storage.</source>
         <translation type="unfinished"></translation>
@@ -880,6 +878,39 @@ A desktop client for YandexGPT. Your chats stay on your computer:
     </message>
     <message>
         <source>A folder ID is 20 lowercase letters and digits, usually starting with b1g. You can still try this one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Startup</name>
+    <message>
+        <source>%n chat file(s) could not be read and were moved aside, so the other chats open normally. They are kept in: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%n chat(s) were saved by a newer version of Desktop Chat. You can read them, but changes need the newer version.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Desktop Chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>render</name>
+    <message>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <source>The settings could not be saved: %s</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
