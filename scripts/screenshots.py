@@ -89,6 +89,7 @@ def main() -> int:
             window.show()
             window.open_chat(chat.id)
             window.composer.edit.setPlainText("Спасибо! А как найти моду?")
+            window.composer.edit.setFocus()
             for _ in range(20):
                 app.processEvents()
             window.chat_view.scroll_to_end()

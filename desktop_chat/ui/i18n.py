@@ -1,5 +1,5 @@
 """Qt translations: `.ts` sources live in resources/translations; `.qm` files are compiled from them
-by the build (scripts/build_translations.py) or, when missing or older than the source, at start-up
+by the build (scripts/update_translations.py --release) or, when missing or older than the source, at start-up
 with the `lrelease` that ships with PySide6 (into the user's cache folder)."""
 
 from __future__ import annotations

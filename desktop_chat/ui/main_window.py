@@ -344,7 +344,7 @@ class MainWindow(QMainWindow):
             self.act_find: self.tr("Find in chat"), self.act_stop: self.tr("Stop the reply"),
             self.act_regenerate: self.tr("Regenerate the last reply"),
             self.act_next: self.tr("Next chat"), self.act_prev: self.tr("Previous chat"),
-            self.act_rename: self.tr("Rename…"), self.act_pin: self.tr("Pin / unpin"),
+            self.act_rename: self.tr("Rename…"), self.act_pin: self.tr("Pin"),
             self.act_duplicate: self.tr("Duplicate"), self.act_delete: self.tr("Delete"),
             self.act_undo: self.tr("Undo delete"), self.act_chat_settings: self.tr("Chat settings…"),
             self.act_export_md: self.tr("Markdown…"), self.act_export_html: self.tr("HTML…"),
@@ -532,6 +532,7 @@ class MainWindow(QMainWindow):
         for action in (self.act_rename, self.act_pin, self.act_duplicate, self.act_delete,
                        self.act_export_md, self.act_export_html, self.act_export_json):
             action.setEnabled(self.chat_id is not None)
+        self.act_pin.setText(self.tr("Unpin") if summary is not None and summary.pinned else self.tr("Pin"))
 
     def _defaults(self) -> Defaults:
         s = self.services.settings
@@ -544,7 +545,7 @@ class MainWindow(QMainWindow):
         if message is None:
             return
         notes: list[str] = []
-        actions = [("action:copy", self.tr("Copy")), ("action:copy-md", self.tr("Copy Markdown"))]
+        actions = [("action:copy", self.tr("Copy")), ("action:copy-md", self.tr("Copy as Markdown"))]
         if message.role == "user":
             if not self.read_only:
                 actions.append(("action:edit", self.tr("Edit")))
@@ -834,7 +835,7 @@ class MainWindow(QMainWindow):
             return
         self.editing_message_id = message.id
         self.composer.set_text(message.text)
-        self.composer.show_banner(self.tr("Editing a message: sending it replaces it and every message after it."))
+        self.composer.show_banner(self.tr("Editing: sending replaces this message and removes everything after it."))
         self.composer.edit.setFocus()
 
     def _cancel_edit(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.settings import Settings
@@ -93,7 +94,8 @@ def apply(window: MainWindow, services: Services, settings: Settings, secret: st
 
     def failed(error: BaseException) -> None:
         log.warning("settings could not be saved: %s", type(error).__name__)
-        window.statusBar().showMessage(window.tr("The settings could not be saved: %s") % error, 10000)
+        text = QCoreApplication.translate("MainWindow", "The settings could not be saved: %s") % error
+        window.statusBar().showMessage(text, 10000)
 
     services.tasks.write(store_and_reload, window.set_credentials, failed)
     window.settings_changed()

@@ -88,18 +88,18 @@ def _report_store_problems(window: MainWindow, report: object, settings_store: S
     lines: list[str] = []
     quarantined = getattr(report, "quarantined", [])
     read_only = getattr(report, "read_only", [])
-    # (lupdate reads a plain name as the count of a plural; a call such as len(x) hides the string.)
+    # One wording fits any number here (the count is put in by hand, not as a Qt plural).
     moved, newer = len(quarantined), len(read_only)
     if moved:
         folder = os.path.dirname(str(quarantined[0][0]))
         text = QCoreApplication.translate(
             "Startup", "%n chat file(s) could not be read and were moved aside, so the other chats open "
-                       "normally. They are kept in: %1", None, moved)
-        lines.append(text.replace("%1", folder))
+                       "normally. They are kept in: %1")
+        lines.append(text.replace("%n", str(moved)).replace("%1", folder))
     if newer:
         lines.append(QCoreApplication.translate(
             "Startup", "%n chat(s) were saved by a newer version of Desktop Chat. You can read them, but "
-                       "changes need the newer version.", None, newer))
+                       "changes need the newer version.").replace("%n", str(newer)))
     for warning in settings_store.warnings:
         lines.append(QCoreApplication.translate("Startup", "Settings: %s") % warning)
     if lines:

@@ -5,913 +5,925 @@
     <name>ChatSettingsDialog</name>
     <message>
         <source>Chat settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Настройки чата</translation>
     </message>
     <message>
         <source>For example: You are a helpful assistant. Answer briefly.</source>
-        <translation type="unfinished"></translation>
+        <translation>Например: Ты — внимательный помощник. Отвечай коротко.</translation>
     </message>
     <message>
         <source>System prompt</source>
-        <translation type="unfinished"></translation>
+        <translation>Системная инструкция</translation>
     </message>
     <message>
         <source>Model</source>
-        <translation type="unfinished"></translation>
+        <translation>Модель</translation>
     </message>
     <message>
         <source>App default (%s)</source>
-        <translation type="unfinished"></translation>
+        <translation>По умолчанию (%s)</translation>
     </message>
     <message>
         <source>Temperature</source>
-        <translation type="unfinished"></translation>
+        <translation>Температура</translation>
     </message>
     <message>
         <source>Lower is more focused, higher is more varied.</source>
-        <translation type="unfinished"></translation>
+        <translation>Чем ниже, тем точнее ответы; чем выше — тем разнообразнее.</translation>
     </message>
     <message>
         <source>Longest reply, in tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Максимальная длина ответа в токенах</translation>
     </message>
     <message>
         <source>System prompt:</source>
-        <translation type="unfinished"></translation>
+        <translation>Системная инструкция:</translation>
     </message>
     <message>
         <source>Model:</source>
-        <translation type="unfinished"></translation>
+        <translation>Модель:</translation>
     </message>
     <message>
         <source>Temperature:</source>
-        <translation type="unfinished"></translation>
+        <translation>Температура:</translation>
     </message>
     <message>
         <source>Longest reply (tokens):</source>
-        <translation type="unfinished"></translation>
+        <translation>Длина ответа (токенов):</translation>
     </message>
 </context>
 <context>
     <name>CheckPage</name>
     <message>
         <source>Checking the connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Проверяем подключение</translation>
     </message>
     <message>
         <source>Desktop Chat sends a tiny request to YandexGPT with your key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Desktop Chat отправляет в YandexGPT маленький запрос с вашим ключом.</translation>
     </message>
     <message>
         <source>&amp;Try again</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Повторить</translation>
     </message>
     <message>
         <source>Try the connection again</source>
-        <translation type="unfinished"></translation>
+        <translation>Проверить подключение ещё раз</translation>
     </message>
     <message>
         <source>The model in your settings is not valid. Finish here and choose a model in Settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>В настройках указана неверная модель. Завершите здесь и выберите модель в настройках.</translation>
     </message>
     <message>
         <source>Checking… This usually takes a second or two.</source>
-        <translation type="unfinished"></translation>
+        <translation>Проверяем… Обычно это занимает секунду-другую.</translation>
     </message>
     <message>
         <source>It works! YandexGPT answered with your key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Всё работает! YandexGPT ответил на запрос с вашим ключом.</translation>
     </message>
     <message>
         <source>The key was not accepted. Check that you copied the whole key, and that it is an API key of a service account (or a fresh IAM token).</source>
-        <translation type="unfinished"></translation>
+        <translation>Ключ не принят. Проверьте, что скопировали ключ целиком и что это API-ключ сервисного аккаунта (или свежий IAM-токен).</translation>
     </message>
     <message>
         <source>The key works, but it has no access to this folder. Check the folder ID, and that the service account has the role ai.languageModels.user in it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ключ рабочий, но у него нет доступа к этому каталогу. Проверьте ID каталога и что у сервисного аккаунта есть в нём роль ai.languageModels.user.</translation>
     </message>
     <message>
         <source>You can finish anyway: the key is saved, and Desktop Chat will try again when you send a message.</source>
-        <translation type="unfinished"></translation>
+        <translation>Можно всё равно завершить настройку: ключ сохранится, а Desktop Chat попробует снова, когда вы отправите сообщение.</translation>
     </message>
     <message>
         <source>Go back to correct the folder ID or the key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Вернитесь назад и исправьте ID каталога или ключ.</translation>
     </message>
 </context>
 <context>
     <name>Composer</name>
     <message>
         <source>Write a message… (Enter sends, Shift+Enter starts a new line)</source>
-        <translation type="unfinished"></translation>
+        <translation>Напишите сообщение… (Enter — отправить, Shift+Enter — новая строка)</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>Сообщение</translation>
     </message>
     <message>
         <source>Cancel editing</source>
-        <translation type="unfinished"></translation>
+        <translation>Отменить редактирование</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>Остановить</translation>
     </message>
     <message>
         <source>Stop the reply (Esc)</source>
-        <translation type="unfinished"></translation>
+        <translation>Остановить ответ (Esc)</translation>
     </message>
     <message>
         <source>Send</source>
-        <translation type="unfinished"></translation>
+        <translation>Отправить</translation>
     </message>
     <message>
         <source>Send the message (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>Отправить сообщение (Enter)</translation>
     </message>
 </context>
 <context>
     <name>ConnectionCheck</name>
     <message>
         <source>The API address is not valid. It must start with https:// (plain http:// only for this computer).</source>
-        <translation type="unfinished"></translation>
+        <translation>Неверный адрес API. Он должен начинаться с https:// (простой http:// — только для этого компьютера).</translation>
     </message>
     <message>
         <source>The check failed unexpectedly ({0}). Try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Проверка неожиданно не удалась ({0}). Попробуйте ещё раз.</translation>
     </message>
 </context>
 <context>
     <name>DetailsPage</name>
     <message>
         <source>Paste your folder ID and key</source>
-        <translation type="unfinished"></translation>
+        <translation>Вставьте ID каталога и ключ</translation>
     </message>
     <message>
         <source>Copy them from the Yandex Cloud console and paste them here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Скопируйте их в консоли Yandex Cloud и вставьте сюда.</translation>
     </message>
     <message>
         <source>Folder ID</source>
-        <translation type="unfinished"></translation>
+        <translation>ID каталога</translation>
     </message>
     <message>
         <source>&amp;Folder ID:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;ID каталога:</translation>
     </message>
     <message>
         <source>AQVN… (an API key) or t1.… (an IAM token)</source>
-        <translation type="unfinished"></translation>
+        <translation>AQVN… (API-ключ) или t1.… (IAM-токен)</translation>
     </message>
     <message>
         <source>API key or IAM token</source>
-        <translation type="unfinished"></translation>
+        <translation>API-ключ или IAM-токен</translation>
     </message>
     <message>
         <source>API &amp;key:</source>
-        <translation type="unfinished"></translation>
+        <translation>API-&amp;ключ:</translation>
     </message>
     <message>
         <source>API key</source>
-        <translation type="unfinished"></translation>
+        <translation>API-ключ</translation>
     </message>
     <message>
         <source>IAM token</source>
-        <translation type="unfinished"></translation>
+        <translation>IAM-токен</translation>
     </message>
     <message>
         <source>Key type</source>
-        <translation type="unfinished"></translation>
+        <translation>Тип ключа</translation>
     </message>
     <message>
         <source>Key &amp;type:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Тип ключа:</translation>
     </message>
 </context>
 <context>
     <name>FirstRunWizard</name>
     <message>
         <source>Welcome to Desktop Chat</source>
-        <translation type="unfinished"></translation>
+        <translation>Добро пожаловать в Desktop Chat</translation>
     </message>
     <message>
         <source>Skip — just browse my chats offline</source>
-        <translation type="unfinished"></translation>
+        <translation>Пропустить — просто смотреть мои чаты офлайн</translation>
     </message>
     <message>
         <source>Start chatting</source>
-        <translation type="unfinished"></translation>
+        <translation>Начать общение</translation>
     </message>
     <message>
         <source>Skip the setup and browse saved chats offline</source>
-        <translation type="unfinished"></translation>
+        <translation>Пропустить настройку и смотреть сохранённые чаты офлайн</translation>
     </message>
 </context>
 <context>
     <name>IntroPage</name>
     <message>
         <source>Connect Desktop Chat to YandexGPT</source>
-        <translation type="unfinished"></translation>
+        <translation>Подключите Desktop Chat к YandexGPT</translation>
     </message>
     <message>
         <source>You need a folder ID and an API key from Yandex Cloud.</source>
-        <translation type="unfinished"></translation>
+        <translation>Понадобятся ID каталога и API-ключ из Yandex Cloud.</translation>
     </message>
     <message>
         <source>Desktop Chat talks to YandexGPT through your own Yandex Cloud account. Getting the two things it needs takes about five minutes:</source>
-        <translation type="unfinished"></translation>
+        <translation>Desktop Chat общается с YandexGPT через ваш собственный аккаунт Yandex Cloud. Получить всё нужное — минут пять:</translation>
     </message>
     <message>
         <source>Open the &lt;a href=&apos;{0}&apos;&gt;Yandex Cloud console&lt;/a&gt; and sign in with your Yandex account. Choose a folder (the one called &lt;i&gt;default&lt;/i&gt; is fine).</source>
-        <translation type="unfinished"></translation>
+        <translation>Откройте &lt;a href=&apos;{0}&apos;&gt;консоль Yandex Cloud&lt;/a&gt; и войдите со своим аккаунтом Яндекса. Выберите каталог (подойдёт каталог &lt;i&gt;default&lt;/i&gt;).</translation>
     </message>
     <message>
         <source>Copy the &lt;b&gt;folder ID&lt;/b&gt;: it is shown on the folder&apos;s page, next to its name. It has 20 letters and digits and usually starts with &lt;tt&gt;b1g&lt;/tt&gt;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Скопируйте &lt;b&gt;ID каталога&lt;/b&gt;: он указан на странице каталога, рядом с его названием. Это 20 букв и цифр, обычно начинается с &lt;tt&gt;b1g&lt;/tt&gt;.</translation>
     </message>
     <message>
         <source>In that folder, open &lt;i&gt;Service accounts&lt;/i&gt; and create one with the role &lt;tt&gt;ai.languageModels.user&lt;/tt&gt;.</source>
-        <translation type="unfinished"></translation>
+        <translation>В этом каталоге откройте &lt;i&gt;Сервисные аккаунты&lt;/i&gt; и создайте аккаунт с ролью &lt;tt&gt;ai.languageModels.user&lt;/tt&gt;.</translation>
     </message>
     <message>
         <source>Open the service account, choose &lt;i&gt;Create new key → Create API key&lt;/i&gt;, and copy the key. It is shown only once. (&lt;a href=&apos;{0}&apos;&gt;Step-by-step help&lt;/a&gt;)</source>
-        <translation type="unfinished"></translation>
+        <translation>Откройте сервисный аккаунт, выберите &lt;i&gt;Создать новый ключ → Создать API-ключ&lt;/i&gt; и скопируйте ключ. Он показывается только один раз. (&lt;a href=&apos;{0}&apos;&gt;Пошаговая инструкция&lt;/a&gt;)</translation>
     </message>
     <message>
         <source>Your chats stay on this computer. The key is kept in your system&apos;s password storage, never in a file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ваши чаты остаются на этом компьютере. Ключ хранится в системном хранилище паролей и никогда — в файле.</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source>Desktop Chat</source>
-        <translation type="unfinished"></translation>
+        <translation>Desktop Chat</translation>
     </message>
     <message>
         <source>Search all chats (Ctrl+K)</source>
-        <translation type="unfinished"></translation>
+        <translation>Поиск по всем чатам (Ctrl+K)</translation>
     </message>
     <message>
         <source>Search all chats</source>
-        <translation type="unfinished"></translation>
+        <translation>Поиск по всем чатам</translation>
     </message>
     <message>
         <source>New chat</source>
-        <translation type="unfinished"></translation>
+        <translation>Новый чат</translation>
     </message>
     <message>
         <source>Start a new chat (Ctrl+N)</source>
-        <translation type="unfinished"></translation>
+        <translation>Начать новый чат (Ctrl+N)</translation>
     </message>
     <message>
         <source>Chats</source>
-        <translation type="unfinished"></translation>
+        <translation>Чаты</translation>
     </message>
     <message>
         <source>Search results</source>
-        <translation type="unfinished"></translation>
+        <translation>Результаты поиска</translation>
     </message>
     <message>
         <source>Messages</source>
-        <translation type="unfinished"></translation>
+        <translation>Сообщения</translation>
+    </message>
+    <message>
+        <source>Ask YandexGPT anything: type below and press Enter.
+
+Your chats are kept on this computer and can be read offline.</source>
+        <translation>Спросите YandexGPT о чём угодно: напишите вопрос внизу и нажмите Enter.
+
+Ваши чаты хранятся на этом компьютере, их можно читать и без интернета.</translation>
     </message>
     <message>
         <source>This chat&apos;s settings: system prompt, model (Ctrl+Shift+S)</source>
-        <translation type="unfinished"></translation>
+        <translation>Настройки этого чата: системная инструкция, модель (Ctrl+Shift+S)</translation>
     </message>
     <message>
         <source>Chat settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Настройки чата</translation>
     </message>
     <message>
         <source>Find in this chat (Enter: next)</source>
-        <translation type="unfinished"></translation>
+        <translation>Найти в этом чате (Enter — следующее)</translation>
     </message>
     <message>
         <source>Find in this chat</source>
-        <translation type="unfinished"></translation>
+        <translation>Найти в этом чате</translation>
     </message>
     <message>
         <source>Close (Esc)</source>
-        <translation type="unfinished"></translation>
+        <translation>Закрыть (Esc)</translation>
     </message>
     <message>
         <source>Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>Отменить</translation>
     </message>
     <message>
         <source>Pinned</source>
-        <translation type="unfinished"></translation>
+        <translation>Закреплён</translation>
     </message>
     <message>
         <source>Find in chat</source>
-        <translation type="unfinished"></translation>
+        <translation>Найти в чате</translation>
     </message>
     <message>
         <source>Stop the reply</source>
-        <translation type="unfinished"></translation>
+        <translation>Остановить ответ</translation>
     </message>
     <message>
         <source>Regenerate the last reply</source>
-        <translation type="unfinished"></translation>
+        <translation>Сгенерировать последний ответ заново</translation>
     </message>
     <message>
         <source>Next chat</source>
-        <translation type="unfinished"></translation>
+        <translation>Следующий чат</translation>
     </message>
     <message>
         <source>Previous chat</source>
-        <translation type="unfinished"></translation>
+        <translation>Предыдущий чат</translation>
     </message>
     <message>
         <source>Rename…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Pin / unpin</source>
-        <translation type="unfinished"></translation>
+        <translation>Переименовать…</translation>
     </message>
     <message>
         <source>Duplicate</source>
-        <translation type="unfinished"></translation>
+        <translation>Создать копию</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Удалить</translation>
     </message>
     <message>
         <source>Undo delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Отменить удаление</translation>
     </message>
     <message>
         <source>Chat settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>Настройки чата…</translation>
     </message>
     <message>
         <source>Markdown…</source>
-        <translation type="unfinished"></translation>
+        <translation>Markdown…</translation>
     </message>
     <message>
         <source>HTML…</source>
-        <translation type="unfinished"></translation>
+        <translation>HTML…</translation>
     </message>
     <message>
         <source>JSON…</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON…</translation>
     </message>
     <message>
         <source>Import chat from JSON…</source>
-        <translation type="unfinished"></translation>
+        <translation>Импортировать чат из JSON…</translation>
     </message>
     <message>
         <source>Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>Настройки…</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Выйти</translation>
     </message>
     <message>
         <source>About Desktop Chat</source>
-        <translation type="unfinished"></translation>
+        <translation>О программе Desktop Chat</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Файл</translation>
     </message>
     <message>
         <source>Export chat as</source>
-        <translation type="unfinished"></translation>
+        <translation>Экспортировать чат</translation>
     </message>
     <message>
         <source>&amp;Chat</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Чат</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Справка</translation>
     </message>
     <message>
         <source>Open settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Открыть настройки</translation>
     </message>
     <message>
         <source>No API key yet: you can read, search and export your chats. To talk to YandexGPT, add a key.</source>
-        <translation type="unfinished"></translation>
+        <translation>API-ключ ещё не добавлен: чаты можно читать, искать и экспортировать. Чтобы общаться с YandexGPT, добавьте ключ.</translation>
     </message>
     <message>
         <source>This chat could not be opened: %s</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось открыть чат: %s</translation>
     </message>
     <message>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>Копировать</translation>
     </message>
     <message>
-        <source>Copy Markdown</source>
-        <translation type="unfinished"></translation>
+        <source>Pin</source>
+        <translation>Закрепить</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>Открепить</translation>
+    </message>
+    <message>
+        <source>Copy as Markdown</source>
+        <translation>Копировать как Markdown</translation>
     </message>
     <message>
         <source>Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>Изменить</translation>
     </message>
     <message>
         <source>No reply yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ответа пока нет.</translation>
     </message>
     <message>
         <source>Send again</source>
-        <translation type="unfinished"></translation>
+        <translation>Отправить ещё раз</translation>
     </message>
     <message>
         <source>The reply was cut off: it reached the length limit (max tokens). You can raise the limit in the chat&apos;s settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ответ оборвался: он достиг предельной длины (лимита токенов). Лимит можно увеличить в настройках чата.</translation>
     </message>
     <message>
         <source>The model declined to answer this (content filter).</source>
-        <translation type="unfinished"></translation>
+        <translation>Модель отказалась на это отвечать (сработал фильтр содержимого).</translation>
     </message>
     <message>
         <source>Stopped.</source>
-        <translation type="unfinished"></translation>
+        <translation>Остановлено.</translation>
     </message>
     <message>
         <source>Tokens: %1 in, %2 out</source>
-        <translation type="unfinished"></translation>
+        <translation>Токены: %1 в запросе, %2 в ответе</translation>
     </message>
     <message>
         <source>Retry</source>
-        <translation type="unfinished"></translation>
+        <translation>Повторить</translation>
     </message>
     <message>
         <source>Regenerate</source>
-        <translation type="unfinished"></translation>
+        <translation>Сгенерировать заново</translation>
     </message>
     <message>
         <source>The key was not accepted. Open Settings and paste a valid API key or IAM token.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ключ не принят. Откройте настройки и вставьте действующий API-ключ или IAM-токен.</translation>
     </message>
     <message>
         <source>Access denied. Check the folder ID and the service account&apos;s role.</source>
-        <translation type="unfinished"></translation>
+        <translation>Нет доступа. Проверьте ID каталога и роль сервисного аккаунта.</translation>
     </message>
     <message>
         <source>Too many requests for your quota right now. Wait a minute and retry.</source>
-        <translation type="unfinished"></translation>
+        <translation>Сейчас слишком много запросов для вашей квоты. Подождите минуту и повторите.</translation>
     </message>
     <message>
         <source>The conversation is too long for the model. Start a new chat or shorten the message.</source>
-        <translation type="unfinished"></translation>
+        <translation>Переписка слишком длинная для модели. Начните новый чат или сократите сообщение.</translation>
     </message>
     <message>
         <source>No connection to the server. Check the internet and retry.</source>
-        <translation type="unfinished"></translation>
+        <translation>Нет связи с сервером. Проверьте интернет и повторите.</translation>
     </message>
     <message>
         <source>The connection broke during the reply. What arrived is kept; retry for a full reply.</source>
-        <translation type="unfinished"></translation>
+        <translation>Связь оборвалась во время ответа. То, что успело прийти, сохранено; повторите, чтобы получить ответ целиком.</translation>
     </message>
     <message>
         <source>The reply failed. Retry in a moment.</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось получить ответ. Повторите чуть позже.</translation>
     </message>
     <message>
         <source>This chat was saved by a newer version of Desktop Chat and is read-only.</source>
-        <translation type="unfinished"></translation>
+        <translation>Этот чат сохранён более новой версией Desktop Chat, его можно только читать.</translation>
     </message>
     <message>
         <source>To send messages, add your Yandex Cloud API key and folder ID in Settings. Your message is kept in the box.</source>
-        <translation type="unfinished"></translation>
+        <translation>Чтобы отправлять сообщения, добавьте в настройках API-ключ и ID каталога Yandex Cloud. Ваше сообщение осталось в поле ввода.</translation>
     </message>
     <message>
         <source>Could not save to disk (%s). Free some disk space and try again; your text is still in the box.</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось сохранить на диск (%s). Освободите место на диске и попробуйте ещё раз; ваш текст остался в поле ввода.</translation>
     </message>
     <message>
         <source>Could not save: %s</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось сохранить: %s</translation>
     </message>
     <message>
         <source>Writing…</source>
-        <translation type="unfinished"></translation>
+        <translation>Пишет…</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>Остановить</translation>
     </message>
     <message numerus="yes">
         <source>%n earlier message(s) above this line are not sent to the model: the conversation is longer than its context window.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n сообщение выше этой черты не отправляется модели: переписка не помещается в её контекстное окно.</numerusform>
+            <numerusform>%n сообщения выше этой черты не отправляются модели: переписка не помещается в её контекстное окно.</numerusform>
+            <numerusform>%n сообщений выше этой черты не отправляются модели: переписка не помещается в её контекстное окно.</numerusform>
         </translation>
     </message>
     <message>
         <source>Something went wrong inside the app: %s</source>
-        <translation type="unfinished"></translation>
+        <translation>В программе что-то пошло не так: %s</translation>
     </message>
     <message>
         <source>To get a reply, add your API key in Settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Чтобы получить ответ, добавьте API-ключ в настройках.</translation>
     </message>
     <message>
-        <source>Editing a message: sending it replaces it and every message after it.</source>
-        <translation type="unfinished"></translation>
+        <source>Editing: sending replaces this message and removes everything after it.</source>
+        <translation>Редактирование: при отправке это сообщение заменится, а всё, что после него, удалится.</translation>
     </message>
     <message>
         <source>Select text…</source>
-        <translation type="unfinished"></translation>
+        <translation>Выделить текст…</translation>
     </message>
     <message>
         <source>Copy code block %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Копировать блок кода %1</translation>
     </message>
     <message>
         <source>Message text</source>
-        <translation type="unfinished"></translation>
+        <translation>Текст сообщения</translation>
     </message>
     <message>
         <source>Code copied.</source>
-        <translation type="unfinished"></translation>
+        <translation>Код скопирован.</translation>
     </message>
     <message>
         <source>Message copied.</source>
-        <translation type="unfinished"></translation>
+        <translation>Сообщение скопировано.</translation>
     </message>
     <message>
         <source>Message copied as Markdown.</source>
-        <translation type="unfinished"></translation>
+        <translation>Сообщение скопировано в формате Markdown.</translation>
     </message>
     <message>
         <source>Context: %1 of %2 tokens (%3%)</source>
-        <translation type="unfinished"></translation>
+        <translation>Контекст: %1 из %2 токенов (%3%)</translation>
     </message>
     <message numerus="yes">
         <source>%n earliest message(s) will not be sent</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n старое сообщение не будет отправлено</numerusform>
+            <numerusform>%n старых сообщения не будут отправлены</numerusform>
+            <numerusform>%n старых сообщений не будут отправлены</numerusform>
         </translation>
     </message>
     <message>
         <source>Nothing found for “%s”.</source>
-        <translation type="unfinished"></translation>
+        <translation>По запросу «%s» ничего не найдено.</translation>
     </message>
     <message>
         <source>Not found</source>
-        <translation type="unfinished"></translation>
+        <translation>Не найдено</translation>
     </message>
     <message>
         <source>Rename chat</source>
-        <translation type="unfinished"></translation>
+        <translation>Переименовать чат</translation>
     </message>
     <message>
         <source>Title:</source>
-        <translation type="unfinished"></translation>
+        <translation>Название:</translation>
     </message>
     <message>
         <source>Chat “%s” deleted.</source>
-        <translation type="unfinished"></translation>
+        <translation>Чат «%s» удалён.</translation>
     </message>
     <message>
         <source>Markdown (*.md)</source>
-        <translation type="unfinished"></translation>
+        <translation>Markdown (*.md)</translation>
     </message>
     <message>
         <source>Web page (*.html)</source>
-        <translation type="unfinished"></translation>
+        <translation>Веб-страница (*.html)</translation>
     </message>
     <message>
         <source>Desktop Chat JSON (*.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON-файл Desktop Chat (*.json)</translation>
     </message>
     <message>
         <source>Export chat</source>
-        <translation type="unfinished"></translation>
+        <translation>Экспорт чата</translation>
     </message>
     <message>
         <source>Exported to %s</source>
-        <translation type="unfinished"></translation>
+        <translation>Чат экспортирован: %s</translation>
     </message>
     <message>
         <source>Import chat</source>
-        <translation type="unfinished"></translation>
+        <translation>Импорт чата</translation>
     </message>
     <message>
         <source>Chat imported.</source>
-        <translation type="unfinished"></translation>
+        <translation>Чат импортирован.</translation>
     </message>
     <message>
         <source>This file could not be imported: %s</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось импортировать файл: %s</translation>
     </message>
     <message>
         <source>Desktop Chat %s
 
 A desktop client for YandexGPT. Your chats stay on your computer:
 %s</source>
-        <translation type="unfinished"></translation>
+        <translation>Desktop Chat %s
+
+Программа для общения с YandexGPT. Ваши чаты хранятся на вашем компьютере, в папке:
+%s</translation>
+    </message>
+    <message>
+        <source>The settings could not be saved: %s</source>
+        <translation>Не удалось сохранить настройки: %s</translation>
     </message>
 </context>
 <context>
     <name>SecretField</name>
     <message>
         <source>Hide</source>
-        <translation type="unfinished"></translation>
+        <translation>Скрыть</translation>
     </message>
     <message>
         <source>Show</source>
-        <translation type="unfinished"></translation>
+        <translation>Показать</translation>
     </message>
     <message>
         <source>Hide the key</source>
-        <translation type="unfinished"></translation>
+        <translation>Скрыть ключ</translation>
     </message>
     <message>
         <source>Show the key</source>
-        <translation type="unfinished"></translation>
+        <translation>Показать ключ</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Настройки</translation>
     </message>
     <message>
         <source>Yandex Cloud account</source>
-        <translation type="unfinished"></translation>
+        <translation>Аккаунт Yandex Cloud</translation>
     </message>
     <message>
         <source>Folder ID</source>
-        <translation type="unfinished"></translation>
+        <translation>ID каталога</translation>
     </message>
     <message>
         <source>&amp;Folder ID:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;ID каталога:</translation>
     </message>
     <message>
         <source>API key</source>
-        <translation type="unfinished"></translation>
+        <translation>API-ключ</translation>
     </message>
     <message>
         <source>IAM token</source>
-        <translation type="unfinished"></translation>
+        <translation>IAM-токен</translation>
     </message>
     <message>
         <source>Key type</source>
-        <translation type="unfinished"></translation>
+        <translation>Тип ключа</translation>
     </message>
     <message>
         <source>Key &amp;type:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Тип ключа:</translation>
     </message>
     <message>
         <source>API key or IAM token</source>
-        <translation type="unfinished"></translation>
+        <translation>API-ключ или IAM-токен</translation>
     </message>
     <message>
         <source>&amp;Key:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ключ:</translation>
     </message>
     <message>
         <source>&amp;Check connection</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Проверить подключение</translation>
     </message>
     <message>
         <source>Check connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Проверить подключение</translation>
     </message>
     <message>
         <source>Model</source>
-        <translation type="unfinished"></translation>
+        <translation>Модель</translation>
     </message>
     <message>
         <source>Custom model URI…</source>
-        <translation type="unfinished"></translation>
+        <translation>Своя модель (URI)…</translation>
     </message>
     <message>
         <source>&amp;Model:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Модель:</translation>
     </message>
     <message>
         <source>Custom model URI</source>
-        <translation type="unfinished"></translation>
+        <translation>URI своей модели</translation>
     </message>
     <message>
         <source>Model &amp;URI:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;URI модели:</translation>
     </message>
     <message>
         <source>Temperature</source>
-        <translation type="unfinished"></translation>
+        <translation>Температура</translation>
     </message>
     <message>
         <source>Lower values give more focused answers, higher values more varied ones.</source>
-        <translation type="unfinished"></translation>
+        <translation>Чем ниже значение, тем точнее и предсказуемее ответы; чем выше — тем разнообразнее.</translation>
     </message>
     <message>
         <source>Maximum reply length in tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Максимальная длина ответа в токенах</translation>
     </message>
     <message>
         <source>Max reply &amp;length (tokens):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Длина ответа (токенов):</translation>
     </message>
     <message>
         <source>Tem&amp;perature:</source>
-        <translation type="unfinished"></translation>
+        <translation>Темпе&amp;ратура:</translation>
     </message>
     <message>
         <source>Let &amp;Yandex log my requests</source>
-        <translation type="unfinished"></translation>
+        <translation>Разрешить Яндексу &amp;сохранять мои запросы</translation>
     </message>
     <message>
         <source>Let Yandex log my requests</source>
-        <translation type="unfinished"></translation>
+        <translation>Разрешить Яндексу сохранять мои запросы</translation>
     </message>
     <message>
         <source>Yandex may keep the requests and use them to improve its models. Off unless you turn it on.</source>
-        <translation type="unfinished"></translation>
+        <translation>Яндекс сможет хранить запросы и использовать их для улучшения своих моделей. Выключено, пока вы сами не включите.</translation>
     </message>
     <message>
         <source>API address</source>
-        <translation type="unfinished"></translation>
+        <translation>Адрес API</translation>
     </message>
     <message>
         <source>API &amp;address:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Адрес API:</translation>
     </message>
     <message>
         <source>Appearance</source>
-        <translation type="unfinished"></translation>
+        <translation>Внешний вид</translation>
     </message>
     <message>
         <source>Same as the system</source>
-        <translation type="unfinished"></translation>
+        <translation>Как в системе</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>Язык</translation>
     </message>
     <message>
         <source>La&amp;nguage:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Язык:</translation>
     </message>
     <message>
         <source>Light</source>
-        <translation type="unfinished"></translation>
+        <translation>Светлая</translation>
     </message>
     <message>
         <source>Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>Тёмная</translation>
     </message>
     <message>
         <source>Theme</source>
-        <translation type="unfinished"></translation>
+        <translation>Тема</translation>
     </message>
     <message>
         <source>T&amp;heme:</source>
-        <translation type="unfinished"></translation>
+        <translation>Т&amp;ема:</translation>
     </message>
     <message>
         <source>A new language takes effect after a restart.</source>
-        <translation type="unfinished"></translation>
+        <translation>Новый язык заработает после перезапуска программы.</translation>
     </message>
     <message>
         <source>Set by the environment variable {0} for this run; it is not saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>Задан переменной окружения {0} на этот запуск; не сохраняется.</translation>
     </message>
     <message>
         <source>Set by an environment variable</source>
-        <translation type="unfinished"></translation>
+        <translation>Задан переменной окружения</translation>
     </message>
     <message>
         <source>Reading the saved key…</source>
-        <translation type="unfinished"></translation>
+        <translation>Читаем сохранённый ключ…</translation>
     </message>
     <message>
         <source>Paste the API key or IAM token here</source>
-        <translation type="unfinished"></translation>
+        <translation>Вставьте сюда API-ключ или IAM-токен</translation>
     </message>
     <message>
         <source>Enter the folder ID first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Сначала введите ID каталога.</translation>
     </message>
     <message>
         <source>Paste the API key or IAM token first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Сначала вставьте API-ключ или IAM-токен.</translation>
     </message>
     <message>
         <source>Choose a model, or enter a model URI that starts with gpt:// or ds://.</source>
-        <translation type="unfinished"></translation>
+        <translation>Выберите модель или введите URI модели, начинающийся с gpt:// или ds://.</translation>
     </message>
     <message>
         <source>Checking the connection…</source>
-        <translation type="unfinished"></translation>
+        <translation>Проверяем подключение…</translation>
     </message>
     <message>
         <source>Connected. The key and the folder ID work.</source>
-        <translation type="unfinished"></translation>
+        <translation>Подключение работает: ключ и ID каталога подходят.</translation>
     </message>
     <message>
         <source>The API address must start with https://.</source>
-        <translation type="unfinished"></translation>
+        <translation>Адрес API должен начинаться с https://.</translation>
     </message>
     <message>
         <source>Enter a model URI that starts with gpt:// or ds://.</source>
-        <translation type="unfinished"></translation>
+        <translation>Введите URI модели, начинающийся с gpt:// или ds://.</translation>
     </message>
     <message>
         <source>The folder ID cannot contain spaces.</source>
-        <translation type="unfinished"></translation>
+        <translation>В ID каталога не может быть пробелов.</translation>
     </message>
     <message>
         <source>Some values are not valid; please check them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Некоторые значения заданы неверно; проверьте их, пожалуйста.</translation>
     </message>
 </context>
 <context>
     <name>Setup</name>
     <message>
         <source>The key is kept in your system&apos;s password storage.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ключ хранится в системном хранилище паролей.</translation>
     </message>
     <message>
         <source>Your system has no password storage; the key will be kept until you close the app.</source>
-        <translation type="unfinished"></translation>
+        <translation>В вашей системе нет хранилища паролей; ключ будет храниться, пока вы не закроете программу.</translation>
     </message>
     <message>
         <source>Your system&apos;s password storage is locked; the key will be kept until you close the app.</source>
-        <translation type="unfinished"></translation>
+        <translation>Системное хранилище паролей заблокировано; ключ будет храниться, пока вы не закроете программу.</translation>
     </message>
     <message>
         <source>Your system&apos;s password storage is not responding; the key will be kept until you close the app.</source>
-        <translation type="unfinished"></translation>
+        <translation>Системное хранилище паролей не отвечает; ключ будет храниться, пока вы не закроете программу.</translation>
     </message>
     <message>
         <source>This looks like an API key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Похоже на API-ключ.</translation>
     </message>
     <message>
         <source>This looks like an IAM token. IAM tokens stop working after 12 hours at most; an API key does not.</source>
-        <translation type="unfinished"></translation>
+        <translation>Похоже на IAM-токен. IAM-токен действует не больше 12 часов, а API-ключ — бессрочно.</translation>
     </message>
     <message>
         <source>This looks shorter or longer than a key should be. Was it copied completely?</source>
-        <translation type="unfinished"></translation>
+        <translation>Ключ короче или длиннее, чем обычно. Он скопирован целиком?</translation>
     </message>
     <message>
         <source>This looks like an OAuth token, which this app cannot use. Create an API key for a service account instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>Похоже на OAuth-токен, а с ним программа работать не может. Создайте API-ключ для сервисного аккаунта.</translation>
     </message>
     <message>
         <source>This looks like a static access key (for Object Storage), not an API key. Create an API key for a service account instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>Похоже на статический ключ доступа (для Object Storage), а не на API-ключ. Создайте API-ключ для сервисного аккаунта.</translation>
     </message>
     <message>
         <source>This does not look like a Yandex Cloud API key (they start with AQVN) or IAM token (they start with t1.). You can still try it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Это не похоже ни на API-ключ Yandex Cloud (начинается с AQVN), ни на IAM-токен (начинается с t1.). Но попробовать можно.</translation>
     </message>
     <message>
         <source>A folder ID is 20 lowercase letters and digits, usually starting with b1g. You can still try this one.</source>
-        <translation type="unfinished"></translation>
+        <translation>ID каталога — это 20 строчных латинских букв и цифр, обычно начинается с b1g. Но попробовать можно.</translation>
     </message>
 </context>
 <context>
     <name>Startup</name>
     <message>
         <source>%n chat file(s) could not be read and were moved aside, so the other chats open normally. They are kept in: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось прочитать файлы чатов (%n). Чтобы остальные чаты открывались как обычно, эти файлы перенесены в папку: %1</translation>
     </message>
     <message>
         <source>%n chat(s) were saved by a newer version of Desktop Chat. You can read them, but changes need the newer version.</source>
-        <translation type="unfinished"></translation>
+        <translation>Чаты, сохранённые более новой версией Desktop Chat, можно только читать (таких чатов: %n). Чтобы их изменять, обновите Desktop Chat.</translation>
     </message>
     <message>
         <source>Settings: %s</source>
-        <translation type="unfinished"></translation>
+        <translation>Настройки: %s</translation>
     </message>
     <message>
         <source>Desktop Chat</source>
-        <translation type="unfinished"></translation>
+        <translation>Desktop Chat</translation>
     </message>
 </context>
 <context>
     <name>render</name>
     <message>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>window</name>
-    <message>
-        <source>The settings could not be saved: %s</source>
-        <translation type="unfinished"></translation>
+        <translation>Копировать</translation>
     </message>
 </context>
 </TS>
