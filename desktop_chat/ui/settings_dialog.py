@@ -401,9 +401,6 @@ class SettingsDialog(QDialog):
         self.theme_combo.addItem(self.tr("Dark"), "dark")
         self.theme_combo.setAccessibleName(self.tr("Theme"))
         form.addRow(self.tr("T&heme:"), self.theme_combo)
-        self.restart_note = StatusLine(look)
-        self.restart_note.set(StatusLine.NONE, self.tr("A new language takes effect after a restart."))
-        form.addRow("", self.restart_note)
         root.addWidget(look)
 
         self.form_error = StatusLine(self)

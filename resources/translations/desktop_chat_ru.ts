@@ -797,10 +797,6 @@ A desktop client for YandexGPT. Your chats stay on your computer:
         <translation>Т&amp;ема:</translation>
     </message>
     <message>
-        <source>A new language takes effect after a restart.</source>
-        <translation>Новый язык заработает после перезапуска программы.</translation>
-    </message>
-    <message>
         <source>Set by the environment variable {0} for this run; it is not saved.</source>
         <translation>Задан переменной окружения {0} на этот запуск; не сохраняется.</translation>
     </message>
