@@ -12,7 +12,6 @@ import logging
 import logging.handlers
 import sys
 import time
-
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication

@@ -74,8 +74,14 @@ def header_line(chat_id: str, created_at: float) -> bytes:
                         "created_at": created_at})
 
 
-def message_event(message: Message, at: float | None = None) -> dict[str, Any]:
-    return {"type": "message", "at": time.time() if at is None else at, "message": message.to_dict()}
+def message_event(message: Message, at: float | None = None, replaces: str | None = None) -> dict[str, Any]:
+    """A message added at the end; with `replaces`, that message and all later ones are dropped first.
+    One line, so a crash keeps either the old messages or the new one, never neither."""
+    event: dict[str, Any] = {"type": "message", "at": time.time() if at is None else at,
+                             "message": message.to_dict()}
+    if replaces is not None:
+        event["replaces"] = replaces
+    return event
 
 
 def truncate_event(message_id: str) -> dict[str, Any]:
@@ -146,6 +152,8 @@ class ChatLog:
                 message = Message.from_dict(event.get("message"))
             except StoreError as exc:
                 raise BadLine(f"has a message that cannot be used: {exc}") from None
+            if "replaces" in event:
+                self._truncate(event.get("replaces"), messages)
             if message.id in self._id_set:
                 raise BadLine(f"repeats the id of message {message.id}")
             self.message_ids.append(message.id)
@@ -154,15 +162,7 @@ class ChatLog:
                 messages.append(message)
             self.updated_at = max(self.updated_at, float(at))
         elif kind == "truncate_from":
-            target = event.get("message_id")
-            if target not in self._id_set:
-                raise BadLine(f"cuts the chat at a message that is not there ({target!r})")
-            index = self.message_ids.index(str(target))
-            for dropped in self.message_ids[index:]:
-                self._id_set.discard(dropped)
-            del self.message_ids[index:]
-            if messages is not None:
-                del messages[index:]
+            self._truncate(event.get("message_id"), messages)
             self.updated_at = max(self.updated_at, float(at))
         elif kind == "rename":
             if not isinstance(event.get("title"), str):
@@ -180,6 +180,16 @@ class ChatLog:
         else:
             raise BadLine(f"has an unknown event type {kind!r}")
         self.event_count += 1
+
+    def _truncate(self, target: object, messages: list[Message] | None) -> None:
+        if target not in self._id_set:
+            raise BadLine(f"cuts the chat at a message that is not there ({target!r})")
+        index = self.message_ids.index(str(target))
+        for dropped in self.message_ids[index:]:
+            self._id_set.discard(dropped)
+        del self.message_ids[index:]
+        if messages is not None:
+            del messages[index:]
 
     def __post_init__(self) -> None:
         # The same ids as message_ids, for O(1) duplicate checks.

@@ -57,11 +57,17 @@ class Drafts:
     def put(self, chat_id: str, text: str) -> None:
         if self.drafts.get(chat_id, "") == text:
             return
+        before = dict(self.drafts)
         if text:
             self.drafts[chat_id] = text
         else:
             self.drafts.pop(chat_id, None)
-        self.save()
+        try:
+            self.save()
+        except OSError:
+            # Memory must say what the disk says, or a retry would think the draft is saved.
+            self.drafts = before
+            raise
 
     def forget(self, chat_ids: set[str]) -> None:
         """Drops drafts of chats that no longer exist (purged from the trash)."""

@@ -204,14 +204,20 @@ class ChatStore:
             self._require_open()
             return self._write_new_chat(title, time.time(), settings, [])
 
-    def append_message(self, chat_id: str, message: Message) -> None:
-        """Adds a message at the end. Durable (on disk, fsynced) when it returns."""
+    def append_message(self, chat_id: str, message: Message, *, replaces: str | None = None) -> None:
+        """Adds a message at the end. Durable (on disk, fsynced) when it returns.
+
+        With `replaces`, that message and every later one are dropped in the same write (regenerate,
+        edit-and-resend): if the write fails, the chat is as it was.
+        """
         message.check()
         with self._lock:
             def check(chat: ChatLog) -> None:
+                if replaces is not None and not chat.has_message(replaces):
+                    raise StoreError("not_found", "that message is not in this chat (any more)")
                 if chat.has_message(message.id):
                     raise StoreError("duplicate", f"this chat already has a message with id {message.id}")
-            self._append_event(chat_id, message_event(message), check)
+            self._append_event(chat_id, message_event(message, replaces=replaces), check)
 
     def truncate_from(self, chat_id: str, message_id: str) -> None:
         """Drops `message_id` and every later message (for regenerate and edit-and-resend)."""

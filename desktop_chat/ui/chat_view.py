@@ -62,7 +62,6 @@ class Row:
     # Extra words under a message: a live error's full text, "stopped", token usage…
     footer_note: str = ""
     actions: list[tuple[str, str]] = field(default_factory=list)  # (href, label)
-    version: int = 0  # bumped when the row's look changes, so its cached layout is dropped
 
     @property
     def key(self) -> str:
@@ -178,22 +177,6 @@ class ChatModel(QAbstractListModel):
     def tail(self) -> list[Row]:
         return self._tail
 
-    def update_tail_row(self, row: Row) -> None:
-        """Signals that a tail row's content changed (a streaming chunk): only that row repaints."""
-        position = self.row_of_tail(row)
-        if position is None:
-            return
-        row.version += 1
-        index = self.index(position)
-        self.dataChanged.emit(index, index, [ROW_ROLE])
-
-    def refresh_message(self, message_id: str) -> None:
-        position = self.row_of_message(message_id)
-        if position is not None:
-            self._rows[position].version += 1
-            index = self.index(position)
-            self.dataChanged.emit(index, index, [ROW_ROLE])
-
     def refresh(self) -> None:
         """Builds the rows again (their notes and links may depend on the window's state)."""
         self._reset_rows()
@@ -238,7 +221,6 @@ class ChatDelegate(QStyledItemDelegate):
         self._theme = theme
         self._docs: OrderedDict[tuple, QTextDocument] = OrderedDict()
         self._streaming: dict[int, StreamingDocument] = {}
-        self.labels: dict[str, str] = {}
 
     @property
     def theme(self) -> Theme:
@@ -273,7 +255,8 @@ class ChatDelegate(QStyledItemDelegate):
             stream.update(row.text, self._footer_html(row))
             stream.set_width(text_width)
             return stream.document
-        key = (row.key, row.version, text_width)
+        # The footer is part of the key: its links and notes change (a newer reply, another language).
+        key = (row.key, self._footer_html(row), text_width)
         doc = self._docs.get(key)
         if doc is not None:
             self._docs.move_to_end(key)
@@ -294,7 +277,7 @@ class ChatDelegate(QStyledItemDelegate):
         stream.update(message_row.message.text if message_row.message else "", self._footer_html(message_row))
         text_width = self._bubble_width(message_row, width) - 2 * PADDING
         stream.set_width(text_width)
-        self._docs[(message_row.key, message_row.version, text_width)] = stream.document
+        self._docs[(message_row.key, self._footer_html(message_row), text_width)] = stream.document
 
     def _build_document(self, row: Row) -> QTextDocument:
         doc = QTextDocument()

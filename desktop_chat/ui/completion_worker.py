@@ -88,9 +88,6 @@ class CompletionRunner(QObject):
         self._next_id = 0
         self.current: CompletionJob | None = None
 
-    def set_client_factory(self, make_client: Callable[[], YandexGptClient]) -> None:
-        self._worker._make_client = make_client
-
     def start(self, model_uri: str, messages: Sequence[ChatMessage], options: CompletionOptions) -> int:
         self._next_id += 1
         job = CompletionJob(self._next_id, model_uri, list(messages), options)

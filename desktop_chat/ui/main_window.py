@@ -12,13 +12,13 @@ import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -41,7 +41,7 @@ from desktop_chat.conversation import Defaults
 from desktop_chat.settings import Settings, SettingsStore
 from desktop_chat.store import ChatSettings, ChatStore, ChatSummary, Message, SearchHit
 from desktop_chat.ui.chat_list import HIT_ROLE, ID_ROLE, ChatListModel, RichTextDelegate, SearchResultsModel
-from desktop_chat.ui.chat_view import ChatModel, ChatView, Row
+from desktop_chat.ui.chat_view import ROW_ROLE, ChatModel, ChatView, Row
 from desktop_chat.ui.composer import Composer
 from desktop_chat.ui.tasks import BackgroundTasks
 from desktop_chat.ui.theme import Theme
@@ -49,6 +49,7 @@ from desktop_chat.ui.throttle import Throttle
 
 if TYPE_CHECKING:
     from desktop_chat.api.client import Completion, Credentials, YandexGptClient
+    from desktop_chat.secrets import SecretStore
     from desktop_chat.ui.completion_worker import CompletionRunner
 
 log = logging.getLogger(__name__)
@@ -66,11 +67,13 @@ class Services:
     settings: Settings
     tasks: BackgroundTasks
     settings_store: SettingsStore | None = None
-    secrets: object | None = None  # desktop_chat.secrets.SecretStore, created after the first paint
+    secrets: SecretStore | None = None  # created after the first paint
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     api_base_override: str | None = None
     language: str = "en"  # "ru" or "en": the language of messages from the API layer
     client_options: dict = field(default_factory=dict)  # extra YandexGptClient arguments (tests: short backoff)
+    # Bumped whenever settings or keys are applied, so an older read of the keyring cannot win.
+    credentials_generation: int = 0
 
     @property
     def api_base(self) -> str:
@@ -79,12 +82,13 @@ class Services:
 
 @dataclass
 class _Stream:
-    """The reply being written: which chat it belongs to and what has arrived so far."""
+    """The reply being written: which chat it belongs to, what it replaces, what has arrived so far."""
 
     job_id: int
     chat_id: str
     model: str
-    row: Row
+    row: Row  # the row on screen; its text is brought up to `text` at each throttled repaint
+    replaces: Message | None = None  # the reply being regenerated or retried
     text: str = ""
 
 
@@ -103,9 +107,11 @@ class MainWindow(QMainWindow):
         self.chat_settings = ChatSettings()
         self.read_only = False
         self.editing_message_id: str | None = None
+        self._draft_before_edit = ""
+        self._sending = False  # a question is being saved; a second Enter must not send it twice
         self.stream: _Stream | None = None
         self.live_errors: dict[str, str] = {}  # message id -> the full error text of this session
-        self._last_deleted: str | None = None
+        self._deleted: list[str] = []  # chats deleted in this session, newest last (for Undo)
         # Opens the settings dialog; set by the start-up code once the keyring has been read.
         self.settings_opener: Callable[..., None] | None = None
         self.store_report: object = None  # what the store found at open (quarantined files...)
@@ -454,8 +460,7 @@ class MainWindow(QMainWindow):
         self.chat_id = None
         self.read_only = False
         self.chat_settings = ChatSettings()
-        self.editing_message_id = None
-        self.composer.show_banner("")
+        self._end_edit()
         self.chat_model.set_messages([])
         self.chat_model.set_cut(None, "")
         self._set_tail_for_current()
@@ -464,7 +469,9 @@ class MainWindow(QMainWindow):
         self._update_meter()
 
     def open_chat(self, chat_id: str, *, scroll_to: str | None = None) -> None:
-        if chat_id == self.chat_id and scroll_to is None:
+        if chat_id == self.chat_id:
+            if scroll_to is not None:
+                self._scroll_to_message(scroll_to)  # same chat: keep the draft or edit in progress
             return
         self._save_draft()
         try:
@@ -476,25 +483,34 @@ class MainWindow(QMainWindow):
         self.chat_id = chat_id
         self.read_only = chat.summary.read_only
         self.chat_settings = chat.settings
-        self.editing_message_id = None
-        self.composer.show_banner("")
+        self._end_edit()
         self.chat_model.set_cut(None, "")
         self.chat_model.set_messages(chat.messages)
         self._set_tail_for_current()
         self.composer.set_text(self.store.get_draft(chat_id))
         self._update_title()
         self._select_in_list(chat_id)
+        self.chat_view.scroll_to_end()
+        self._fill_viewport()
         if scroll_to:
-            row = self.chat_model.ensure_visible(scroll_to)
-            if row is not None:
-                index = self.chat_model.index(row)
-                self.chat_view.executeDelayedItemsLayout()
-                self.chat_view.scrollTo(index, QListView.ScrollHint.PositionAtCenter)
-                self.chat_view.selectionModel().setCurrentIndex(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        else:
-            self.chat_view.scroll_to_end()
+            self._scroll_to_message(scroll_to)
         self._update_meter()
+
+    def _scroll_to_message(self, message_id: str) -> None:
+        row = self.chat_model.ensure_visible(message_id)
+        if row is None:
+            return
+        index = self.chat_model.index(row)
+        self.chat_view.executeDelayedItemsLayout()
+        self.chat_view.scrollTo(index, QListView.ScrollHint.PositionAtCenter)
+        self.chat_view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def _fill_viewport(self) -> None:
+        """Loads older messages until there is something to scroll (else scrolling up could not ask)."""
+        bar = self.chat_view.verticalScrollBar()
+        while self.chat_model.has_more_above() and bar.maximum() == 0:
+            self.chat_model.grow_up()
+            self.chat_view.scroll_to_end()
 
     def _select_in_list(self, chat_id: str) -> None:
         row = self.chat_list_model.row_of(chat_id)
@@ -594,10 +610,25 @@ class MainWindow(QMainWindow):
         if self.stream is not None and self.stream.chat_id == self.chat_id:
             tail.append(self.stream.row)
         self.chat_model.set_tail(tail)
+        self._update_busy()
+
+    def _update_busy(self) -> None:
+        # Stop belongs to the chat whose reply is being written; other chats show Send.
+        self.composer.set_busy(self.stream is not None and self.stream.chat_id == self.chat_id)
+
+    def _showing(self, chat_id: str | None) -> bool:
+        return self.chat_id == chat_id
 
     # ------------------------------------------------------------------ sending
     def send(self, text: str) -> None:
-        if self.busy:
+        """Stores the question durably, then asks for a reply to the chat as it was when Send was pressed."""
+        if self._sending:
+            return  # the previous Enter is still being saved
+        if self.stream is not None:
+            if self.stream.chat_id != self.chat_id:
+                summary = self.chat_list_model.get(self.stream.chat_id)
+                self._notice(self.tr("A reply is still being written in “%s”. Wait for it, or open that chat "
+                                     "and stop it.") % (summary.title if summary else self.tr("New chat")))
             return
         if self.read_only:
             self._notice(self.tr("This chat was saved by a newer version of Desktop Chat and is read-only."))
@@ -606,74 +637,81 @@ class MainWindow(QMainWindow):
             self._notice(self.tr("To send messages, add your Yandex Cloud API key and folder ID in Settings. "
                                  "Your message is kept in the box."), settings_link=True)
             return
-        editing = self.editing_message_id
-        chat_id = self.chat_id
-        user_message = Message.new("user", text)
+        chat_id, settings, editing = self.chat_id, self.chat_settings, self.editing_message_id
+        draft_key = chat_id or NEW_CHAT_DRAFT
+        history = list(self.chat_model.messages)
+        if editing is not None:
+            history = history[:next((i for i, m in enumerate(history) if m.id == editing), len(history))]
+        question = Message.new("user", text)
         title = conversation.title_from_text(text)
         store = self.store
 
+        self._sending = True
+        self.draft_timer.stop()
+        self.composer.set_text(self._draft_before_edit if editing is not None else "")
+        self._end_edit()
+
         def write() -> ChatSummary:
-            nonlocal chat_id
-            if chat_id is None:
-                chat_id = store.create_chat(title, self.chat_settings).id
-            elif editing is not None:
-                store.truncate_from(chat_id, editing)
-            store.append_message(chat_id, user_message)
-            store.set_draft(chat_id, "")
-            if self.chat_id is None:
-                store.set_draft(NEW_CHAT_DRAFT, "")
-            return next(c for c in store.list_chats() if c.id == chat_id)
+            target = chat_id if chat_id is not None else store.create_chat(title, settings).id
+            store.append_message(target, question, replaces=editing)
+            if editing is None:
+                store.set_draft(draft_key, "")  # sent: no longer a draft
+            return store.get_chat_summary(target)
 
         def written(summary: ChatSummary) -> None:
-            was_new = self.chat_id is None
-            if was_new or self.chat_id == summary.id:
+            self._sending = False
+            self.chat_list_model.upsert(summary)
+            if self._showing(chat_id):
                 self.chat_id = summary.id
                 if editing is not None:
                     self.chat_model.replace_messages_from(editing)
-                self.chat_model.append_message(user_message)
-                self.composer.set_text("")
-                self._cancel_edit()
-            self.chat_list_model.upsert(summary)
-            self._select_in_list(summary.id)
-            self._update_title()
-            self._start_reply(summary.id)
+                self.chat_model.append_message(question)
+                self._select_in_list(summary.id)
+                self._update_title()
+            self._start_reply(summary.id, [*history, question], settings)
 
-        self.composer.send_button.setEnabled(False)
-        self.tasks.write(write, written, self._on_write_failed)
+        def failed(error: BaseException) -> None:
+            self._sending = False
+            if self._showing(chat_id) and not self.composer.text().strip():
+                self.composer.set_text(text)  # nothing typed since: put the question back
+            self._on_write_failed(error, kept_in_box=True)
 
-    def _on_write_failed(self, error: BaseException) -> None:
-        self.composer.send_button.setEnabled(True)
+        self.tasks.write(write, written, failed)
+
+    def _on_write_failed(self, error: BaseException, *, kept_in_box: bool = False) -> None:
         log.warning("store write failed: %s", type(error).__name__)
-        if isinstance(error, OSError):
-            text = self.tr("Could not save to disk (%s). Free some disk space and try again; "
-                           "your text is still in the box.") % (error.strerror or type(error).__name__)
-        else:
-            text = self.tr("Could not save: %s") % error
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        text = self.tr("Could not save to disk: %s. Free some disk space and try again.") % reason
+        if kept_in_box:
+            text += " " + self.tr("Your text is still in the box.")
         self._notice(text)
 
-    def _notice(self, text: str, *, settings_link: bool = False) -> None:
+    def _notice(self, text: str, *, settings_link: bool = False, retry_link: bool = False) -> None:
         self.statusBar().showMessage(text, 10000)
         row = Row("notice", text=text)
         if settings_link:
             row.actions = [("action:settings", self.tr("Open settings"))]
+        if retry_link:
+            row.actions = [("action:regenerate", self.tr("Retry"))]
         self.chat_model.set_tail([r for r in self.chat_model.tail() if r.kind != "notice"] + [row])
         self.chat_view.scroll_to_end()
 
-    def _start_reply(self, chat_id: str) -> None:
-        """Asks the model for a reply to the chat's history as it is now in the view."""
-        self.composer.send_button.setEnabled(True)
+    def _start_reply(self, chat_id: str, messages: list[Message], settings: ChatSettings,
+                     replaces: Message | None = None) -> None:
+        """Asks the model to reply to `messages` (the chat up to and with the question)."""
         if self.credentials is None or self.busy:
             return
-        plan = conversation.plan_request(self.chat_model.messages, self.chat_settings, self._defaults())
-        self.chat_model.set_cut(plan.first_sent_id, self._cut_text(plan.left_out))
+        plan = conversation.plan_request(messages, settings, self._defaults())
+        if self._showing(chat_id):
+            self.chat_model.set_cut(plan.first_sent_id, self._cut_text(plan.left_out))
         uri = model_uri(self.credentials.folder_id, plan.model)
         job_id = self.runner.start(uri, plan.messages, plan.options)
         row = Row("streaming", text="")
         row.footer_note = self.tr("Writing…")
         row.actions = [("action:stop", self.tr("Stop"))]
-        self.stream = _Stream(job_id, chat_id, plan.model, row)
+        self.stream = _Stream(job_id, chat_id, plan.model, row, replaces)
         self._set_tail_for_current()
-        self.composer.set_busy(True)
+        self.chat_model.refresh()  # "No reply yet" goes away
         self.chat_view.scroll_to_end()
 
     def _cut_text(self, left_out: int) -> str:
@@ -686,7 +724,7 @@ class MainWindow(QMainWindow):
         if self.find_bar.isVisible() and self.find_box.hasFocus():
             self.hide_find()
             return
-        if self._runner is not None:
+        if self._runner is not None and self.stream is not None and self.stream.chat_id == self.chat_id:
             self._runner.stop()
 
     def _on_chunk(self, job_id: int, completion: Completion) -> None:
@@ -701,42 +739,58 @@ class MainWindow(QMainWindow):
             return
         follow = self.chat_view.at_bottom()
         stream.row.text = stream.text
-        self.chat_model.update_tail_row(stream.row)
-        row = self.chat_model.row_of_tail(stream.row)
-        if row is not None:
-            self.chat_view.chat_delegate.sizeHintChanged.emit(self.chat_model.index(row))
+        position = self.chat_model.row_of_tail(stream.row)
+        if position is not None:
+            index = self.chat_model.index(position)
+            self.chat_model.dataChanged.emit(index, index)
+            self.chat_view.chat_delegate.sizeHintChanged.emit(index)
         if follow:
             self.chat_view.scroll_to_end()
 
+    def _put_reply_in_view(self, reply: Message, replaces: Message | None) -> None:
+        if replaces is not None:
+            self.chat_model.replace_messages_from(replaces.id)
+        self.chat_model.set_tail([])
+        self.chat_model.append_message(reply)
+
     def _finish_stream(self, reply: Message | None, live_error: str = "") -> None:
-        """Stores the reply (if any) and puts it in place of the streaming row."""
+        """Stores the reply (if any) in place of the streaming row, and of the reply it replaces."""
         stream = self.stream
         self.stream = None
         self.stream_throttle.cancel()
-        self.composer.set_busy(False)
         if stream is None:
             return
+        chat_id, old = stream.chat_id, stream.replaces
+        showing = self._showing(chat_id)
+        if old is not None and (reply is None or (reply.status == "error" and old.status != "error")):
+            # Regenerating gave nothing better: the old reply stays, on disk and on screen.
+            if showing:
+                self._put_reply_in_view(old, old)
+                if live_error:
+                    self._notice(live_error, retry_link=True)
+            self._update_busy()
+            return
         if reply is None:
-            if stream.chat_id == self.chat_id:
+            if showing:
                 self._set_tail_for_current()
                 self.chat_model.refresh()
+            self._update_busy()
             return
         if live_error:
             self.live_errors[reply.id] = live_error
         store = self.store
-        chat_id = stream.chat_id
 
         def write() -> ChatSummary:
-            store.append_message(chat_id, reply)
-            return next(c for c in store.list_chats() if c.id == chat_id)
+            store.append_message(chat_id, reply, replaces=old.id if old is not None else None)
+            return store.get_chat_summary(chat_id)
 
         def written(summary: ChatSummary) -> None:
             self.chat_list_model.upsert(summary)
-            self._select_in_list(self.chat_id) if self.chat_id else None
-            if self.chat_id == chat_id:
+            if self.chat_id is not None:
+                self._select_in_list(self.chat_id)
+            if self._showing(chat_id):
                 follow = self.chat_view.at_bottom()
-                self.chat_model.set_tail([])
-                self.chat_model.append_message(reply)
+                self._put_reply_in_view(reply, old)
                 position = self.chat_model.row_of_message(reply.id)
                 message_row = self.chat_model.row_at(position) if position is not None else None
                 if message_row is not None:
@@ -746,13 +800,23 @@ class MainWindow(QMainWindow):
                     self.chat_view.scroll_to_end()
 
         def failed(error: BaseException) -> None:
-            # The reply could not be saved: keep showing it, and say so plainly.
-            if self.chat_id == chat_id:
-                self.chat_model.set_tail([])
-                self.chat_model.append_message(reply)
+            # Not saved, but not lost from sight either: keep showing it, and say so plainly.
+            if self._showing(chat_id):
+                self._put_reply_in_view(reply, old)
             self._on_write_failed(error)
 
+        self._update_busy()
         self.tasks.write(write, written, failed)
+
+    def _abandon_stream(self) -> None:
+        """Stops the reply being written and queues what arrived, before a delete or quit."""
+        stream = self.stream
+        if stream is None:
+            return
+        if self._runner is not None:
+            self._runner.stop()
+        partial = conversation.reply_message(None, stream.text, model=stream.model, status="stopped")
+        self._finish_stream(partial if stream.text else None)
 
     def _on_reply_finished(self, job_id: int, completion: Completion | None) -> None:
         stream = self.stream
@@ -771,8 +835,7 @@ class MainWindow(QMainWindow):
         if not text:
             self._finish_stream(None)
             return
-        reply = conversation.reply_message(completion, text, model=stream.model, status="stopped")
-        self._finish_stream(reply)
+        self._finish_stream(conversation.reply_message(completion, text, model=stream.model, status="stopped"))
 
     def _on_reply_failed(self, job_id: int, error: BaseException, completion: Completion | None) -> None:
         stream = self.stream
@@ -794,45 +857,39 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: self.open_settings(focus_secret=True, notice=text))
 
     def regenerate(self) -> None:
-        if self.busy or self.chat_id is None or self.read_only:
+        """A new reply to the last question; the old one stays until the new one has arrived."""
+        if self.busy or self._sending or self.chat_id is None or self.read_only:
             return
-        reply = conversation.last_reply(self.chat_model.messages)
+        messages = list(self.chat_model.messages)
+        reply = conversation.last_reply(messages)
         if reply is None:
             return
-        self._redo_from(reply.id)
-
-    def retry(self) -> None:
-        if self.busy or self.chat_id is None or self.read_only:
-            return
-        messages = self.chat_model.messages
-        if not conversation.awaiting_reply(messages):
-            return
-        last = messages[-1]
-        if last.role == "assistant":
-            self._redo_from(last.id)
-        else:
-            self.chat_model.set_tail([])
-            self._start_reply(self.chat_id)
-
-    def _redo_from(self, message_id: str) -> None:
         if self.credentials is None:
             self._notice(self.tr("To get a reply, add your API key in Settings."), settings_link=True)
             return
-        chat_id = self.chat_id
-        assert chat_id is not None
-        store = self.store
+        self.chat_model.replace_messages_from(reply.id)  # the new reply streams in its place
+        self._start_reply(self.chat_id, messages[:-1], self.chat_settings, replaces=reply)
 
-        def written(_result: object) -> None:
-            if self.chat_id == chat_id:
-                self.chat_model.replace_messages_from(message_id)
-                self.chat_model.set_tail([])
-                self._start_reply(chat_id)
-
-        self.tasks.write(lambda: store.truncate_from(chat_id, message_id), written, self._on_write_failed)
+    def retry(self) -> None:
+        """Asks again after a failed reply, or for a question that has none yet."""
+        messages = self.chat_model.messages
+        if self.busy or self._sending or self.chat_id is None or self.read_only:
+            return
+        if not conversation.awaiting_reply(messages):
+            return
+        if messages[-1].role == "assistant":
+            self.regenerate()
+        elif self.credentials is None:
+            self._notice(self.tr("To get a reply, add your API key in Settings."), settings_link=True)
+        else:
+            self._start_reply(self.chat_id, list(messages), self.chat_settings)
 
     def start_edit(self, message: Message) -> None:
-        if self.busy or self.read_only:
+        if self.busy or self._sending or self.read_only:
             return
+        if self.editing_message_id is None:
+            self._save_draft()
+            self._draft_before_edit = self.composer.text()  # given back after the edit
         self.editing_message_id = message.id
         self.composer.set_text(message.text)
         self.composer.show_banner(self.tr("Editing: sending replaces this message and removes everything after it."))
@@ -840,8 +897,13 @@ class MainWindow(QMainWindow):
 
     def _cancel_edit(self) -> None:
         if self.editing_message_id is not None:
-            self.editing_message_id = None
-            self.composer.show_banner("")
+            self.composer.set_text(self._draft_before_edit)
+            self._end_edit()
+
+    def _end_edit(self) -> None:
+        self.editing_message_id = None
+        self._draft_before_edit = ""
+        self.composer.show_banner("")
 
     # ------------------------------------------------------------------ links in messages
     def _show_message_menu(self, row: Row, where: QPoint) -> None:
@@ -850,14 +912,15 @@ class MainWindow(QMainWindow):
 
         menu = QMenu(self)
         for href, label in row.actions:
-            menu.addAction(label, lambda h=href: self._on_link(row, h))
-        if row.message is not None:
-            menu.addAction(self.tr("Select text…"), lambda: self._show_message_text(row.message))
+            menu.addAction(label, partial(self._on_link, row, href))
+        message = row.message
+        if message is not None:
+            menu.addAction(self.tr("Select text…"), partial(self._show_message_text, message))
             code = self.chat_view.chat_delegate.document(row, self.chat_view.viewport().width()).property(
                 "code_blocks") or []
             for number in range(len(code)):
                 menu.addAction(self.tr("Copy code block %1").replace("%1", str(number + 1)),
-                               lambda n=number: self._on_link(row, f"copy-code:{n}"))
+                               partial(self._on_link, row, f"copy-code:{number}"))
         if not menu.isEmpty():
             menu.exec(where)
 
@@ -902,7 +965,9 @@ class MainWindow(QMainWindow):
         elif href == "action:edit" and message is not None:
             self.start_edit(message)
         elif href == "action:regenerate":
-            self.regenerate()
+            last = conversation.last_reply(self.chat_model.messages)
+            if row.kind == "notice" or (message is not None and last is not None and message.id == last.id):
+                self.regenerate()  # only the link under the last reply (or a notice) regenerates
         elif href == "action:retry":
             self.retry()
         elif href == "action:stop":
@@ -946,7 +1011,9 @@ class MainWindow(QMainWindow):
         def count() -> int:
             from desktop_chat.api.client import YandexGptClient
 
-            client = YandexGptClient(credentials, base, **self.services.client_options)
+            # A hint, not a reply: fail fast and never retry.
+            options = {**self.services.client_options, "timeout": 5.0, "max_retries": 0}
+            client = YandexGptClient(credentials, base, **options)
             try:
                 return len(client.tokenize_completion(uri, plan.messages, plan.options))
             finally:
@@ -956,7 +1023,7 @@ class MainWindow(QMainWindow):
             if self.composer.text() == expected_text:
                 self._show_meter(tokens, plan.context_tokens, plan.left_out, estimate=False)
 
-        self.tasks.read(count, counted, lambda _e: None)
+        self.tasks.latest(count, counted, lambda _e: None)
 
     def _show_meter(self, tokens: int, window: int, left_out: int, *, estimate: bool) -> None:
         share = min(100, round(100 * tokens / max(1, window)))
@@ -1022,7 +1089,7 @@ class MainWindow(QMainWindow):
             self.find_status.setText(self.tr("Not found"))
             return
         current = self.chat_view.currentIndex()
-        current_row = current.data(Qt.ItemDataRole.UserRole + 1) if current.isValid() else None
+        current_row = current.data(ROW_ROLE) if current.isValid() else None
         current_id = current_row.message.id if current_row is not None and current_row.message else None
         ids = [m.id for m in matches]
         # Without a current match, start from the newest: people read a chat from the bottom.
@@ -1055,7 +1122,7 @@ class MainWindow(QMainWindow):
 
         def write() -> ChatSummary:
             change(store)
-            return next(c for c in store.list_chats() if c.id == chat_id)
+            return store.get_chat_summary(chat_id)
 
         def written(summary: ChatSummary) -> None:
             self.chat_list_model.upsert(summary)
@@ -1077,11 +1144,11 @@ class MainWindow(QMainWindow):
         chat_id, store = self.chat_id, self.store
         summary = self.chat_list_model.get(chat_id)
         if self.stream is not None and self.stream.chat_id == chat_id:
-            self.stop()
+            self._abandon_stream()  # its partial reply is queued before the delete, so Undo brings it back
 
         def deleted(_result: object) -> None:
             self.chat_list_model.remove(chat_id)
-            self._last_deleted = chat_id
+            self._deleted.append(chat_id)
             name = summary.title if summary and summary.title else self.tr("New chat")
             self.statusBar().showMessage(self.tr("Chat “%s” deleted.") % name, UNDO_MS)
             self.undo_button.show()
@@ -1092,17 +1159,12 @@ class MainWindow(QMainWindow):
         self.tasks.write(lambda: store.delete_chat(chat_id), deleted, self._on_write_failed)
 
     def undo_delete(self) -> None:
-        chat_id, store = self._last_deleted, self.store
-        if chat_id is None:
+        """Brings back the most recently deleted chat (repeat for earlier ones, while the app runs)."""
+        if not self._deleted:
             return
-        self._last_deleted = None
+        chat_id, store = self._deleted.pop(), self.store
         self._hide_undo()
-
-        def write() -> ChatSummary:
-            store.restore_chat(chat_id)
-            return next(c for c in store.list_chats() if c.id == chat_id)
-
-        self.tasks.write(write, self._show_new_chat, self._on_write_failed)
+        self.tasks.write(lambda: store.restore_chat(chat_id), self._show_new_chat, self._on_write_failed)
 
     def _show_new_chat(self, summary: ChatSummary) -> None:
         self.chat_list_model.upsert(summary)
@@ -1205,13 +1267,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_draft()
-        if self.stream is not None:
-            # Keep what has arrived: stop the stream and store the partial reply before quitting.
-            stream = self.stream
-            self.stop()
-            self._finish_stream(conversation.reply_message(None, stream.text, model=stream.model,
-                                                           status="stopped")
-                                if stream.text else None)
+        self._abandon_stream()  # keep what has arrived of a reply being written
         settings_store = self.services.settings_store
         if settings_store is not None:
             settings = self.services.settings
@@ -1220,11 +1276,5 @@ class MainWindow(QMainWindow):
             self.tasks.write(lambda: store.save(settings))
         if self._runner is not None:
             self._runner.shutdown()
-        self.tasks.shutdown()
+        self.tasks.shutdown()  # waits for the queued writes
         super().closeEvent(event)
-
-
-def application() -> QApplication:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    return app

@@ -19,13 +19,13 @@ log = logging.getLogger(__name__)
 FIRST_RUN_DONE = "first_run_done"  # in Settings.ui_state: the guide was finished or skipped once
 
 
-def make_client(credentials, base_url: str):  # noqa: ANN001, ANN201 - the dialogs' MakeClient
+def make_client(credentials, base_url: str):
     from desktop_chat.api.client import YandexGptClient
 
     return YandexGptClient(credentials, base_url)
 
 
-def _secrets(services: Services):  # noqa: ANN202
+def _secrets(services: Services):
     from desktop_chat.secrets import SecretStore
 
     if services.secrets is None:
@@ -84,8 +84,9 @@ def apply(window: MainWindow, services: Services, settings: Settings, secret: st
             install_translator(app, services.language)  # widgets retranslate on LanguageChange
     secrets = _secrets(services)
     settings_store = services.settings_store
+    services.credentials_generation += 1
 
-    def store_and_reload():  # noqa: ANN202
+    def store_and_reload():
         if settings_store is not None:
             settings_store.save(settings)
         if secret is not None:

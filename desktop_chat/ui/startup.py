@@ -52,15 +52,21 @@ def after_first_paint(window: MainWindow) -> None:
                                                                               focus_secret, notice)
     window.prewarm()
 
-    def load() -> tuple[object, object]:
-        from desktop_chat.secrets import SecretStore, effective_credentials
+    from desktop_chat.secrets import SecretStore
 
-        secrets = SecretStore()
-        return secrets, effective_credentials(services.settings, secrets, services.environ)
+    if services.secrets is None:
+        services.secrets = SecretStore()  # cheap: it touches the keyring only when asked for a secret
+    secrets = services.secrets
+    generation = services.credentials_generation
 
-    def loaded(result: tuple[object, object]) -> None:
-        secrets, credentials = result
-        services.secrets = secrets
+    def load() -> object:
+        from desktop_chat.secrets import effective_credentials
+
+        return effective_credentials(services.settings, secrets, services.environ)  # may block on D-Bus
+
+    def loaded(credentials: object) -> None:
+        if generation != services.credentials_generation:
+            return  # the person saved other settings meanwhile; that result already applies
         window.set_credentials(credentials)  # type: ignore[arg-type]
         from desktop_chat.ui.setup_flow import FIRST_RUN_DONE, run_first_run
 
@@ -69,7 +75,8 @@ def after_first_paint(window: MainWindow) -> None:
 
     def failed(error: BaseException) -> None:
         log.warning("credentials could not be loaded: %s", type(error).__name__)
-        window.set_credentials(None)
+        if generation == services.credentials_generation:
+            window.set_credentials(None)
 
     services.tasks.read(load, loaded, failed)
 

@@ -12,12 +12,16 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 log = logging.getLogger(__name__)
 
 Callback = Callable[[Any], None]
 ErrorCallback = Callable[[BaseException], None]
+
+
+class _Superseded(Exception):
+    """A `latest` task that a newer one made pointless."""
 
 
 class _Bridge(QObject):
@@ -32,8 +36,14 @@ class BackgroundTasks(QObject):
         super().__init__(parent)
         self._writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
         self._reads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="reader")
+        # Token counts for the context meter: their own lane, so a slow network never delays a search,
+        # and only the newest request runs (older ones are dropped unstarted).
+        self._latest = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meter")
+        self._latest_ticket = 0
         self._bridge = _Bridge(self)
-        self._bridge.deliver.connect(self._run_callback)
+        # Queued even when emitted on the GUI thread (a task that finished before add_done_callback):
+        # callbacks never run inside the call that queued the work.
+        self._bridge.deliver.connect(self._run_callback, Qt.ConnectionType.QueuedConnection)
         self._closed = False
 
     def write(self, fn: Callable[[], Any], on_done: Callback | None = None,
@@ -45,6 +55,23 @@ class BackgroundTasks(QObject):
              on_error: ErrorCallback | None = None) -> Future:
         return self._submit(self._reads, fn, on_done, on_error)
 
+    def latest(self, fn: Callable[[], Any], on_done: Callback | None = None,
+               on_error: ErrorCallback | None = None) -> Future:
+        """Runs `fn` unless a newer `latest` call arrives before it starts (then it is skipped)."""
+        self._latest_ticket += 1
+        ticket = self._latest_ticket
+
+        def run_if_newest() -> Any:
+            if ticket != self._latest_ticket:
+                raise _Superseded
+            return fn()
+
+        def error(exc: BaseException) -> None:
+            if not isinstance(exc, _Superseded) and on_error is not None:
+                on_error(exc)
+
+        return self._submit(self._latest, run_if_newest, on_done, error)
+
     def _submit(self, pool: ThreadPoolExecutor, fn: Callable[[], Any], on_done: Callback | None,
                 on_error: ErrorCallback | None) -> Future:
         future = pool.submit(fn)
@@ -54,7 +81,8 @@ class BackgroundTasks(QObject):
                 return
             error = f.exception()
             if error is not None:
-                log.warning("background task failed: %s", type(error).__name__)
+                if not isinstance(error, _Superseded):
+                    log.warning("background task failed: %s", type(error).__name__)
                 if on_error is not None:
                     self._bridge.deliver.emit(lambda: on_error(error))
             elif on_done is not None:
@@ -72,3 +100,4 @@ class BackgroundTasks(QObject):
         self._closed = True
         self._writes.shutdown(wait=True)
         self._reads.shutdown(wait=False, cancel_futures=True)
+        self._latest.shutdown(wait=False, cancel_futures=True)

@@ -30,13 +30,6 @@ class Throttle(QObject):
         self._func()
         self._timer.start()
 
-    def flush(self) -> None:
-        """Runs a pending call now (e.g. when the stream ends)."""
-        if self._pending:
-            self._pending = False
-            self._func()
-        self._timer.stop()
-
     def cancel(self) -> None:
         self._pending = False
         self._timer.stop()

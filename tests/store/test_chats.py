@@ -314,3 +314,55 @@ def test_compaction_keeps_the_chat_exactly(data_dir: Path, monkeypatch: pytest.M
     store.append_message(chat.id, Message.new("user", "после сжатия"))
     assert len(store.load_chat(chat.id).messages) == 4
     store.close()
+
+
+def test_append_replacing_drops_the_old_tail_in_one_write(tmp_path) -> None:
+    from desktop_chat.store import ChatStore, Message, StoreError
+
+    store = ChatStore(tmp_path)
+    store.open()
+    chat = store.create_chat("replace")
+    question, old_reply = Message.new("user", "q"), Message.new("assistant", "old")
+    store.append_message(chat.id, question)
+    store.append_message(chat.id, old_reply)
+    size = (tmp_path / "chats" / f"{chat.id}.jsonl").stat().st_size
+    new_reply = Message.new("assistant", "new")
+    store.append_message(chat.id, new_reply, replaces=old_reply.id)
+    assert [m.text for m in store.load_chat(chat.id).messages] == ["q", "new"]
+    # One line was added: the replacement and the cut cannot be separated by a crash.
+    added = (tmp_path / "chats" / f"{chat.id}.jsonl").read_bytes()[size:]
+    assert added.count(b"\n") == 1
+    import pytest
+
+    with pytest.raises(StoreError):
+        store.append_message(chat.id, Message.new("assistant", "x"), replaces=old_reply.id)
+    store.close()
+    again = ChatStore(tmp_path)
+    again.open()
+    assert [m.text for m in again.load_chat(chat.id).messages] == ["q", "new"]
+    again.close()
+
+
+def test_a_failed_draft_save_is_not_remembered_as_saved(tmp_path, monkeypatch) -> None:
+    from desktop_chat.store import ChatStore, StoreError
+    from desktop_chat.store import drafts as drafts_module
+
+    store = ChatStore(tmp_path)
+    store.open()
+
+    def disk_full(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(drafts_module, "atomic_write", disk_full)
+    import pytest
+
+    with pytest.raises(StoreError):
+        store.set_draft("new", "important draft")
+    assert store.get_draft("new") == ""  # so the app tries again
+    monkeypatch.undo()
+    store.set_draft("new", "important draft")
+    store.close()
+    again = ChatStore(tmp_path)
+    again.open()
+    assert again.get_draft("new") == "important draft"
+    again.close()
