@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -97,6 +98,21 @@ def main() -> int:
             path = out / f"chat-{theme}.png"
             window.grab().save(str(path))
             print(path)
+            if theme == "light":
+                # Search across all chats: the results replace the list, with the match highlighted.
+                window.search_box.setText("медиан")
+                window.search_box.setFocus()
+                deadline = time.monotonic() + 5
+                while window.results_model.rowCount() == 0 and time.monotonic() < deadline:
+                    app.processEvents()
+                    time.sleep(0.01)
+                window.results_list.setCurrentIndex(window.results_model.index(0))
+                window.results_list.clicked.emit(window.results_model.index(0))
+                for _ in range(10):
+                    app.processEvents()
+                path = out / "search.png"
+                window.grab().save(str(path))
+                print(path)
             window.close()
         store.close()
     return 0

@@ -200,3 +200,22 @@ def test_theme_switches_at_run_time(qtbot, make_window) -> None:
         assert dark < light - 80
     finally:
         apply_theme(app, "light")
+
+
+def test_clicking_copy_under_a_code_block_copies_exactly_that_code(qtbot, make_window) -> None:
+    from PySide6.QtCore import QPoint, Qt
+
+    window = make_window(None, online=False)
+    code = "def среднее(xs):\n    return sum(xs) / len(xs)"
+    chat = fill(window, "Код", ["Покажи код", f"Вот так:\n\n```python\n{code}\n```\n\nГотово."])
+    window.open_chat(chat.id)
+    window.chat_view.viewport().repaint()
+    view = window.chat_view
+    index = window.chat_model.index(window.chat_model.row_of_message(window.chat_model.messages[1].id))
+    rect = view.visualRect(index)
+    target = next((QPoint(x, y) for y in range(rect.top(), rect.bottom(), 3) for x in range(rect.left(), rect.right(), 4)
+                   if view.anchor_at(QPoint(x, y))[1] == "copy-code:0"), None)
+    assert target is not None, "no copy link drawn under the code block"
+    QApplication.clipboard().clear()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=target)
+    assert QApplication.clipboard().text() == code
