@@ -213,8 +213,8 @@ def test_clicking_copy_under_a_code_block_copies_exactly_that_code(qtbot, make_w
     view = window.chat_view
     index = window.chat_model.index(window.chat_model.row_of_message(window.chat_model.messages[1].id))
     rect = view.visualRect(index)
-    target = next((QPoint(x, y) for y in range(rect.top(), rect.bottom(), 3) for x in range(rect.left(), rect.right(), 4)
-                   if view.anchor_at(QPoint(x, y))[1] == "copy-code:0"), None)
+    points = (QPoint(x, y) for y in range(rect.top(), rect.bottom(), 3) for x in range(rect.left(), rect.right(), 4))
+    target = next((p for p in points if view.anchor_at(p)[1] == "copy-code:0"), None)
     assert target is not None, "no copy link drawn under the code block"
     QApplication.clipboard().clear()
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=target)
