@@ -6,14 +6,15 @@ import html
 import time
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
+from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QFontMetrics, QPalette, QTextDocument
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop_chat.store import ChatSummary, SearchHit
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 HIT_ROLE = Qt.ItemDataRole.UserRole + 2
-RICH_ROLE = Qt.ItemDataRole.UserRole + 3
+SUBTITLE_ROLE = Qt.ItemDataRole.UserRole + 3  # plain text under the title
+SUBTITLE_HTML_ROLE = Qt.ItemDataRole.UserRole + 4  # rich text under the title (search snippets)
 
 
 def sort_key(chat: ChatSummary) -> tuple[bool, float]:
@@ -37,13 +38,9 @@ class ChatListModel(QAbstractListModel):
         chat = self._chats[index.row()]
         title = chat.title or self.untitled
         if role == Qt.ItemDataRole.DisplayRole:
-            return title
-        if role == RICH_ROLE:
-            pin = "📌 " if chat.pinned else ""
-            lock = " 🔒" if chat.read_only else ""
-            when = time.strftime("%d.%m.%Y %H:%M", time.localtime(chat.updated_at))
-            return (f"<b>{pin}{html.escape(title)}{lock}</b><br>"
-                    f'<span style="font-size:small">{when}</span>')
+            return ("📌 " if chat.pinned else "") + title + (" 🔒" if chat.read_only else "")
+        if role == SUBTITLE_ROLE:
+            return time.strftime("%d.%m.%Y %H:%M", time.localtime(chat.updated_at))
         if role == Qt.ItemDataRole.ToolTipRole:
             return title
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -88,10 +85,9 @@ class SearchResultsModel(QAbstractListModel):
             return None
         hit = self._hits[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{hit.chat_title}: {hit.snippet}"
-        if role == RICH_ROLE:
-            return (f"<b>{html.escape(hit.chat_title or self.untitled)}</b><br>"
-                    f'<span style="font-size:small">{highlight(hit.snippet, hit.highlights)}</span>')
+            return hit.chat_title or self.untitled
+        if role == SUBTITLE_HTML_ROLE:
+            return highlight(hit.snippet, hit.highlights)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{hit.chat_title}: {hit.snippet}"
         if role == HIT_ROLE:
@@ -120,35 +116,60 @@ def highlight(snippet: str, ranges: list[tuple[int, int]]) -> str:
     return "".join(out).replace("\n", " ")
 
 
-class RichTextDelegate(QStyledItemDelegate):
-    """Paints a row's RICH_ROLE HTML, two lines high (uniform rows keep long lists fast)."""
+class TitleDelegate(QStyledItemDelegate):
+    """A bold one-line title (shortened with "…") over a smaller line or two: the chat's date, or a
+    search snippet with the match in bold. Uniform row heights keep long lists fast."""
 
-    def __init__(self, parent: QObject | None = None, lines: int = 2) -> None:
+    def __init__(self, parent: QObject | None = None, lines: int = 1) -> None:
         super().__init__(parent)
-        self._lines = lines
+        self._lines = lines  # lines under the title
         self._doc = QTextDocument()
         self._doc.setDocumentMargin(0)
 
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
+        title = QFont(option.font)
+        title.setBold(True)
+        small = QFont(option.font)
+        small.setPointSizeF(max(6.0, option.font.pointSizeF() * 0.88))
+        return title, small
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        height = option.fontMetrics.lineSpacing() * self._lines + 14
+        title, small = self._fonts(option)
+        height = QFontMetrics(title).lineSpacing() + QFontMetrics(small).lineSpacing() * self._lines + 14
         return QSize(option.rect.width(), height)
 
     def paint(self, painter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         self.initStyleOption(option, index)
         widget = option.widget
-        style = widget.style() if widget is not None else None
         option.text = ""
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
+        if widget is not None:
+            widget.style().drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         color = option.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
-        self._doc.setDefaultFont(option.font)
-        self._doc.setHtml(f'<div style="color:{color.name()}">{index.data(RICH_ROLE) or ""}</div>')
-        self._doc.setTextWidth(option.rect.width() - 16)
+        title_font, small_font = self._fonts(option)
+        area = option.rect.adjusted(8, 6, -8, -6)
         painter.save()
-        painter.translate(option.rect.left() + 8, option.rect.top() + 7)
-        painter.setClipRect(0, 0, option.rect.width() - 16, option.rect.height() - 8)
-        context = QAbstractTextDocumentLayout.PaintContext()
-        context.palette.setColor(QPalette.ColorRole.Text, color)
-        self._doc.documentLayout().draw(painter, context)
+        painter.setPen(color)
+        painter.setFont(title_font)
+        title_metrics = QFontMetrics(title_font)
+        title = title_metrics.elidedText(str(index.data(Qt.ItemDataRole.DisplayRole) or ""),
+                                         Qt.TextElideMode.ElideRight, area.width())
+        painter.drawText(area.left(), area.top() + title_metrics.ascent(), title)
+        below = area.adjusted(0, title_metrics.lineSpacing(), 0, 0)
+        painter.setFont(small_font)
+        rich = index.data(SUBTITLE_HTML_ROLE)
+        if rich:
+            self._doc.setDefaultFont(small_font)
+            self._doc.setHtml(f'<div style="color:{color.name()}">{rich}</div>')
+            self._doc.setTextWidth(below.width())
+            painter.translate(below.topLeft())
+            painter.setClipRect(0, 0, below.width(), below.height())
+            context = QAbstractTextDocumentLayout.PaintContext()
+            context.palette.setColor(QPalette.ColorRole.Text, color)
+            self._doc.documentLayout().draw(painter, context)
+        else:
+            small_metrics = QFontMetrics(small_font)
+            subtitle = small_metrics.elidedText(str(index.data(SUBTITLE_ROLE) or ""), Qt.TextElideMode.ElideRight,
+                                                below.width())
+            painter.drawText(below.left(), below.top() + small_metrics.ascent(), subtitle)
         painter.restore()

@@ -300,16 +300,21 @@ class ChatDelegate(QStyledItemDelegate):
         return doc
 
     def _footer_html(self, row: Row) -> str:
-        parts: list[str] = []
-        if row.footer_note:
-            parts.append(html.escape(row.footer_note).replace("\n", "<br>"))
+        html_parts: list[str] = []
+        note = html.escape(row.footer_note).replace("\n", "<br>")
+        failed = row.message is not None and row.message.status == "error"
+        if note and failed:
+            # What went wrong and what to do is the point of the row: full size, full contrast.
+            html_parts.append(f'<p style="color:{self._theme.text}; margin-top:6px">⚠ {note}</p>')
+            note = ""
+        small: list[str] = [note] if note else []
         links = " · ".join(f'<a href="{href}">{html.escape(label)}</a>' for href, label in row.actions)
         if links:
-            parts.append(links)
-        if not parts:
-            return ""
-        return (f'<p style="color:{self._theme.muted_text}; font-size:small; margin-top:6px">'
-                + "<br>".join(parts) + "</p>")
+            small.append(links)
+        if small:
+            html_parts.append(f'<p style="color:{self._theme.muted_text}; font-size:small; margin-top:6px">'
+                              + "<br>".join(small) + "</p>")
+        return "".join(html_parts)
 
     def _background(self, row: Row) -> QColor:
         message = row.message

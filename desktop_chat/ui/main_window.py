@@ -40,7 +40,7 @@ from desktop_chat.api.models import MODELS, model_uri
 from desktop_chat.conversation import Defaults
 from desktop_chat.settings import Settings, SettingsStore
 from desktop_chat.store import ChatSettings, ChatStore, ChatSummary, Message, SearchHit
-from desktop_chat.ui.chat_list import HIT_ROLE, ID_ROLE, ChatListModel, RichTextDelegate, SearchResultsModel
+from desktop_chat.ui.chat_list import HIT_ROLE, ID_ROLE, ChatListModel, SearchResultsModel, TitleDelegate
 from desktop_chat.ui.chat_view import ROW_ROLE, ChatModel, ChatView, Row
 from desktop_chat.ui.composer import Composer
 from desktop_chat.ui.tasks import BackgroundTasks
@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self.theme = theme
         self.credentials: Credentials | None = None
         self.credentials_checked = False
+        self.keyring_problem = ""  # why the system's password storage can't keep the key ("" = it can)
         self.chat_id: str | None = None
         self.chat_settings = ChatSettings()
         self.read_only = False
@@ -110,7 +111,8 @@ class MainWindow(QMainWindow):
         self._draft_before_edit = ""
         self._sending = False  # a question is being saved; a second Enter must not send it twice
         self.stream: _Stream | None = None
-        self.live_errors: dict[str, str] = {}  # message id -> the full error text of this session
+        # Failed replies of this session: message id -> the error, whose words follow the UI language.
+        self.live_errors: dict[str, BaseException] = {}
         self._deleted: list[str] = []  # chats deleted in this session, newest last (for Undo)
         # Opens the settings dialog; set by the start-up code once the keyring has been read.
         self.settings_opener: Callable[..., None] | None = None
@@ -139,14 +141,16 @@ class MainWindow(QMainWindow):
         self.chat_list = QListView(self)
         self.chat_list.setObjectName("chatList")
         self.chat_list.setModel(self.chat_list_model)
-        self.chat_list.setItemDelegate(RichTextDelegate(self.chat_list))
+        self.chat_list.setItemDelegate(TitleDelegate(self.chat_list))
+        self.chat_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.chat_list.setUniformItemSizes(True)
         self.chat_list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.results_model = SearchResultsModel(self)
         self.results_list = QListView(self)
         self.results_list.setObjectName("searchResults")
         self.results_list.setModel(self.results_model)
-        self.results_list.setItemDelegate(RichTextDelegate(self.results_list, lines=3))
+        self.results_list.setItemDelegate(TitleDelegate(self.results_list, lines=2))
+        self.results_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results_list.setUniformItemSizes(True)
         self.results_empty = QLabel(self)
         self.results_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -426,6 +430,8 @@ class MainWindow(QMainWindow):
     def set_credentials(self, credentials: Credentials | None) -> None:
         self.credentials = credentials
         self.credentials_checked = True
+        if credentials is not None:  # "add a key first" notices no longer apply
+            self.chat_model.set_tail([r for r in self.chat_model.tail() if r.kind != "notice"])
         self._update_banner()
         self._update_meter()
         self.credentialsChanged.emit()
@@ -442,8 +448,14 @@ class MainWindow(QMainWindow):
     def _update_banner(self) -> None:
         if self.credentials is None and self.credentials_checked:
             link = self.tr("Open settings")
-            self.banner.setText(self.tr("No API key yet: you can read, search and export your chats. "
-                                        "To talk to YandexGPT, add a key.") + f' <a href="settings">{link}</a>')
+            if self.keyring_problem:
+                text = self.tr("This computer has no password storage, so Desktop Chat cannot keep your key "
+                               "between runs. Add it in Settings for this session; your chats can be read "
+                               "without it.")
+            else:
+                text = self.tr("No API key yet: you can read, search and export your chats. "
+                               "To talk to YandexGPT, add a key.")
+            self.banner.setText(f'{text} <a href="settings">{link}</a>')
             self.banner.show()
         else:
             self.banner.hide()
@@ -576,7 +588,7 @@ class MainWindow(QMainWindow):
                 "stopped": self.tr("Stopped."),
             }.get(message.status)
             if message.status == "error":
-                status_note = self.live_errors.get(message.id) or self._stored_error_text(message.error)
+                status_note = self.error_text(message)
             if status_note:
                 notes.append(status_note)
             if message.usage:
@@ -591,6 +603,18 @@ class MainWindow(QMainWindow):
                     actions.append(("action:regenerate", self.tr("Regenerate")))
         row.footer_note = "\n".join(notes)
         row.actions = actions
+
+    def _error_text(self, error: BaseException) -> str:
+        from desktop_chat.api.errors import ApiError
+
+        if isinstance(error, ApiError):
+            return error.user_message(self.services.language)
+        return self.tr("Something went wrong inside the app: %s") % type(error).__name__
+
+    def error_text(self, message: Message) -> str:
+        """Plain words for a failed reply: the live error of this session, else one for its kind."""
+        error = self.live_errors.get(message.id)
+        return self._error_text(error) if error is not None else self._stored_error_text(message.error)
 
     def _stored_error_text(self, kind: str) -> str:
         texts = {
@@ -721,11 +745,15 @@ class MainWindow(QMainWindow):
                        "the conversation is longer than its context window.", "", left_out)
 
     def stop(self) -> None:
+        """Esc: closes what the person is in (find bar, search, an edit), else stops the reply."""
         if self.find_bar.isVisible() and self.find_box.hasFocus():
             self.hide_find()
-            return
-        if self._runner is not None and self.stream is not None and self.stream.chat_id == self.chat_id:
+        elif self.search_box.hasFocus() and self.search_box.text():
+            self.search_box.clear()
+        elif self._runner is not None and self.stream is not None and self.stream.chat_id == self.chat_id:
             self._runner.stop()
+        elif self.editing_message_id is not None:
+            self._cancel_edit()
 
     def _on_chunk(self, job_id: int, completion: Completion) -> None:
         if self.stream is None or self.stream.job_id != job_id:
@@ -753,7 +781,7 @@ class MainWindow(QMainWindow):
         self.chat_model.set_tail([])
         self.chat_model.append_message(reply)
 
-    def _finish_stream(self, reply: Message | None, live_error: str = "") -> None:
+    def _finish_stream(self, reply: Message | None, error: BaseException | None = None) -> None:
         """Stores the reply (if any) in place of the streaming row, and of the reply it replaces."""
         stream = self.stream
         self.stream = None
@@ -766,8 +794,8 @@ class MainWindow(QMainWindow):
             # Regenerating gave nothing better: the old reply stays, on disk and on screen.
             if showing:
                 self._put_reply_in_view(old, old)
-                if live_error:
-                    self._notice(live_error, retry_link=True)
+                if error is not None:
+                    self._notice(self._error_text(error), retry_link=True)
             self._update_busy()
             return
         if reply is None:
@@ -776,8 +804,8 @@ class MainWindow(QMainWindow):
                 self.chat_model.refresh()
             self._update_busy()
             return
-        if live_error:
-            self.live_errors[reply.id] = live_error
+        if error is not None:
+            self.live_errors[reply.id] = error
         store = self.store
 
         def write() -> ChatSummary:
@@ -798,6 +826,7 @@ class MainWindow(QMainWindow):
                                                               self.chat_view.viewport().width())
                 if follow:
                     self.chat_view.scroll_to_end()
+                self._update_meter()
 
         def failed(error: BaseException) -> None:
             # Not saved, but not lost from sight either: keep showing it, and say so plainly.
@@ -843,18 +872,12 @@ class MainWindow(QMainWindow):
             return
         from desktop_chat.api.errors import ApiError, AuthenticationError, PermissionDeniedError
 
-        if isinstance(error, ApiError):
-            kind, text = error.kind, error.user_message(self.services.language)
-        else:
-            kind, text = "internal", self.tr("Something went wrong inside the app: %s") % type(error).__name__
+        kind = error.kind if isinstance(error, ApiError) else "internal"
         partial = completion.text if completion is not None else ""
         reply = conversation.reply_message(None, partial, model=stream.model, status="error", error=kind)
-        self._finish_stream(reply, live_error=text)
+        self._finish_stream(reply, error)
         if isinstance(error, AuthenticationError | PermissionDeniedError):
-            self.statusBar().showMessage(text, 15000)
-        if isinstance(error, AuthenticationError):
-            # An expired or revoked key: open the place to fix it, saying why.
-            QTimer.singleShot(0, lambda: self.open_settings(focus_secret=True, notice=text))
+            self.statusBar().showMessage(self._error_text(error), 15000)
 
     def regenerate(self) -> None:
         """A new reply to the last question; the old one stays until the new one has arrived."""
@@ -973,7 +996,13 @@ class MainWindow(QMainWindow):
         elif href == "action:stop":
             self.stop()
         elif href == "action:settings":
-            self.open_settings()
+            if message is not None and message.error == "auth":
+                # An expired or revoked key: the settings open on the key field, saying why.
+                self.open_settings(focus_secret=True, notice=self.tr(
+                    "The key was not accepted: it may have expired or been revoked. Paste a valid API key "
+                    "or IAM token and press Save."))
+            else:
+                self.open_settings()
         elif href.startswith(("http://", "https://", "mailto:")):
             QDesktopServices.openUrl(QUrl(href))
 
@@ -1154,9 +1183,19 @@ class MainWindow(QMainWindow):
             self.undo_button.show()
             self.undo_timer.start(UNDO_MS)
             if self.chat_id == chat_id:
-                self._open_new_chat()
+                self._open_neighbour(position)
 
+        position = self.chat_list_model.row_of(chat_id)
         self.tasks.write(lambda: store.delete_chat(chat_id), deleted, self._on_write_failed)
+
+    def _open_neighbour(self, position: int | None) -> None:
+        """After a delete: the chat that took the deleted one's place in the list, else a new chat."""
+        count = self.chat_list_model.rowCount()
+        if position is None or count == 0:
+            self._open_new_chat()
+            return
+        self.chat_list.setCurrentIndex(self.chat_list_model.index(min(position, count - 1)))
+        self.chat_list.setFocus()  # so Undo (Ctrl+Shift+Z) reaches the window, not a text box
 
     def undo_delete(self) -> None:
         """Brings back the most recently deleted chat (repeat for earlier ones, while the app runs)."""

@@ -8,6 +8,8 @@ because the keyring may block on D-Bus and disks may be slow.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
@@ -15,14 +17,21 @@ from PySide6.QtWidgets import QApplication
 from desktop_chat.settings import Settings
 from desktop_chat.ui.main_window import MainWindow, Services
 
+if TYPE_CHECKING:
+    from desktop_chat.api.client import Credentials, YandexGptClient
+
 log = logging.getLogger(__name__)
 FIRST_RUN_DONE = "first_run_done"  # in Settings.ui_state: the guide was finished or skipped once
 
 
-def make_client(credentials, base_url: str):
-    from desktop_chat.api.client import YandexGptClient
+def client_factory(services: Services) -> Callable[[Credentials, str], YandexGptClient]:
+    """The dialogs' client maker; `--api-base` (this run's override) wins over the address they show."""
+    def make_client(credentials: Credentials, base_url: str) -> YandexGptClient:
+        from desktop_chat.api.client import YandexGptClient
 
-    return YandexGptClient(credentials, base_url)
+        return YandexGptClient(credentials, services.api_base_override or base_url)
+
+    return make_client
 
 
 def _secrets(services: Services):
@@ -36,7 +45,8 @@ def _secrets(services: Services):
 def run_first_run(window: MainWindow, services: Services) -> None:
     from desktop_chat.ui.first_run import run_first_run as show_guide
 
-    result = show_guide(window, services.settings, _secrets(services), make_client, lang=services.language)
+    result = show_guide(window, services.settings, _secrets(services), client_factory(services),
+                        lang=services.language)
     if result is None:
         # Skipped: do not ask again at every start; the window's banner says how to add a key later.
         settings = services.settings
@@ -54,7 +64,8 @@ def run_settings(window: MainWindow, services: Services, *, focus_secret: bool =
     from desktop_chat.ui.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(services.settings, _secrets(services), EnvOverrides.from_environ(services.environ),
-                            make_client, window, focus_secret=focus_secret, notice=notice, lang=services.language)
+                            client_factory(services), window, focus_secret=focus_secret, notice=notice,
+                            lang=services.language)
     try:
         if dialog.exec():
             result = dialog.settings_result()

@@ -59,14 +59,17 @@ def after_first_paint(window: MainWindow) -> None:
     secrets = services.secrets
     generation = services.credentials_generation
 
-    def load() -> object:
+    def load() -> tuple[object, str]:
         from desktop_chat.secrets import effective_credentials
 
-        return effective_credentials(services.settings, secrets, services.environ)  # may block on D-Bus
+        credentials = effective_credentials(services.settings, secrets, services.environ)  # may block on D-Bus
+        return credentials, secrets.problem_kind
 
-    def loaded(credentials: object) -> None:
+    def loaded(result: tuple[object, str]) -> None:
         if generation != services.credentials_generation:
             return  # the person saved other settings meanwhile; that result already applies
+        credentials, keyring_problem = result
+        window.keyring_problem = keyring_problem
         window.set_credentials(credentials)  # type: ignore[arg-type]
         from desktop_chat.ui.setup_flow import FIRST_RUN_DONE, run_first_run
 

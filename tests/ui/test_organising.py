@@ -96,7 +96,7 @@ def test_rename_pin_delete_and_undo(qtbot, make_window, monkeypatch) -> None:
 
     window.act_delete.trigger()
     qtbot.waitUntil(lambda: window.chat_list_model.get(older.id) is None, timeout=WAIT)
-    assert window.chat_id is None and window.undo_button.isVisible()
+    assert window.chat_id == newer.id and window.undo_button.isVisible()  # the next chat opens
     assert older.id not in [c.id for c in window.store.list_chats()]
     window.undo_button.click()
     qtbot.waitUntil(lambda: window.chat_list_model.get(older.id) is not None, timeout=WAIT)
