@@ -30,10 +30,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
+    QContextMenuEvent,
     QHelpEvent,
     QKeySequence,
     QPainter,
     QPalette,
+    QTextCharFormat,
     QTextDocument,
 )
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
@@ -221,6 +223,7 @@ class ChatDelegate(QStyledItemDelegate):
         self._theme = theme
         self._docs: OrderedDict[tuple, QTextDocument] = OrderedDict()
         self._streaming: dict[int, StreamingDocument] = {}
+        self.highlight = ""  # find-in-chat: every occurrence is marked in the rows on screen
 
     @property
     def theme(self) -> Theme:
@@ -356,7 +359,7 @@ class ChatDelegate(QStyledItemDelegate):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(self._background(row))
         painter.drawRoundedRect(bubble, 10, 10)
-        if option.state & QStyle.StateFlag.State_Selected:
+        if option.state & (QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus):
             painter.setPen(QColor(self._theme.selection))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(bubble.adjusted(0, 0, -1, -1), 10, 10)
@@ -371,9 +374,25 @@ class ChatDelegate(QStyledItemDelegate):
         context.palette.setColor(QPalette.ColorRole.Text, QColor(self._theme.text))
         clip = visible.translated(-bubble.left() - PADDING, -bubble.top() - PADDING)
         context.clip = clip.toRectF()
+        if self.highlight:
+            context.selections = self._find_selections(doc)
         painter.setClipRect(clip)
         doc.documentLayout().draw(painter, context)
         painter.restore()
+
+    def _find_selections(self, doc: QTextDocument) -> list[QAbstractTextDocumentLayout.Selection]:
+        marked = QTextCharFormat()
+        marked.setBackground(QColor("#ffd54f"))
+        marked.setForeground(QColor("#1f2328"))
+        selections: list[QAbstractTextDocumentLayout.Selection] = []
+        cursor = doc.find(self.highlight, 0)
+        while not cursor.isNull() and len(selections) < 500:
+            selection = QAbstractTextDocumentLayout.Selection()
+            selection.cursor = cursor
+            selection.format = marked
+            selections.append(selection)
+            cursor = doc.find(self.highlight, cursor)
+        return selections
 
     def anchor_at(self, row: Row, option_rect: QRect, pos: QPoint) -> str:
         doc = self.document(row, option_rect.width())
@@ -409,6 +428,10 @@ class ChatView(QListView):
         self.setItemDelegate(self.chat_delegate)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self._empty_text = ""
+
+    def set_highlight(self, text: str) -> None:
+        self.chat_delegate.highlight = text
+        self.viewport().update()
 
     def set_empty_text(self, text: str) -> None:
         """What an empty chat shows in the middle, so a new chat does not look broken."""
@@ -469,6 +492,11 @@ class ChatView(QListView):
             self.menuRequested.emit(row, where)
 
     def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_F10 and event.modifiers() == Qt.KeyboardModifier.ShiftModifier:
+            # Shift+F10 opens the context menu on Linux and Windows, like the Menu key.
+            rect = self.visualRect(self.currentIndex())
+            self.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, rect.center()))
+            return
         # Ctrl+C on a chosen message copies it, like in other chat apps.
         if event.matches(QKeySequence.StandardKey.Copy):
             row = self.currentIndex().data(ROW_ROLE) if self.currentIndex().isValid() else None

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence, QTextDocument
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -226,6 +226,11 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self.resize(1000, 700)
+        # Tab goes as the eye does: left column top to bottom, then the chat, then the message box.
+        order = [self.new_chat_button, self.search_box, self.chat_list, self.results_list, self.chat_settings_button,
+                 self.chat_view, self.composer.edit, self.composer.send_button]
+        for first, second in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
         self.undo_button = QPushButton(self)
         self.undo_button.hide()
@@ -948,21 +953,27 @@ class MainWindow(QMainWindow):
             menu.exec(where)
 
     def _show_message_text(self, message: Message) -> None:
-        """The message in a plain text box where any part of it can be selected and copied."""
-        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit
+        """The message, formatted, in a box where any part of it can be selected and copied."""
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser
+
+        from desktop_chat.ui.render import render_message
 
         dialog = QDialog(self)
         dialog.setWindowTitle(self.tr("Message text"))
-        text = QPlainTextEdit(dialog)
-        text.setPlainText(message.text)
-        text.setReadOnly(True)
+        text = QTextBrowser(dialog)
+        text.setOpenExternalLinks(True)
+        rendered = render_message(message.text, self.theme.dark)
+        for url, image in rendered.images.items():
+            text.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
+        text.setHtml(rendered.html)
         text.setAccessibleName(self.tr("Message text"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
         buttons.rejected.connect(dialog.reject)
         layout = QVBoxLayout(dialog)
         layout.addWidget(text)
         layout.addWidget(buttons)
-        dialog.resize(640, 420)
+        dialog.resize(680, 460)
+        text.setFocus()
         text.selectAll()
         dialog.open()
 
@@ -988,10 +999,12 @@ class MainWindow(QMainWindow):
         elif href == "action:edit" and message is not None:
             self.start_edit(message)
         elif href == "action:regenerate":
+            self.composer.edit.setFocus()  # typing goes on in the message box
             last = conversation.last_reply(self.chat_model.messages)
             if row.kind == "notice" or (message is not None and last is not None and message.id == last.id):
                 self.regenerate()  # only the link under the last reply (or a notice) regenerates
         elif href == "action:retry":
+            self.composer.edit.setFocus()
             self.retry()
         elif href == "action:stop":
             self.stop()
@@ -1104,12 +1117,14 @@ class MainWindow(QMainWindow):
 
     def hide_find(self) -> None:
         self.find_bar.hide()
+        self.chat_view.set_highlight("")
         self.composer.edit.setFocus()
 
     def find_in_chat(self, step: int) -> None:
         """Selects the next (step 1) or the first from the current (step 0) message holding the text."""
         needle = self.find_box.text().casefold()
         messages = self.chat_model.messages
+        self.chat_view.set_highlight(self.find_box.text())
         if not needle:
             self.find_status.setText("")
             return
@@ -1124,7 +1139,8 @@ class MainWindow(QMainWindow):
         # Without a current match, start from the newest: people read a chat from the bottom.
         position = (ids.index(current_id) + step) % len(ids) if current_id in ids else len(ids) - 1
         target = matches[position]
-        self.find_status.setText(f"{position + 1}/{len(ids)}")
+        self.find_status.setText(self.tr("message %1 of %2").replace("%1", str(position + 1))
+                                 .replace("%2", str(len(ids))))
         row = self.chat_model.ensure_visible(target.id)
         if row is not None:
             index = self.chat_model.index(row)
@@ -1137,9 +1153,14 @@ class MainWindow(QMainWindow):
         summary = self.chat_list_model.get(self.chat_id) if self.chat_id else None
         if summary is None or summary.read_only:
             return
-        title, ok = QInputDialog.getText(self, self.tr("Rename chat"), self.tr("Title:"), text=summary.title)
-        if ok and title.strip():
-            self._change_chat(summary.id, lambda store: store.rename_chat(summary.id, title.strip()))
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(self.tr("Rename chat"))
+        dialog.setLabelText(self.tr("Title:"))
+        dialog.setTextValue(summary.title)
+        dialog.resize(max(460, dialog.sizeHint().width()), dialog.sizeHint().height())
+        if dialog.exec() and dialog.textValue().strip():
+            title = dialog.textValue().strip()
+            self._change_chat(summary.id, lambda store: store.rename_chat(summary.id, title))
 
     def toggle_pin(self) -> None:
         summary = self.chat_list_model.get(self.chat_id) if self.chat_id else None

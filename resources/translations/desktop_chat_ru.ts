@@ -401,6 +401,10 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Открыть настройки</translation>
     </message>
     <message>
+        <source>This computer has no password storage, so Desktop Chat cannot keep your key between runs. Add it in Settings for this session; your chats can be read without it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>No API key yet: you can read, search and export your chats. To talk to YandexGPT, add a key.</source>
         <translation>API-ключ ещё не добавлен: чаты можно читать, искать и экспортировать. Чтобы общаться с YandexGPT, добавьте ключ.</translation>
     </message>
@@ -497,14 +501,6 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Чтобы отправлять сообщения, добавьте в настройках API-ключ и ID каталога Yandex Cloud. Ваше сообщение осталось в поле ввода.</translation>
     </message>
     <message>
-        <source>Could not save to disk (%s). Free some disk space and try again; your text is still in the box.</source>
-        <translation>Не удалось сохранить на диск (%s). Освободите место на диске и попробуйте ещё раз; ваш текст остался в поле ввода.</translation>
-    </message>
-    <message>
-        <source>Could not save: %s</source>
-        <translation>Не удалось сохранить: %s</translation>
-    </message>
-    <message>
         <source>Writing…</source>
         <translation>Пишет…</translation>
     </message>
@@ -523,6 +519,18 @@ Your chats are kept on this computer and can be read offline.</source>
     <message>
         <source>Something went wrong inside the app: %s</source>
         <translation>В программе что-то пошло не так: %s</translation>
+    </message>
+    <message>
+        <source>A reply is still being written in “%s”. Wait for it, or open that chat and stop it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not save to disk: %s. Free some disk space and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your text is still in the box.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>To get a reply, add your API key in Settings.</source>
@@ -557,6 +565,10 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Сообщение скопировано в формате Markdown.</translation>
     </message>
     <message>
+        <source>The key was not accepted: it may have expired or been revoked. Paste a valid API key or IAM token and press Save.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Context: %1 of %2 tokens (%3%)</source>
         <translation>Контекст: %1 из %2 токенов (%3%)</translation>
     </message>
@@ -575,6 +587,10 @@ Your chats are kept on this computer and can be read offline.</source>
     <message>
         <source>Not found</source>
         <translation>Не найдено</translation>
+    </message>
+    <message>
+        <source>message %1 of %2</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Rename chat</source>

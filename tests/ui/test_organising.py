@@ -74,7 +74,13 @@ def test_find_in_chat_walks_through_matches(qtbot, make_window) -> None:
     assert selected_message(window).text == "и тут КЛЮЧ"  # the newest match first
     window.find_in_chat(1)
     assert selected_message(window).text == "тут ключ"
-    assert window.find_status.text() == "1/2"
+    assert window.find_status.text() == "message 1 of 2"
+    assert window.chat_view.chat_delegate.highlight == "ключ"  # the word is marked in the rows
+    row = window.chat_view.currentIndex().data(ROW_ROLE)
+    doc = window.chat_view.chat_delegate.document(row, window.chat_view.viewport().width())
+    assert len(window.chat_view.chat_delegate._find_selections(doc)) == 1
+    window.hide_find()
+    assert window.chat_view.chat_delegate.highlight == ""
 
 
 def test_rename_pin_delete_and_undo(qtbot, make_window, monkeypatch) -> None:
@@ -82,7 +88,7 @@ def test_rename_pin_delete_and_undo(qtbot, make_window, monkeypatch) -> None:
     older = fill(window, "Старый", ["a"])
     newer = fill(window, "Новый", ["b"])
     window.open_chat(older.id)
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Переименованный", True))
+    monkeypatch.setattr(QInputDialog, "exec", lambda self: (self.setTextValue("Переименованный"), 1)[1])
     window.act_rename.trigger()
     qtbot.waitUntil(lambda: window.chat_list_model.get(older.id).title == "Переименованный", timeout=WAIT)
     assert window.title_label.text() == "Переименованный"
