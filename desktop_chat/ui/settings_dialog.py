@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from PySide6.QtCore import QCoreApplication, QLocale, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,15 +37,17 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_chat.api.client import Credentials
-from desktop_chat.api.models import MODELS, model_uri
+from desktop_chat.api.models import DEFAULT_API_BASE, MODELS, model_uri
 from desktop_chat.secrets import (
     PROBLEM_LOCKED,
     PROBLEM_NO_KEYRING,
@@ -96,8 +98,10 @@ class StatusLine(QLabel):
     _SIGNS: ClassVar[dict[int, str]] = {
         OK: "\u2714\u2002", WARNING: "\u26a0\u2002", ERROR: "\u2716\u2002", INFO: "\u2139\u2002"}
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, grow_window: bool = True) -> None:
         super().__init__(parent)
+        # False where the window keeps its size and the text has room to grow into (a scroll area).
+        self._grow_window = grow_window
         self.setWordWrap(True)
         # Expanding: a form only widens fields that ask for it, and a narrow label wraps into a tower.
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -134,7 +138,11 @@ class StatusLine(QLabel):
         self.setText(self._SIGNS.get(state, "") + text if text else "")
         self.setAccessibleName(text)  # the sign is decoration; screen readers get the sentence
         self.setVisible(bool(text))
-        grow_to_fit_later(self)
+        if self._grow_window:
+            grow_to_fit_later(self)
+
+
+TITLE_BAR_ALLOWANCE = 40  # px a window frame adds above a dialog's own height, roughly
 
 
 def grow_to_fit_later(widget: QWidget) -> None:
@@ -149,6 +157,9 @@ def grow_to_fit_later(widget: QWidget) -> None:
         if layout is None or not layout.hasHeightForWidth() or not window.isVisible():
             return
         needed = layout.totalHeightForWidth(window.width())
+        screen = window.screen()
+        if screen is not None:  # never past the bottom of the screen (leave room for the title bar)
+            needed = min(needed, screen.availableGeometry().height() - TITLE_BAR_ALLOWANCE)
         if needed > window.height():
             window.resize(window.width(), needed)
 
@@ -238,9 +249,35 @@ def hint_text(text: str) -> str:
         "or IAM token (they start with t1.). You can still try it.")
 
 
+# What copying from a web page or a chat may leave around an ID: quotes of any kind, invisible spaces.
+_AROUND_ID = "\"'`\u00ab\u00bb\u201c\u201d\u201e\u2018\u2019\u201a\u2039\u203a"
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))  # zero-width characters
+
+
+def clean_folder_id(text: str) -> str:
+    """The folder ID as it will be saved: spaces, line breaks and quotes around it removed."""
+    text = text.translate(_INVISIBLE)
+    previous = None
+    while text != previous:
+        previous = text
+        text = normalize_folder_id(text).strip(_AROUND_ID)
+    return text
+
+
+def folder_problem_text(text: str) -> str:
+    """Why this folder ID cannot be saved ("" when it can): the settings' own check, in plain words."""
+    folder = clean_folder_id(text)
+    if not any(p.startswith("folder_id:") for p in validate(Settings(folder_id=folder))):
+        return ""
+    if any(ch.isspace() for ch in folder):
+        return QCoreApplication.translate("Setup", "The folder ID cannot contain spaces.")
+    return QCoreApplication.translate(
+        "Setup", "This folder ID cannot be used. Copy it again from the Yandex Cloud console.")
+
+
 def folder_hint_text(text: str) -> str:
     """A note when the folder ID does not have the usual shape ("" when it does, or is empty)."""
-    folder = normalize_folder_id(text)
+    folder = clean_folder_id(text)
     if not folder or looks_like_folder_id(folder):
         return ""
     return QCoreApplication.translate(
@@ -248,14 +285,64 @@ def folder_hint_text(text: str) -> str:
         "You can still try this one.")
 
 
+def folder_note(text: str) -> tuple[int, str]:
+    """(StatusLine state, sentence) for a typed folder ID: an error that blocks saving, a warning
+    about an unusual shape, or nothing."""
+    problem = folder_problem_text(text)
+    if problem:
+        return StatusLine.ERROR, problem
+    hint = folder_hint_text(text)
+    return (StatusLine.WARNING, hint) if hint else (StatusLine.NONE, "")
+
+
+class _FormScroll(QScrollArea):
+    """The dialog's form, scrollable when the screen is too small for it.
+
+    QScrollArea's own size hint is capped at a few hundred pixels; this one asks for the whole form at
+    the width `hint_width` (set by the dialog before it picks its size) plus `reserve` pixels for notes
+    that appear later, so the dialog opens big enough and then keeps its size.
+    """
+
+    def __init__(self, content: QWidget, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("SettingsScroll")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(content)
+        self.hint_width = 0
+        self.reserve = 0
+
+    def content_height(self, width: int) -> int:
+        content = self.widget()
+        layout = content.layout() if content is not None else None
+        if layout is None:
+            return 0
+        if width > 0 and layout.hasHeightForWidth():
+            return layout.totalHeightForWidth(width)
+        return layout.totalSizeHint().height()
+
+    def sizeHint(self) -> QSize:
+        content = self.widget()
+        width = content.sizeHint().width() if content is not None else 0
+        return QSize(width, self.content_height(max(width, self.hint_width)) + self.reserve)
+
+
 class SettingsDialog(QDialog):
     """Settings with a masked key field and a "Check connection" that never blocks the window.
 
     `focus_secret=True` opens it on the key field (the place to fix an expired or revoked key);
-    `notice` is an optional sentence shown on top (for example the AuthenticationError's message).
+    `notice` is an optional sentence shown on top (for example "The key was not accepted. Paste a
+    valid key and press Save.").
+
+    The dialog opens at a size that fits the form and the screen, and keeps it: notes that appear
+    later use room kept free for them below the form, and past that the form scrolls; Save and
+    Cancel never move.
     """
 
     secrets_loaded = Signal()  # the saved keys were read from the keyring (or it failed)
+
+    NOTE_RESERVE_LINES = 3  # room kept for notes that appear after the dialog has opened
 
     def __init__(self, settings: Settings, secrets: SecretStore, env_overrides: EnvOverrides | None,
                  make_client: MakeClient, parent: QWidget | None = None, *, focus_secret: bool = False,
@@ -270,6 +357,10 @@ class SettingsDialog(QDialog):
         self._loading = True
         self._secret_edited = False
         self._result: SettingsResult | None = None
+        self._sized = False
+        # Fields whose errors are shown: the folder ID at once (a space is never right), the others
+        # once the user has left the field or pressed Save (no error for a half-typed address).
+        self._armed: set[str] = {"folder_id"}
 
         self.setWindowTitle(self.tr("Settings"))
         self.setObjectName("SettingsDialog")
@@ -291,24 +382,32 @@ class SettingsDialog(QDialog):
 
     def _build(self, notice: str) -> None:
         root = QVBoxLayout(self)
-        root.setSpacing(12)
+        root.setSpacing(10)
 
-        self.notice = QLabel(notice, self)
-        self.notice.setWordWrap(True)
-        self.notice.setFrameShape(QFrame.Shape.StyledPanel)
-        self.notice.setMargin(8)
-        self.notice.setVisible(bool(notice))
-        root.addWidget(self.notice)
+        self._build_notice(notice)
+        root.addWidget(self.notice_frame)
+
+        content = QWidget(self)
+        content.setObjectName("SettingsForm")
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(10)
+        self._scroll = _FormScroll(content, self)
+        root.addWidget(self._scroll, 1)
+
+        def note(parent: QWidget) -> StatusLine:
+            return StatusLine(parent, grow_window=False)
 
         # Account
-        account = QGroupBox(self.tr("Yandex Cloud account"), self)
+        account = QGroupBox(self.tr("Yandex Cloud account"), content)
         form = QFormLayout(account)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.folder_edit = QLineEdit(account)
         self.folder_edit.setPlaceholderText("b1g…")
         self.folder_edit.setAccessibleName(self.tr("Folder ID"))
         self.folder_edit.textEdited.connect(self._on_folder_edited)
-        self.folder_note = StatusLine(account)
+        self.folder_edit.editingFinished.connect(self._on_folder_finished)
+        self.folder_note = note(account)
         form.addRow(self.tr("&Folder ID:"), self.folder_edit)
         form.addRow("", self.folder_note)
 
@@ -325,25 +424,26 @@ class SettingsDialog(QDialog):
         self.secret_label = QLabel(self.tr("&Key:"), account)
         self.secret_label.setBuddy(self.secret_edit.edit)
         form.addRow(self.secret_label, self.secret_edit)
-        self.secret_note = StatusLine(account)
+        self.secret_note = note(account)
         form.addRow("", self.secret_note)
-        self.storage_note = StatusLine(account)
+        self.storage_note = note(account)
         form.addRow("", self.storage_note)
 
         check_row = QHBoxLayout()
-        self.check_button = QPushButton(self.tr("&Check connection"), account)
+        # Alt+O: Alt+C is Cancel where the system puts shortcuts on the dialog's buttons (GNOME).
+        self.check_button = QPushButton(self.tr("Check c&onnection"), account)
         self.check_button.setAccessibleName(self.tr("Check connection"))
         self.check_button.setAutoDefault(False)
         self.check_button.clicked.connect(self.start_check)
         check_row.addWidget(self.check_button)
         check_row.addStretch(1)
         form.addRow("", check_row)
-        self.check_status = StatusLine(account)
+        self.check_status = note(account)
         form.addRow("", self.check_status)
-        root.addWidget(account)
+        column.addWidget(account)
 
         # Model
-        model_box = QGroupBox(self.tr("Model"), self)
+        model_box = QGroupBox(self.tr("Model"), content)
         form = QFormLayout(model_box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.model_combo = QComboBox(model_box)
@@ -356,9 +456,13 @@ class SettingsDialog(QDialog):
         self.custom_model_edit = QLineEdit(model_box)
         self.custom_model_edit.setPlaceholderText("gpt://<folder>/yandexgpt-lite/latest@…")
         self.custom_model_edit.setAccessibleName(self.tr("Custom model URI"))
+        self.custom_model_edit.textEdited.connect(self._on_custom_model_edited)
+        self.custom_model_edit.editingFinished.connect(lambda: self._arm("model"))
         self.custom_model_label = QLabel(self.tr("Model &URI:"), model_box)
         self.custom_model_label.setBuddy(self.custom_model_edit)
         form.addRow(self.custom_model_label, self.custom_model_edit)
+        self.model_note = note(model_box)
+        form.addRow("", self.model_note)
 
         self.temperature_spin = QDoubleSpinBox(model_box)
         self.temperature_spin.setRange(0.0, 1.0)
@@ -381,11 +485,15 @@ class SettingsDialog(QDialog):
         form.addRow("", self.data_logging_check)
         self.api_base_edit = QLineEdit(model_box)
         self.api_base_edit.setAccessibleName(self.tr("API address"))
+        self.api_base_edit.textEdited.connect(self._on_api_base_edited)
+        self.api_base_edit.editingFinished.connect(lambda: self._arm("api_base"))
         form.addRow(self.tr("API &address:"), self.api_base_edit)
-        root.addWidget(model_box)
+        self.api_base_note = note(model_box)
+        form.addRow("", self.api_base_note)
+        column.addWidget(model_box)
 
         # Appearance
-        look = QGroupBox(self.tr("Appearance"), self)
+        look = QGroupBox(self.tr("Appearance"), content)
         form = QFormLayout(look)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.language_combo = QComboBox(look)
@@ -401,11 +509,11 @@ class SettingsDialog(QDialog):
         self.theme_combo.addItem(self.tr("Dark"), "dark")
         self.theme_combo.setAccessibleName(self.tr("Theme"))
         form.addRow(self.tr("T&heme:"), self.theme_combo)
-        root.addWidget(look)
+        column.addWidget(look)
 
-        self.form_error = StatusLine(self)
-        root.addWidget(self.form_error)
-        root.addStretch(1)  # spare height goes below the groups, not between their rows
+        self.form_error = note(content)  # only for a problem no field shows (a broken setting elsewhere)
+        column.addWidget(self.form_error)
+        column.addStretch(1)  # spare height goes below the groups, not between their rows
 
         align_label_columns([account, model_box, look])
 
@@ -415,6 +523,33 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         root.addWidget(self.buttons)
         self.setMinimumWidth(600)  # Russian labels are longer than English ones
+
+    def _build_notice(self, notice: str) -> None:
+        """A tinted panel with a warning sign on top of everything, for the reason the dialog opened."""
+        self.notice_frame = QFrame(self)
+        self.notice_frame.setObjectName("SettingsNotice")
+        # Translucent amber reads as a warning on light and dark backgrounds alike; the text keeps the
+        # palette's color.
+        self.notice_frame.setStyleSheet(
+            "QFrame#SettingsNotice { background-color: rgba(255, 183, 0, 46); "
+            "border: 1px solid rgba(204, 136, 0, 170); border-radius: 6px; }")
+        row = QHBoxLayout(self.notice_frame)
+        row.setContentsMargins(10, 8, 10, 8)
+        row.setSpacing(10)
+        icon = QLabel(self.notice_frame)
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, self)
+        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(size, size))
+        row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        self.notice = QLabel(notice, self.notice_frame)
+        self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.setAccessibleName(notice)
+        font = self.notice.font()
+        font.setBold(True)
+        self.notice.setFont(font)
+        row.addWidget(self.notice, 1)
+        self.notice_frame.setVisible(bool(notice))
 
     def _fill(self, settings: Settings) -> None:
         if self._env.folder_id:
@@ -449,6 +584,31 @@ class SettingsDialog(QDialog):
         self.api_base_edit.setText(settings.api_base)
         self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(settings.language)))
         self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(settings.theme)))
+
+    # --- size ----------------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._sized:  # once: later notes must not make the window jump
+            self._sized = True
+            self.resize(self.initial_size())
+        super().showEvent(event)
+
+    def initial_size(self) -> QSize:
+        """The whole form plus room for a few lines of notes, but never taller than the screen."""
+        root = self.layout()
+        assert root is not None
+        width = max(self.minimumWidth(), self.sizeHint().width())
+        margins = root.contentsMargins()
+        self._scroll.hint_width = width - margins.left() - margins.right()
+        self._scroll.reserve = self.NOTE_RESERVE_LINES * self.fontMetrics().lineSpacing()
+        self._scroll.updateGeometry()
+        root.invalidate()
+        height = (root.totalHeightForWidth(width) if root.hasHeightForWidth()
+                  else root.totalSizeHint().height())
+        screen = self.screen()
+        if screen is not None:
+            height = min(height, screen.availableGeometry().height() - TITLE_BAR_ALLOWANCE)
+        return QSize(width, max(height, self.minimumSizeHint().height()))
 
     # --- the saved key -----------------------------------------------------------------------------
 
@@ -486,9 +646,18 @@ class SettingsDialog(QDialog):
         data = self.kind_combo.currentData()
         return "iam_token" if data == "iam_token" else "api_key"
 
-    def _on_folder_edited(self, text: str) -> None:
-        self.folder_note.set(StatusLine.WARNING, folder_hint_text(text))
-        self.check_status.set(StatusLine.NONE, "")
+    def _on_folder_edited(self, _text: str) -> None:
+        self._refresh_folder_note()
+        self._inputs_changed()
+
+    def _on_folder_finished(self) -> None:
+        """Show what will be saved: quotes and spaces around a pasted ID go away."""
+        if self._env.folder_id:
+            return
+        text = self.folder_edit.text()
+        cleaned = clean_folder_id(text)
+        if cleaned != text and not folder_problem_text(text):
+            self.folder_edit.setText(cleaned)
 
     def _on_secret_edited(self, text: str) -> None:
         self._secret_edited = True
@@ -498,18 +667,62 @@ class SettingsDialog(QDialog):
             self.kind_combo.setCurrentIndex(self.kind_combo.findData(detected))
             self.kind_combo.blockSignals(False)
         self._refresh_secret_note()
-        self.check_status.set(StatusLine.NONE, "")
+        self._inputs_changed()
 
     def _on_kind_changed(self) -> None:
         if not self._secret_edited and not self._loading and not self._env.secret:
             self.secret_edit.setText(self._saved.get(self.current_kind()) or "")
         self._refresh_secret_note()
-        self.check_status.set(StatusLine.NONE, "")
+        self._inputs_changed()
 
     def _on_model_changed(self) -> None:
         custom = self.model_combo.currentData() is None
         self.custom_model_edit.setVisible(custom)
         self.custom_model_label.setVisible(custom)
+        self._refresh_field_notes()
+        self._inputs_changed()
+
+    def _on_custom_model_edited(self, _text: str) -> None:
+        self._refresh_field_notes()
+        self._inputs_changed()
+
+    def _on_api_base_edited(self, _text: str) -> None:
+        self._refresh_field_notes()
+        self._inputs_changed()
+
+    def _inputs_changed(self) -> None:
+        """What the connection check said was about other values: drop it (and a check still running)."""
+        if self._check.is_running():
+            self._check.abandon()
+            self.check_button.setEnabled(True)
+        self.check_status.set(StatusLine.NONE, "")
+        self.form_error.set(StatusLine.NONE, "")
+
+    def _arm(self, field_name: str) -> None:
+        self._armed.add(field_name)
+        self._refresh_field_notes()
+
+    def _refresh_folder_note(self) -> None:
+        if not self._env.folder_id:  # an environment variable's folder is read-only; its note stays
+            self.folder_note.set(*folder_note(self.folder_edit.text()))
+
+    def _refresh_field_notes(self) -> None:
+        """Each field's error under it, updated as the user types and gone once the value is fixed."""
+        problems = self._problem_fields()
+        model_shown = "model" in problems and "model" in self._armed and self.model_combo.currentData() is None
+        self.model_note.set(StatusLine.ERROR if model_shown else StatusLine.NONE,
+                            self.tr("Enter a model URI that starts with gpt:// or ds://.") if model_shown else "")
+        api_shown = "api_base" in problems and "api_base" in self._armed
+        self.api_base_note.set(StatusLine.ERROR if api_shown else StatusLine.NONE,
+                               self._api_base_problem_text() if api_shown else "")
+
+    def _api_base_problem_text(self) -> str:
+        if not self.api_base_edit.text().strip().lower().startswith(("https://", "http://")):
+            return self.tr("The API address must start with https://.")
+        return self.tr("The API address is not valid. The usual one is {0}").format(DEFAULT_API_BASE)
+
+    def _problem_fields(self) -> list[str]:
+        return [problem.split(":", 1)[0] for problem in validate(self.collect().settings)]
 
     def _refresh_secret_note(self) -> None:
         if self._env.secret_variable:
@@ -530,7 +743,7 @@ class SettingsDialog(QDialog):
     # --- check connection --------------------------------------------------------------------------
 
     def _folder(self) -> str:
-        return self._env.folder_id or normalize_folder_id(self.folder_edit.text())
+        return self._env.folder_id or clean_folder_id(self.folder_edit.text())
 
     def _secret(self) -> str:
         return self._env.secret or normalize_secret(self.secret_edit.text())
@@ -544,6 +757,10 @@ class SettingsDialog(QDialog):
         folder, secret = self._folder(), self._secret()
         if not folder:
             self.check_status.set(StatusLine.ERROR, self.tr("Enter the folder ID first."))
+            return
+        problem = "" if self._env.folder_id else folder_problem_text(folder)
+        if problem:
+            self.check_status.set(StatusLine.ERROR, problem)
             return
         if not secret:
             self.check_status.set(StatusLine.ERROR, self.tr("Paste the API key or IAM token first."))
@@ -563,6 +780,7 @@ class SettingsDialog(QDialog):
     @Slot()
     def _on_check_ok(self) -> None:
         self.check_status.set(StatusLine.OK, self.tr("Connected. The key and the folder ID work."))
+        self.notice_frame.hide()  # whatever brought the user here is fixed now
 
     @Slot(str, str)
     def _on_check_failed(self, message: str, _kind: str) -> None:
@@ -580,7 +798,7 @@ class SettingsDialog(QDialog):
     def collect(self) -> SettingsResult:
         """The settings and secret as they are in the form now (not validated)."""
         base = self._settings
-        folder = base.folder_id if self._env.folder_id else normalize_folder_id(self.folder_edit.text())
+        folder = base.folder_id if self._env.folder_id else clean_folder_id(self.folder_edit.text())
         # An auth kind forced by the environment is not saved either.
         kind = base.auth_kind if self._env.secret else self.current_kind()
         new = dataclasses.replace(
@@ -603,25 +821,23 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         result = self.collect()
-        problems = validate(result.settings)
+        problems = [problem.split(":", 1)[0] for problem in validate(result.settings)]
         if problems:
-            field_name = problems[0].split(":", 1)[0]
-            self.form_error.set(StatusLine.ERROR, self._problem_text(field_name))
+            self._armed.update(problems)
+            self._refresh_folder_note()
+            self._refresh_field_notes()
+            fields: dict[str, QWidget] = {"folder_id": self.folder_edit, "model": self.custom_model_edit,
+                                          "api_base": self.api_base_edit}
+            widget = fields.get(problems[0])
+            if widget is None or not widget.isVisibleTo(self):
+                self.form_error.set(StatusLine.ERROR, self.tr("Some values are not valid; please check them."))
+                widget = self.form_error
+            else:
+                widget.setFocus()
+            self._scroll.ensureWidgetVisible(widget)
             return
         self._result = result
         super().accept()
-
-    def _problem_text(self, field_name: str) -> str:
-        if field_name == "api_base":
-            self.api_base_edit.setFocus()
-            return self.tr("The API address must start with https://.")
-        if field_name == "model":
-            self.custom_model_edit.setFocus()
-            return self.tr("Enter a model URI that starts with gpt:// or ds://.")
-        if field_name == "folder_id":
-            self.folder_edit.setFocus()
-            return self.tr("The folder ID cannot contain spaces.")
-        return self.tr("Some values are not valid; please check them.")
 
     def done(self, code: int) -> None:
         # A check still running finishes on its own; its result is no longer wanted.

@@ -1,5 +1,5 @@
-"""Full-text search: Russian and English, any case, ё = е, word prefixes, highlights; the index
-follows every change and catches up after a crash."""
+"""Full-text search: Russian and English, any case, ё = е, word prefixes, word forms (a query word
+loses one common ending), highlights; the index follows every change and catches up after a crash."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from desktop_chat.store import ChatStore, Message
-from desktop_chat.store.search import fold, make_snippet
+from desktop_chat.store.search import fold, make_snippet, query_terms, stem
 from tests.store.helpers import add_turns, chat_path, open_store
 
 
@@ -68,6 +68,97 @@ def test_snippet_highlights_the_matched_words(store: ChatStore, filled: dict[str
     assert snippet.startswith("…") and snippet.endswith("…") and len(snippet) < 160
     assert [snippet[a:b] for a, b in ranges] == ["искомое"]
     assert "\n" not in make_snippet("строка\nвторая", ["вторая"])[0]
+
+
+@pytest.fixture
+def forms(store: ChatStore) -> dict[str, Message]:
+    chat = store.create_chat("Книги на лето")
+    msgs = {
+        "beet": Message.new("assistant", "Винегрет со свёклой и морковью"),
+        "books": Message.new("user", "Купил книгу, а ещё две КНИГИ в подарок"),
+        "worked": Message.new("user", "Вчера телефон работал, сегодня нет"),
+        "cutlet": Message.new("assistant", "На обед котлета с пюре"),
+        "cat": Message.new("user", "My cat sleeps all day; the boxes are hers"),
+        "testing": Message.new("user", "Testing the parser, it worked"),
+        "habit": Message.new("user", "Полезная привычка: собирать модели поездов"),
+        "hello": Message.new("user", "Привет! Отчёт в новой форме, модем работает"),
+    }
+    for m in msgs.values():
+        store.append_message(chat.id, m)
+    return msgs
+
+
+def expected_ids(forms: dict[str, Message], keys: set[str]) -> set[str | None]:
+    """Message ids of `keys`; "title" is the hit on the chat title (message_id None)."""
+    return {None if key == "title" else forms[key].id for key in keys}
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("свёкла", {"beet"}), ("свекла", {"beet"}), ("СВЁКЛА", {"beet"}), ("Свеклой", {"beet"}),
+    ("книга", {"title", "books"}), ("КНИГИ", {"title", "books"}), ("книгами", {"title", "books"}),
+    ("работает", {"worked", "hello"}), ("работать", {"worked", "hello"}), ("работал", {"worked"}),
+    ("котлета", {"cutlet"}), ("котлеты", {"cutlet"}),
+    ("кот", {"cutlet"}),  # 3 letters: as typed, and a prefix of котлета as before
+    ("коту", set()),  # 4 letters: as typed
+    ("cats", {"cat"}), ("CAT", {"cat"}), ("box", {"cat"}), ("sleeping", {"cat"}),
+    ("test", {"testing"}), ("tested", {"testing"}), ("works", {"testing"}),
+    ("отчет", {"hello"}), ("форма", {"hello"}), ("модель", {"habit"}), ("собирает", {"habit"}),
+    ("книга свёкла", set()), ("свёкла морковь", {"beet"}),  # still: every word must occur
+])
+def test_word_forms(store: ChatStore, forms: dict[str, Message], query: str, found: set[str]) -> None:
+    assert ids(store.search(query)) == expected_ids(forms, found)
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("привет", {"hello"}),  # not прив, which would find привычка: -ет only after a vowel
+    ("формат", set()),  # not форм, which would find форме: -ат only after ж/ш/ч/щ
+    ("модели", {"habit"}),  # модел, not моде, which would find модем: -ли only after а/я
+])
+def test_word_forms_do_not_overreach(store: ChatStore, forms: dict[str, Message], query: str,
+                                     found: set[str]) -> None:
+    assert ids(store.search(query)) == expected_ids(forms, found)
+
+
+def test_word_forms_highlight_the_whole_matched_word(store: ChatStore, forms: dict[str, Message]) -> None:
+    def highlighted(query: str) -> list[list[str]]:
+        return [[h.snippet[a:b] for a, b in h.highlights] for h in store.search(query)]
+
+    assert highlighted("свёкла") == [["свёклой"]]
+    assert highlighted("книга") == [["Книги"], ["книгу", "КНИГИ"]]  # the title first; original letters
+    assert highlighted("работает") == [["работает"], ["работал"]]  # newest first
+    assert highlighted("cats") == [["cat"]]
+    assert highlighted("boxes sleep") == [["sleeps", "boxes"]]
+    snippet, ranges = make_snippet("Свёклу, СВЕКЛА и свекольник", query_terms("свёкла"))
+    assert [snippet[a:b] for a, b in ranges] == ["Свёклу", "СВЕКЛА"]
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    # Russian: the longest listed ending that leaves 4 letters
+    ("свекла", "свекл"), ("книга", "книг"), ("работает", "работа"), ("работают", "работа"),
+    ("работаешь", "работа"), ("работать", "работа"), ("сказала", "сказа"), ("книгами", "книг"),
+    ("красного", "красн"), ("синему", "синем"),
+    ("новая", "нова"), ("зеленый", "зелен"), ("говорит", "говор"), ("говорят", "говор"),
+    ("говорить", "говори"), ("кричат", "крич"), ("музей", "музе"), ("столов", "стол"),
+    ("часть", "част"),  # -ть would leave 3 letters: -ь instead
+    ("руками", "рукам"),  # -ами would leave 3 letters: -и instead
+    # ... short words and guarded endings stay
+    ("кот", "кот"), ("коту", "коту"), ("книг", "книг"), ("привет", "привет"), ("отчет", "отчет"),
+    ("формат", "формат"), ("правило", "правил"), ("модели", "модел"), ("свекла", "свекл"),
+    # English: -s, -es, -ing, -ed with a 3-letter floor and a vowel in what is left
+    ("cats", "cat"), ("boxes", "box"), ("classes", "class"), ("watches", "watch"), ("uses", "use"),
+    ("files", "file"), ("testing", "test"), ("worked", "work"), ("created", "creat"),
+    ("class", "class"), ("status", "status"), ("this", "this"), ("string", "string"), ("thing", "thing"),
+    ("used", "used"), ("need", "need"), ("its", "its"), ("cat", "cat"),
+    # anything else as typed
+    ("python3", "python3"), ("covid19", "covid19"), ("xкниги", "xкниги"), ("2024", "2024"),
+])
+def test_stem_rules(word: str, expected: str) -> None:
+    assert stem(word) == expected
+
+
+def test_query_terms_fold_then_stem() -> None:
+    assert query_terms("СВЁКЛА, Книги; CATS книга") == ["свекл", "книг", "cat"]
+    assert query_terms("Café") == ["cafe"]
 
 
 def test_fold_keeps_length() -> None:
