@@ -3,11 +3,13 @@
 Three short pages in a QWizard (keyboard-friendly: Enter goes on, Alt+B goes back, Esc cancels):
 1. what is needed and where to find it in the Yandex Cloud console (clickable links);
 2. paste the folder ID and the key (the shape is checked as you type, API key vs IAM token is
-   detected from the key itself; odd shapes only warn);
+   detected from the key itself; odd shapes only warn, but a folder ID the settings could not
+   save, e.g. one with a space inside, keeps Next disabled);
 3. a real connection check on a worker thread, in plain words.
 "Skip — just browse my chats offline" is there on every page.
 
-The guide writes nothing. The app saves what it returns:
+The guide writes nothing. The app saves what it returns (its settings always pass
+`desktop_chat.settings.validate`):
 
     result = run_first_run(window, settings, secrets, make_client)
     if result is not None:
@@ -18,6 +20,7 @@ The guide writes nothing. The app saves what it returns:
 from __future__ import annotations
 
 import dataclasses
+import logging
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt, Slot
@@ -41,19 +44,24 @@ from desktop_chat.settings import (
     HINT_OK,
     Settings,
     classify_secret,
-    normalize_folder_id,
     normalize_secret,
     secret_hint,
+    validate,
 )
 from desktop_chat.ui.connection_check import ConnectionCheck, MakeClient
 from desktop_chat.ui.settings_dialog import (
     SecretField,
     StatusLine,
-    folder_hint_text,
+    check_failure_text,
+    clean_folder_id,
+    folder_note,
+    folder_problem_text,
     hint_text,
     storage_text,
     ui_language,
 )
+
+log = logging.getLogger(__name__)
 
 CONSOLE_URL = "https://console.yandex.cloud"
 API_KEY_HELP_URL = "https://yandex.cloud/en/docs/iam/operations/authentication/manage-api-keys"
@@ -126,6 +134,7 @@ class DetailsPage(QWizardPage):
         self.folder_edit.setPlaceholderText("b1g…")
         self.folder_edit.setAccessibleName(self.tr("Folder ID"))
         self.folder_edit.textChanged.connect(self._on_folder_changed)
+        self.folder_edit.editingFinished.connect(self._on_folder_finished)
         form.addRow(self.tr("&Folder ID:"), self.folder_edit)
         self.folder_note = StatusLine(self)
         form.addRow("", self.folder_note)
@@ -154,9 +163,12 @@ class DetailsPage(QWizardPage):
         form.addRow("", self.storage_note)
         if not secrets.persistent:  # only worth saying when the key cannot be kept
             self.storage_note.set(*storage_text(secrets))
+        if settings.folder_id:
+            self._on_folder_changed(settings.folder_id)
 
     def folder_id(self) -> str:
-        return normalize_folder_id(self.folder_edit.text())
+        """The folder ID as it will be saved (quotes and spaces around a pasted one removed)."""
+        return clean_folder_id(self.folder_edit.text())
 
     def secret(self) -> str:
         return normalize_secret(self.secret_edit.text())
@@ -165,11 +177,21 @@ class DetailsPage(QWizardPage):
         return "iam_token" if self.kind_combo.currentData() == "iam_token" else "api_key"
 
     def isComplete(self) -> bool:
-        return bool(self.folder_id() and self.secret())
+        # A folder ID the settings would refuse (a space inside) must not get as far as saving.
+        return bool(self.folder_id() and self.secret()) and not folder_problem_text(self.folder_edit.text())
+
+    def validatePage(self) -> bool:
+        return self.isComplete()  # also when going on is asked for in code (QWizard.next())
 
     def _on_folder_changed(self, text: str) -> None:
-        self.folder_note.set(StatusLine.WARNING, folder_hint_text(text))
+        self.folder_note.set(*folder_note(text))  # an error keeps Next disabled; an odd shape only warns
         self.completeChanged.emit()
+
+    def _on_folder_finished(self) -> None:
+        """Show what will be saved: quotes and spaces around a pasted ID go away."""
+        text = self.folder_edit.text()
+        if self.folder_id() != text and not folder_problem_text(text):
+            self.folder_edit.setText(self.folder_id())
 
     def _on_secret_changed(self, text: str) -> None:
         detected = classify_secret(text)
@@ -218,8 +240,8 @@ class CheckPage(QWizardPage):
         self.storage_note.set(StatusLine.NONE, "")
         try:
             uri = model_uri(details.folder_id(), self._wizard.base_settings.model)
-        except ValueError:
-            self._finish("failed", StatusLine.ERROR, self.tr(
+        except ValueError:  # the key cannot be checked, but can be kept: the model is chosen in Settings
+            self._finish("soft", StatusLine.WARNING, self.tr(
                 "The model in your settings is not valid. Finish here and choose a model in Settings."))
             return
         self.outcome = "running"
@@ -236,12 +258,7 @@ class CheckPage(QWizardPage):
     @Slot(str, str)
     def on_failed(self, message: str, kind: str) -> None:
         # The API's own texts point to Settings; here the place to fix it is the previous page.
-        if kind == "auth":
-            message = self.tr("The key was not accepted. Check that you copied the whole key, "
-                              "and that it is an API key of a service account (or a fresh IAM token).")
-        elif kind == "permission":
-            message = self.tr("The key works, but it has no access to this folder. Check the folder ID, "
-                              "and that the service account has the role ai.languageModels.user in it.")
+        message = check_failure_text(message, kind)
         if kind in SOFT_FAILURES:
             message += "\n\n" + self.tr("You can finish anyway: the key is saved, and Desktop Chat will try "
                                         "again when you send a message.")
@@ -263,7 +280,7 @@ class FirstRunWizard(QWizard):
     def __init__(self, settings: Settings, secrets: SecretStore, make_client: MakeClient,
                  parent: QWidget | None = None, *, lang: str | None = None) -> None:
         super().__init__(parent)
-        self.base_settings = settings
+        self.base_settings = settings_that_save(settings)
         self.secrets = secrets
         self.skipped = False
         self._result: FirstRunResult | None = None
@@ -301,11 +318,20 @@ class FirstRunWizard(QWizard):
         self.skipped = True
         self.reject()
 
+    def result_settings(self) -> Settings:
+        """The settings as the guide would return them now."""
+        return dataclasses.replace(self.base_settings, folder_id=self.details.folder_id(),
+                                   auth_kind=self.details.kind())
+
     def accept(self) -> None:
-        details = self.details
-        settings = dataclasses.replace(self.base_settings, folder_id=details.folder_id(),
-                                       auth_kind=details.kind())
-        self._result = FirstRunResult(settings=settings, secret=details.secret(),
+        settings = self.result_settings()
+        problems = validate(settings)
+        if problems:  # the details page does not let this happen; never hand the app settings it cannot save
+            log.error("first-run result would not save: %s", "; ".join(problems))
+            self.check_page.status.set(StatusLine.ERROR, self.tr(
+                "These settings cannot be saved. Go back and check the folder ID."))
+            return
+        self._result = FirstRunResult(settings=settings, secret=self.details.secret(),
                                       checked=self.check_page.outcome == "ok")
         super().accept()
 
@@ -315,6 +341,20 @@ class FirstRunWizard(QWizard):
 
     def first_run_result(self) -> FirstRunResult | None:
         return self._result
+
+
+def settings_that_save(settings: Settings) -> Settings:
+    """These settings with every value the settings file would refuse put back to its default.
+
+    The guide only fills in the folder ID and the key type; the rest comes from the caller, and
+    what the guide returns must be saveable whatever that was.
+    """
+    defaults = Settings()
+    bad = {problem.split(":", 1)[0] for problem in validate(settings)} - {"folder_id"}
+    if not bad:
+        return settings
+    log.warning("first-run guide: resetting invalid settings to defaults: %s", ", ".join(sorted(bad)))
+    return dataclasses.replace(settings, **{name: getattr(defaults, name) for name in bad})
 
 
 def run_first_run(parent: QWidget | None, settings: Settings, secrets: SecretStore,

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -229,7 +230,7 @@ class MainWindow(QMainWindow):
         # Tab goes as the eye does: left column top to bottom, then the chat, then the message box.
         order = [self.new_chat_button, self.search_box, self.chat_list, self.results_list, self.chat_settings_button,
                  self.chat_view, self.composer.edit, self.composer.send_button]
-        for first, second in zip(order, order[1:], strict=False):
+        for first, second in pairwise(order):
             QWidget.setTabOrder(first, second)
 
         self.undo_button = QPushButton(self)

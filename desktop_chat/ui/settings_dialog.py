@@ -251,12 +251,12 @@ def hint_text(text: str) -> str:
 
 # What copying from a web page or a chat may leave around an ID: quotes of any kind, invisible spaces.
 _AROUND_ID = "\"'`\u00ab\u00bb\u201c\u201d\u201e\u2018\u2019\u201a\u2039\u203a"
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))  # zero-width characters
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")  # zero-width characters
 
 
 def clean_folder_id(text: str) -> str:
     """The folder ID as it will be saved: spaces, line breaks and quotes around it removed."""
-    text = text.translate(_INVISIBLE)
+    text = "".join(ch for ch in text if ch not in _INVISIBLE)
     previous = None
     while text != previous:
         previous = text
@@ -273,6 +273,23 @@ def folder_problem_text(text: str) -> str:
         return QCoreApplication.translate("Setup", "The folder ID cannot contain spaces.")
     return QCoreApplication.translate(
         "Setup", "This folder ID cannot be used. Copy it again from the Yandex Cloud console.")
+
+
+def check_failure_text(message: str, kind: str) -> str:
+    """A failed connection check in words for the place where the key is typed.
+
+    The API's own texts for a refused key or folder say "Open Settings"; the setup UI is that place.
+    Other failures keep the API's message.
+    """
+    if kind == "auth":
+        return QCoreApplication.translate(
+            "Setup", "The key was not accepted. Check that you copied the whole key, "
+            "and that it is an API key of a service account (or a fresh IAM token).")
+    if kind == "permission":
+        return QCoreApplication.translate(
+            "Setup", "The key works, but it has no access to this folder. Check the folder ID, "
+            "and that the service account has the role ai.languageModels.user in it.")
+    return message
 
 
 def folder_hint_text(text: str) -> str:
@@ -783,8 +800,15 @@ class SettingsDialog(QDialog):
         self.notice_frame.hide()  # whatever brought the user here is fixed now
 
     @Slot(str, str)
-    def _on_check_failed(self, message: str, _kind: str) -> None:
-        self.check_status.set(StatusLine.ERROR, message)
+    def _on_check_failed(self, message: str, kind: str) -> None:
+        # Nothing here may send the user to "Settings": they are in it.
+        if kind == "network":
+            message = self.tr("Could not connect to Yandex Cloud. Check your internet connection "
+                              "and the API address below, then try again.")
+        elif kind == "bad_request":
+            message = self.tr("Yandex Cloud rejected the request. Check the model, the temperature "
+                              "and the reply length below, then try again.")
+        self.check_status.set(StatusLine.ERROR, check_failure_text(message, kind))
 
     @Slot()
     def _on_check_finished(self) -> None:

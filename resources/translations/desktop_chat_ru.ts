@@ -83,14 +83,6 @@
         <translation>Всё работает! YandexGPT ответил на запрос с вашим ключом.</translation>
     </message>
     <message>
-        <source>The key was not accepted. Check that you copied the whole key, and that it is an API key of a service account (or a fresh IAM token).</source>
-        <translation>Ключ не принят. Проверьте, что скопировали ключ целиком и что это API-ключ сервисного аккаунта (или свежий IAM-токен).</translation>
-    </message>
-    <message>
-        <source>The key works, but it has no access to this folder. Check the folder ID, and that the service account has the role ai.languageModels.user in it.</source>
-        <translation>Ключ рабочий, но у него нет доступа к этому каталогу. Проверьте ID каталога и что у сервисного аккаунта есть в нём роль ai.languageModels.user.</translation>
-    </message>
-    <message>
         <source>You can finish anyway: the key is saved, and Desktop Chat will try again when you send a message.</source>
         <translation>Можно всё равно завершить настройку: ключ сохранится, а Desktop Chat попробует снова, когда вы отправите сообщение.</translation>
     </message>
@@ -205,6 +197,10 @@
     <message>
         <source>Skip the setup and browse saved chats offline</source>
         <translation>Пропустить настройку и смотреть сохранённые чаты офлайн</translation>
+    </message>
+    <message>
+        <source>These settings cannot be saved. Go back and check the folder ID.</source>
+        <translation>Эти настройки нельзя сохранить. Вернитесь назад и проверьте ID каталога.</translation>
     </message>
 </context>
 <context>
@@ -402,7 +398,7 @@ Your chats are kept on this computer and can be read offline.</source>
     </message>
     <message>
         <source>This computer has no password storage, so Desktop Chat cannot keep your key between runs. Add it in Settings for this session; your chats can be read without it.</source>
-        <translation type="unfinished"></translation>
+        <translation>На этом компьютере нет хранилища паролей, поэтому Desktop Chat не может сохранить ваш ключ до следующего запуска. Добавьте его в настройках на этот сеанс — читать чаты можно и без него.</translation>
     </message>
     <message>
         <source>No API key yet: you can read, search and export your chats. To talk to YandexGPT, add a key.</source>
@@ -522,15 +518,15 @@ Your chats are kept on this computer and can be read offline.</source>
     </message>
     <message>
         <source>A reply is still being written in “%s”. Wait for it, or open that chat and stop it.</source>
-        <translation type="unfinished"></translation>
+        <translation>В чате «%s» ещё пишется ответ. Дождитесь его или откройте этот чат и остановите ответ.</translation>
     </message>
     <message>
         <source>Could not save to disk: %s. Free some disk space and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось сохранить на диск: %s. Освободите место на диске и попробуйте ещё раз.</translation>
     </message>
     <message>
         <source>Your text is still in the box.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ваш текст остался в поле ввода.</translation>
     </message>
     <message>
         <source>To get a reply, add your API key in Settings.</source>
@@ -566,7 +562,7 @@ Your chats are kept on this computer and can be read offline.</source>
     </message>
     <message>
         <source>The key was not accepted: it may have expired or been revoked. Paste a valid API key or IAM token and press Save.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ключ не принят: возможно, срок его действия истёк или его отозвали. Вставьте действующий API-ключ или IAM-токен и нажмите «Сохранить».</translation>
     </message>
     <message>
         <source>Context: %1 of %2 tokens (%3%)</source>
@@ -590,7 +586,7 @@ Your chats are kept on this computer and can be read offline.</source>
     </message>
     <message>
         <source>message %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>сообщение %1 из %2</translation>
     </message>
     <message>
         <source>Rename chat</source>
@@ -713,10 +709,6 @@ A desktop client for YandexGPT. Your chats stay on your computer:
         <translation>&amp;Ключ:</translation>
     </message>
     <message>
-        <source>&amp;Check connection</source>
-        <translation>&amp;Проверить подключение</translation>
-    </message>
-    <message>
         <source>Check connection</source>
         <translation>Проверить подключение</translation>
     </message>
@@ -730,7 +722,7 @@ A desktop client for YandexGPT. Your chats stay on your computer:
     </message>
     <message>
         <source>&amp;Model:</source>
-        <translation>&amp;Модель:</translation>
+        <translation>Моде&amp;ль:</translation>
     </message>
     <message>
         <source>Custom model URI</source>
@@ -761,8 +753,12 @@ A desktop client for YandexGPT. Your chats stay on your computer:
         <translation>Темпе&amp;ратура:</translation>
     </message>
     <message>
+        <source>Check c&amp;onnection</source>
+        <translation>&amp;Проверить подключение</translation>
+    </message>
+    <message>
         <source>Let &amp;Yandex log my requests</source>
-        <translation>Разрешить Яндексу &amp;сохранять мои запросы</translation>
+        <translation>Разрешить Яндексу сохранять мои &amp;запросы</translation>
     </message>
     <message>
         <source>Let Yandex log my requests</source>
@@ -829,6 +825,10 @@ A desktop client for YandexGPT. Your chats stay on your computer:
         <translation>Вставьте сюда API-ключ или IAM-токен</translation>
     </message>
     <message>
+        <source>The API address is not valid. The usual one is {0}</source>
+        <translation>Неверный адрес API. Обычно это {0}</translation>
+    </message>
+    <message>
         <source>Enter the folder ID first.</source>
         <translation>Сначала введите ID каталога.</translation>
     </message>
@@ -849,16 +849,20 @@ A desktop client for YandexGPT. Your chats stay on your computer:
         <translation>Подключение работает: ключ и ID каталога подходят.</translation>
     </message>
     <message>
+        <source>Could not connect to Yandex Cloud. Check your internet connection and the API address below, then try again.</source>
+        <translation>Не удалось подключиться к Yandex Cloud. Проверьте подключение к интернету и адрес API ниже, затем повторите.</translation>
+    </message>
+    <message>
+        <source>Yandex Cloud rejected the request. Check the model, the temperature and the reply length below, then try again.</source>
+        <translation>Yandex Cloud отклонил запрос. Проверьте модель, температуру и длину ответа ниже, затем повторите.</translation>
+    </message>
+    <message>
         <source>The API address must start with https://.</source>
         <translation>Адрес API должен начинаться с https://.</translation>
     </message>
     <message>
         <source>Enter a model URI that starts with gpt:// or ds://.</source>
         <translation>Введите URI модели, начинающийся с gpt:// или ds://.</translation>
-    </message>
-    <message>
-        <source>The folder ID cannot contain spaces.</source>
-        <translation>В ID каталога не может быть пробелов.</translation>
     </message>
     <message>
         <source>Some values are not valid; please check them.</source>
@@ -906,6 +910,22 @@ A desktop client for YandexGPT. Your chats stay on your computer:
     <message>
         <source>This does not look like a Yandex Cloud API key (they start with AQVN) or IAM token (they start with t1.). You can still try it.</source>
         <translation>Это не похоже ни на API-ключ Yandex Cloud (начинается с AQVN), ни на IAM-токен (начинается с t1.). Но попробовать можно.</translation>
+    </message>
+    <message>
+        <source>The folder ID cannot contain spaces.</source>
+        <translation>В ID каталога не может быть пробелов.</translation>
+    </message>
+    <message>
+        <source>This folder ID cannot be used. Copy it again from the Yandex Cloud console.</source>
+        <translation>Этот ID каталога не подходит. Скопируйте его ещё раз из консоли Yandex Cloud.</translation>
+    </message>
+    <message>
+        <source>The key was not accepted. Check that you copied the whole key, and that it is an API key of a service account (or a fresh IAM token).</source>
+        <translation>Ключ не принят. Проверьте, что скопировали ключ целиком и что это API-ключ сервисного аккаунта (или свежий IAM-токен).</translation>
+    </message>
+    <message>
+        <source>The key works, but it has no access to this folder. Check the folder ID, and that the service account has the role ai.languageModels.user in it.</source>
+        <translation>Ключ рабочий, но у него нет доступа к этому каталогу. Проверьте ID каталога и что у сервисного аккаунта есть в нём роль ai.languageModels.user.</translation>
     </message>
     <message>
         <source>A folder ID is 20 lowercase letters and digits, usually starting with b1g. You can still try this one.</source>

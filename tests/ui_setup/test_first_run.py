@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import socket
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWizard
 
 from desktop_chat.secrets import SecretStore
-from desktop_chat.settings import Settings
+from desktop_chat.settings import Settings, validate
 from desktop_chat.ui.first_run import API_KEY_HELP_URL, CONSOLE_URL, FirstRunWizard, run_first_run
 from desktop_chat.ui.settings_dialog import StatusLine
 from tests.fixtures.fake_server import FAKE_API_KEY, FAKE_FOLDER_ID
@@ -128,6 +129,81 @@ def test_odd_folder_id_warns_but_allows(qtbot, memory_keyring, gated_client):
     assert "20 lowercase letters" in wizard.details.folder_note.text()
     paste(wizard.details.secret_edit.edit, FAKE_API_KEY)
     assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+
+class AnsweringClient:
+    """Says yes to every check at once."""
+
+    def __init__(self, credentials, base_url) -> None:
+        pass
+
+    def check_connection(self, model_uri: str) -> None:
+        pass
+
+
+def test_folder_id_with_a_space_cannot_go_on(qtbot, memory_keyring):
+    """The UX test's case: "abc 123" used to pass the guide and then fail to save, losing key and folder."""
+    wizard = make_wizard(qtbot, AnsweringClient)
+    wizard.next()
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    paste(wizard.details.secret_edit.edit, FAKE_API_KEY)
+    qtbot.keyClicks(wizard.details.folder_edit, "abc 123")
+    note = wizard.details.folder_note
+    assert note.state == StatusLine.ERROR and note.message == "The folder ID cannot contain spaces."
+    assert note.isVisible() and not next_button.isEnabled()
+    wizard.next()  # Enter, or anything else that asks for the next page, does nothing
+    assert wizard.currentPage() is wizard.details
+
+    wizard.details.folder_edit.selectAll()
+    qtbot.keyClicks(wizard.details.folder_edit, FAKE_FOLDER_ID)
+    assert note.state == StatusLine.NONE and not note.isVisible()
+    assert next_button.isEnabled()
+
+
+def test_quotes_and_spaces_around_a_pasted_folder_id_are_dropped(qtbot, memory_keyring):
+    wizard = make_wizard(qtbot, AnsweringClient)
+    wizard.next()
+    paste(wizard.details.folder_edit, f'  "{FAKE_FOLDER_ID}"\n')
+    paste(wizard.details.secret_edit.edit, FAKE_API_KEY)
+    assert wizard.details.folder_id() == FAKE_FOLDER_ID
+    assert wizard.details.folder_note.state == StatusLine.NONE  # no error and no odd-shape warning
+    wizard.details.folder_edit.editingFinished.emit()
+    assert wizard.details.folder_edit.text() == FAKE_FOLDER_ID  # the field shows what will be saved
+    with qtbot.waitSignal(wizard.check.finished, timeout=10000):
+        wizard.next()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    result = wizard.first_run_result()
+    assert result is not None and result.settings.folder_id == FAKE_FOLDER_ID
+
+
+FOLDER_INPUTS = [
+    FAKE_FOLDER_ID, f" {FAKE_FOLDER_ID} ", f"'{FAKE_FOLDER_ID}'", f'"{FAKE_FOLDER_ID}"',
+    f"\u00ab{FAKE_FOLDER_ID}\u00bb", f"\u201c{FAKE_FOLDER_ID}\u201d", f"\t{FAKE_FOLDER_ID}\r\n",
+    f"\u00a0{FAKE_FOLDER_ID}\u200b", f"{FAKE_FOLDER_ID[:10]}\u200b{FAKE_FOLDER_ID[10:]}", "my-folder",
+    "abc 123", "abc\t123", "abc\u00a0123", "b1g one", '" "', "''", " ", "\u200b",
+]
+
+
+@pytest.mark.parametrize("folder", FOLDER_INPUTS)
+@pytest.mark.parametrize("base", [Settings(), Settings(model="not-a-model", api_base="ftp://x")],
+                         ids=["defaults", "broken-base"])
+def test_what_the_guide_returns_always_saves(qtbot, memory_keyring, folder, base):
+    """Whatever is typed: either the guide cannot finish, or its settings pass the settings' validation."""
+    wizard = make_wizard(qtbot, AnsweringClient, base)
+    wizard.next()
+    wizard.details.folder_edit.setText(folder)
+    paste(wizard.details.secret_edit.edit, FAKE_API_KEY)
+    if not wizard.button(QWizard.WizardButton.NextButton).isEnabled():
+        if wizard.details.folder_id():  # something was typed: the reason is said
+            assert wizard.details.folder_note.state == StatusLine.ERROR
+        return
+    with qtbot.waitSignal(wizard.check.finished, timeout=10000):
+        wizard.next()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    result = wizard.first_run_result()
+    assert result is not None
+    assert validate(result.settings) == []
+    assert result.settings.folder_id == wizard.details.folder_id() and result.secret == FAKE_API_KEY
 
 
 def test_no_keyring_warning_before_the_key_is_pasted(qtbot, no_keyring):

@@ -6,11 +6,11 @@ import dataclasses
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QLineEdit, QWidget
 
 from desktop_chat.api.errors import AuthenticationError, PermissionDeniedError
 from desktop_chat.secrets import EnvOverrides, SecretStore
-from desktop_chat.settings import Settings
+from desktop_chat.settings import Settings, validate
 from desktop_chat.ui.settings_dialog import SettingsDialog, StatusLine, open_credentials_fix
 from tests.fixtures.fake_server import FAKE_API_KEY, FAKE_FOLDER_ID
 
@@ -149,11 +149,13 @@ def test_invalid_address_blocks_saving(qtbot, memory_keyring):
     dialog.api_base_edit.setText("llm.api.cloud.yandex.net")
     dialog.accept()
     assert dialog.result() != QDialog.DialogCode.Accepted and dialog.isVisible()
-    assert dialog.form_error.state == StatusLine.ERROR and "https://" in dialog.form_error.text()
+    # The error is said under the field it is about, and the field has the focus.
+    assert dialog.api_base_note.state == StatusLine.ERROR and "https://" in dialog.api_base_note.text()
+    assert dialog.focusWidget() is dialog.api_base_edit
 
 
 def test_focus_secret_opens_on_the_key(qtbot, memory_keyring):
-    notice = AuthenticationError().user_message("en")
+    notice = "The key was not accepted. Paste a valid key and press Save."
     dialog = make_dialog(qtbot, focus_secret=True, notice=notice)
     dialog.activateWindow()
     qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.secret_edit.edit)
@@ -177,6 +179,102 @@ def test_open_credentials_fix_returns_none_when_cancelled(qtbot, memory_keyring)
     QTimer.singleShot(0, cancel)
     assert open_credentials_fix(None, Settings(), SecretStore(), None, _unused) is None
     assert seen == [True]
+
+
+# --- messages stay current ---------------------------------------------------------------------------
+
+SAVE = QDialogButtonBox.StandardButton.Save
+
+
+def test_folder_error_shows_as_you_type_and_goes_once_fixed(qtbot, memory_keyring, gated_client):
+    """The UX test's case: a space in the folder ID, Save refused, ID fixed, check passes: no old error left."""
+    gated_client.release.set()  # the check answers at once
+    dialog = make_dialog(qtbot, make_client=gated_client.factory)
+    qtbot.keyClicks(dialog.folder_edit, "abc 123")
+    assert dialog.folder_note.state == StatusLine.ERROR
+    assert dialog.folder_note.message == "The folder ID cannot contain spaces."
+    dialog.buttons.button(SAVE).click()
+    assert dialog.result() != QDialog.DialogCode.Accepted and dialog.isVisible()
+    assert dialog.focusWidget() is dialog.folder_edit
+
+    dialog.folder_edit.selectAll()
+    qtbot.keyClicks(dialog.folder_edit, FAKE_FOLDER_ID)
+    assert dialog.folder_note.state == StatusLine.NONE and not dialog.folder_note.isVisible()
+    paste(dialog.secret_edit.edit, FAKE_API_KEY)
+    check(qtbot, dialog)
+    assert dialog.check_status.state == StatusLine.OK
+    errors = [note for note in dialog.findChildren(StatusLine) if note.state == StatusLine.ERROR]
+    assert errors == [] and "spaces" not in all_text(dialog)
+    dialog.buttons.button(SAVE).click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert validate(dialog.settings_result().settings) == []
+
+
+def test_quotes_and_spaces_around_a_pasted_folder_id_are_dropped(qtbot, memory_keyring):
+    dialog = make_dialog(qtbot)
+    paste(dialog.folder_edit, f' \u00ab{FAKE_FOLDER_ID}\u00bb\n')
+    assert dialog.folder_note.state == StatusLine.NONE  # not an error, not even a warning
+    dialog.folder_edit.editingFinished.emit()  # leaving the field shows what will be saved
+    assert dialog.folder_edit.text() == FAKE_FOLDER_ID
+    dialog.accept()
+    assert dialog.settings_result().settings.folder_id == FAKE_FOLDER_ID
+
+
+@pytest.mark.parametrize("change", ["folder", "key", "key type", "address", "model"])
+def test_check_result_goes_when_what_it_checked_changes(qtbot, memory_keyring, gated_client, change):
+    gated_client.release.set()
+    dialog = make_dialog(qtbot, Settings(folder_id=FAKE_FOLDER_ID), make_client=gated_client.factory)
+    paste(dialog.secret_edit.edit, FAKE_API_KEY)
+    check(qtbot, dialog)
+    assert dialog.check_status.state == StatusLine.OK and dialog.check_status.isVisible()
+    if change == "folder":
+        qtbot.keyClicks(dialog.folder_edit, "x")
+    elif change == "key":
+        qtbot.keyClicks(dialog.secret_edit.edit, "x")
+    elif change == "key type":
+        dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("iam_token"))
+    elif change == "address":
+        qtbot.keyClicks(dialog.api_base_edit, "/")
+    else:
+        dialog.model_combo.setCurrentIndex(dialog.model_combo.findData("yandexgpt"))
+    assert dialog.check_status.state == StatusLine.NONE and not dialog.check_status.isVisible()
+
+
+def test_address_error_waits_for_the_user_to_leave_the_field_then_follows_the_typing(qtbot, memory_keyring):
+    dialog = make_dialog(qtbot)
+    dialog.api_base_edit.clear()
+    qtbot.keyClicks(dialog.api_base_edit, "llm.api")
+    assert dialog.api_base_note.state == StatusLine.NONE  # still typing: no error yet
+    dialog.api_base_edit.editingFinished.emit()
+    assert dialog.api_base_note.state == StatusLine.ERROR and "https://" in dialog.api_base_note.text()
+    dialog.api_base_edit.clear()
+    qtbot.keyClicks(dialog.api_base_edit, "https://")
+    assert dialog.api_base_note.state == StatusLine.ERROR  # a scheme without an address
+    assert "llm.api.cloud.yandex.net" in dialog.api_base_note.text()
+    qtbot.keyClicks(dialog.api_base_edit, "llm.api.cloud.yandex.net")
+    assert dialog.api_base_note.state == StatusLine.NONE and not dialog.api_base_note.isVisible()
+
+
+def test_custom_model_error_is_under_its_field_and_clears(qtbot, memory_keyring):
+    dialog = make_dialog(qtbot)
+    dialog.model_combo.setCurrentIndex(dialog.model_combo.findData(None))
+    assert dialog.model_note.state == StatusLine.NONE  # an empty field just chosen is not an error yet
+    dialog.accept()
+    assert dialog.model_note.state == StatusLine.ERROR and "gpt://" in dialog.model_note.text()
+    assert dialog.focusWidget() is dialog.custom_model_edit
+    qtbot.keyClicks(dialog.custom_model_edit, "gpt://b1gfolder/yandexgpt-lite")
+    assert dialog.model_note.state == StatusLine.NONE
+    dialog.model_combo.setCurrentIndex(0)
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_a_problem_no_field_shows_is_said_at_the_bottom_and_cleared_by_a_change(qtbot, memory_keyring):
+    dialog = make_dialog(qtbot, Settings(ui_state={"broken": object()}))
+    dialog.accept()
+    assert dialog.form_error.state == StatusLine.ERROR and dialog.result() != QDialog.DialogCode.Accepted
+    qtbot.keyClicks(dialog.folder_edit, "b")
+    assert dialog.form_error.state == StatusLine.NONE
 
 
 # --- no keyring ----------------------------------------------------------------------------------------
@@ -254,17 +352,32 @@ def test_wrong_key_is_said_in_plain_words(qtbot, memory_keyring, fake_server, re
     qtbot.keyClicks(dialog.secret_edit.edit, wrong)
     check(qtbot, dialog)
     assert dialog.check_status.state == StatusLine.ERROR
-    assert dialog.check_status.message == AuthenticationError().user_message("en")
+    assert dialog.check_status.message.startswith("The key was not accepted.")
+    assert "Settings" not in dialog.check_status.message  # the API's "Open Settings": we are in Settings
     assert wrong not in all_text(dialog)  # the server echoed the key; it must not reach the screen
 
 
+def test_no_check_message_sends_the_user_to_settings(qtbot, memory_keyring, gated_client):
+    """The API's own texts say "Open Settings" / "in Settings"; inside Settings that makes no sense."""
+    from desktop_chat.api.errors import BadRequestError, NetworkError
+
+    dialog = make_dialog(qtbot, Settings(folder_id=FAKE_FOLDER_ID), make_client=gated_client.factory)
+    for error in (AuthenticationError(), PermissionDeniedError(), NetworkError(), BadRequestError()):
+        assert "Settings" in error.user_message("en")
+        dialog._on_check_failed(error.user_message("en"), error.kind)
+        assert dialog.check_status.state == StatusLine.ERROR
+        assert "Settings" not in dialog.check_status.message, error.kind
+
+
 def test_messages_follow_the_ui_language(qtbot, memory_keyring, fake_server, real_client_factory):
-    fake_server.fail_next(403)
+    from desktop_chat.api.errors import ServerError
+
+    fake_server.fail_next(500)
     dialog = make_dialog(qtbot, Settings(api_base=fake_server.url, folder_id=FAKE_FOLDER_ID),
                          make_client=real_client_factory, lang="ru")
     qtbot.keyClicks(dialog.secret_edit.edit, FAKE_API_KEY)
     check(qtbot, dialog)
-    assert dialog.check_status.message == PermissionDeniedError().user_message("ru")
+    assert dialog.check_status.message == ServerError().user_message("ru")
 
 
 def test_no_network_is_said_plainly(qtbot, memory_keyring, real_client_factory):
@@ -311,14 +424,30 @@ def test_check_runs_off_the_gui_thread(qtbot, memory_keyring, gated_client):
     ticks = []
     QTimer.singleShot(0, lambda: ticks.append(1))
     qtbot.waitUntil(lambda: ticks == [1])
-    qtbot.keyClicks(dialog.folder_edit, "x")
-    assert dialog.check_status.state == StatusLine.NONE or dialog.check_status.state == StatusLine.BUSY
-    assert not dialog.check_button.isEnabled()
+    assert dialog.check_status.state == StatusLine.BUSY and not dialog.check_button.isEnabled()
     with qtbot.waitSignal(dialog._check.finished, timeout=5000):
         gated_client.release.set()
     assert gated_client.closed == 1
+    assert dialog.check_status.state == StatusLine.OK and dialog.check_button.isEnabled()
     credentials, _, uri = gated_client.calls[0]
     assert credentials.secret == FAKE_API_KEY and uri.startswith(f"gpt://{FAKE_FOLDER_ID}")
+
+
+def test_typing_during_a_check_drops_its_answer(qtbot, memory_keyring, gated_client):
+    """The answer would be about the old folder ID: it is dropped, and a new check can start at once."""
+    from desktop_chat.ui.connection_check import _Orphan
+
+    dialog = make_dialog(qtbot, Settings(folder_id=FAKE_FOLDER_ID), make_client=gated_client.factory)
+    qtbot.keyClicks(dialog.secret_edit.edit, FAKE_API_KEY)
+    dialog.check_button.click()
+    qtbot.waitUntil(gated_client.entered.is_set)
+    qtbot.keyClicks(dialog.folder_edit, "x")
+    assert dialog.check_status.state == StatusLine.NONE and dialog.check_button.isEnabled()
+    assert not dialog.check_connection_running()
+    gated_client.release.set()
+    qtbot.waitUntil(lambda: not _Orphan.alive)
+    assert gated_client.closed == 1
+    assert dialog.check_status.state == StatusLine.NONE  # the late "Connected" never appears
 
 
 def test_closing_during_a_check_drops_the_late_answer(qtbot, memory_keyring, gated_client):

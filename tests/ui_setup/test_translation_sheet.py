@@ -56,7 +56,7 @@ def test_placeholders_tags_and_mnemonics_survive_translation():
 
 
 def test_mnemonics_do_not_clash_within_a_form():
-    settings_labels = ["&Folder ID:", "Key &type:", "&Key:", "&Check connection", "&Model:", "Model &URI:",
+    settings_labels = ["&Folder ID:", "Key &type:", "&Key:", "Check c&onnection", "&Model:", "Model &URI:",
                        "Tem&perature:", "Max reply &length (tokens):",
                        "Let &Yandex log my requests", "API &address:", "La&nguage:",
                        "T&heme:"]
