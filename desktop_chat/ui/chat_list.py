@@ -163,7 +163,8 @@ class TitleDelegate(QStyledItemDelegate):
             self._doc.setHtml(f'<div style="color:{color.name()}">{rich}</div>')
             self._doc.setTextWidth(below.width())
             painter.translate(below.topLeft())
-            painter.setClipRect(0, 0, below.width(), below.height())
+            # Whole lines only: a third, half-drawn line of a long snippet looks broken.
+            painter.setClipRect(0, 0, below.width(), QFontMetrics(small_font).lineSpacing() * self._lines + 1)
             context = QAbstractTextDocumentLayout.PaintContext()
             context.palette.setColor(QPalette.ColorRole.Text, color)
             self._doc.documentLayout().draw(painter, context)
