@@ -160,6 +160,9 @@ class ChatModel(QAbstractListModel):
         return self.row_of_message(message_id)
 
     def append_message(self, message: Message) -> None:
+        # A chat opened while its write was in flight already read this message from disk.
+        if any(m.id == message.id for m in self._messages[-3:]):
+            return
         self._messages.append(message)
         self._reset_rows()
 

@@ -702,16 +702,30 @@ class MainWindow(QMainWindow):
 
         def failed(error: BaseException) -> None:
             self._sending = False
-            if self._showing(chat_id) and not self.composer.text().strip():
-                self.composer.set_text(text)  # nothing typed since: put the question back
+            if self._showing(chat_id):
+                if editing is not None:
+                    # Back into the edit, with the edited text; the draft waits behind it again.
+                    self._draft_before_edit = self.composer.text()
+                    self.editing_message_id = editing
+                    self.composer.set_text(text)
+                    self.composer.show_banner(self.tr(
+                        "Editing: sending replaces this message and removes everything after it."))
+                elif not self.composer.text().strip():
+                    self.composer.set_text(text)  # nothing typed since: put the question back
             self._on_write_failed(error, kept_in_box=True)
 
         self.tasks.write(write, written, failed)
 
     def _on_write_failed(self, error: BaseException, *, kept_in_box: bool = False) -> None:
         log.warning("store write failed: %s", type(error).__name__)
+        from desktop_chat.store import StoreError
+
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        text = self.tr("Could not save to disk: %s. Free some disk space and try again.") % reason
+        disk = isinstance(error, OSError) or (isinstance(error, StoreError) and error.kind == "io")
+        if disk:
+            text = self.tr("Could not save to disk: %s. Free some disk space and try again.") % reason
+        else:
+            text = self.tr("Could not save: %s") % reason
         if kept_in_box:
             text += " " + self.tr("Your text is still in the box.")
         self._notice(text)
@@ -732,9 +746,18 @@ class MainWindow(QMainWindow):
         if self.credentials is None or self.busy:
             return
         plan = conversation.plan_request(messages, settings, self._defaults())
+        try:
+            uri = model_uri(self.credentials.folder_id, plan.model)
+        except ValueError:
+            # A chat (perhaps imported) names a model this app does not know.
+            if self._showing(chat_id):
+                if replaces is not None:
+                    self._put_reply_in_view(replaces, replaces)
+                self._notice(self.tr("This chat's model “%s” is unknown. Choose another one in the chat's "
+                                     "settings.") % plan.model)
+            return
         if self._showing(chat_id):
             self.chat_model.set_cut(plan.first_sent_id, self._cut_text(plan.left_out))
-        uri = model_uri(self.credentials.folder_id, plan.model)
         job_id = self.runner.start(uri, plan.messages, plan.options)
         row = Row("streaming", text="")
         row.footer_note = self.tr("Writing…")
@@ -850,8 +873,11 @@ class MainWindow(QMainWindow):
             return
         if self._runner is not None:
             self._runner.stop()
-        partial = conversation.reply_message(None, stream.text, model=stream.model, status="stopped")
-        self._finish_stream(partial if stream.text else None)
+        if stream.replaces is not None or not stream.text:
+            # Closing or deleting is no verdict on a regenerated reply: the complete old one stays.
+            self._finish_stream(None)
+            return
+        self._finish_stream(conversation.reply_message(None, stream.text, model=stream.model, status="stopped"))
 
     def _on_reply_finished(self, job_id: int, completion: Completion | None) -> None:
         stream = self.stream
@@ -962,7 +988,9 @@ class MainWindow(QMainWindow):
         dialog = QDialog(self)
         dialog.setWindowTitle(self.tr("Message text"))
         text = QTextBrowser(dialog)
-        text.setOpenExternalLinks(True)
+        text.setOpenLinks(False)  # web links go to the browser; copy links copy, as in the chat
+        row = Row("message", message=message)
+        text.anchorClicked.connect(lambda url: self._on_link(row, url.toString()))
         rendered = render_message(message.text, self.theme.dark)
         for url, image in rendered.images.items():
             text.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
@@ -1191,6 +1219,9 @@ class MainWindow(QMainWindow):
 
     def delete_chat(self) -> None:
         if self.chat_id is None:
+            return
+        if self._sending:
+            self._notice(self.tr("The message is still being saved; delete the chat in a moment."))
             return
         chat_id, store = self.chat_id, self.store
         summary = self.chat_list_model.get(chat_id)

@@ -102,12 +102,16 @@ def apply(window: MainWindow, services: Services, settings: Settings, secret: st
             settings_store.save(settings)
         if secret is not None:
             secrets.set_secret(settings.auth_kind, secret)  # "" deletes the saved one
-        return effective_credentials(settings, secrets, services.environ)
+        return effective_credentials(settings, secrets, services.environ), secrets.problem_kind
+
+    def stored(result: tuple[Credentials | None, str]) -> None:
+        credentials, window.keyring_problem = result
+        window.set_credentials(credentials)
 
     def failed(error: BaseException) -> None:
         log.warning("settings could not be saved: %s", type(error).__name__)
         text = QCoreApplication.translate("MainWindow", "The settings could not be saved: %s") % error
         window.statusBar().showMessage(text, 10000)
 
-    services.tasks.write(store_and_reload, window.set_credentials, failed)
+    services.tasks.write(store_and_reload, stored, failed)
     window.settings_changed()

@@ -93,7 +93,10 @@ class BackgroundTasks(QObject):
         return future
 
     def _run_callback(self, callback: Callable[[], None]) -> None:
-        callback()
+        try:
+            callback()
+        except Exception:  # an exception escaping a Qt slot would abort the app
+            log.exception("a background task's callback failed")
 
     def shutdown(self) -> None:
         """Waits for queued writes (nothing the person typed may be lost on quit)."""

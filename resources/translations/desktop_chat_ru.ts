@@ -537,6 +537,14 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Редактирование: при отправке это сообщение заменится, а всё, что после него, удалится.</translation>
     </message>
     <message>
+        <source>Could not save: %s</source>
+        <translation>Не удалось сохранить: %s</translation>
+    </message>
+    <message>
+        <source>This chat&apos;s model “%s” is unknown. Choose another one in the chat&apos;s settings.</source>
+        <translation>Модель этого чата «%s» неизвестна. Выберите другую в настройках чата.</translation>
+    </message>
+    <message>
         <source>Select text…</source>
         <translation>Выделить текст…</translation>
     </message>
@@ -595,6 +603,10 @@ Your chats are kept on this computer and can be read offline.</source>
     <message>
         <source>Title:</source>
         <translation>Название:</translation>
+    </message>
+    <message>
+        <source>The message is still being saved; delete the chat in a moment.</source>
+        <translation>Сообщение ещё сохраняется — удалите чат через секунду.</translation>
     </message>
     <message>
         <source>Chat “%s” deleted.</source>

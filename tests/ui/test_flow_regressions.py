@@ -160,3 +160,102 @@ def test_a_hanging_token_count_does_not_delay_search(qtbot, make_window, fake_se
     qtbot.waitUntil(lambda: window.results_model.rowCount() > 0, timeout=WAIT)
     assert time.monotonic() - started < 2.0
     fake_server.release_stalls()
+
+
+def first_exchange(qtbot, window, fake_server) -> None:
+    fake_server.script_reply("ПОЛНЫЙ старый ответ", chunks=1)
+    window.composer.sendRequested.emit("Вопрос")
+    qtbot.waitUntil(lambda: len(window.chat_model.messages) == 2 and window.stream is None, timeout=WAIT)
+
+
+def start_regenerate(qtbot, window, fake_server) -> None:
+    fake_server.script_reply("новый один два три четыре пять шесть", chunks=7, delay=0.4)
+    window.regenerate()
+    qtbot.waitUntil(lambda: window.stream is not None and bool(window.stream.text), timeout=WAIT)
+
+
+def test_closing_during_regenerate_keeps_the_complete_old_reply(qtbot, make_window, fake_server) -> None:
+    window = make_window(fake_server)
+    first_exchange(qtbot, window, fake_server)
+    chat_id = window.chat_id
+    start_regenerate(qtbot, window, fake_server)
+    window.close()
+    assert [m.text for m in window.store.load_chat(chat_id).messages] == ["Вопрос", "ПОЛНЫЙ старый ответ"]
+
+
+def test_deleting_during_regenerate_then_undo_keeps_the_old_reply(qtbot, make_window, fake_server) -> None:
+    window = make_window(fake_server)
+    first_exchange(qtbot, window, fake_server)
+    chat_id = window.chat_id
+    start_regenerate(qtbot, window, fake_server)
+    window.act_delete.trigger()
+    qtbot.waitUntil(lambda: window.chat_list_model.get(chat_id) is None, timeout=WAIT)
+    window.undo_delete()
+    qtbot.waitUntil(lambda: window.chat_id == chat_id, timeout=WAIT)
+    assert stored(window)[-1].text == "ПОЛНЫЙ старый ответ"
+
+
+def test_a_failed_edit_goes_back_into_the_edit(qtbot, make_window, fake_server, monkeypatch) -> None:
+    window = make_window(fake_server)
+    first_exchange(qtbot, window, fake_server)
+    window.composer.edit.setPlainText("черновик")
+    window.start_edit(window.chat_model.messages[0])
+
+    def disk_full(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(window.store, "append_message", disk_full)
+    window.composer.sendRequested.emit("Исправленный вопрос")
+    qtbot.waitUntil(lambda: not window._sending, timeout=WAIT)
+    assert window.composer.text() == "Исправленный вопрос"
+    assert window.editing_message_id == window.chat_model.messages[0].id
+    monkeypatch.undo()
+    window.composer.editCancelled.emit()
+    assert window.composer.text() == "черновик"
+    notice = [r.text for r in window.chat_model.tail() if r.kind == "notice"][-1]
+    assert "disk space" in notice
+
+
+def test_reopening_a_chat_while_its_write_is_in_flight_shows_each_message_once(qtbot, make_window, fake_server):
+    window = make_window(fake_server)
+    first_exchange(qtbot, window, fake_server)
+    chat_a = window.chat_id
+    other = window.store.create_chat("B")
+    window.chat_list_model.set_chats(window.store.list_chats())
+    release = hold_writer(window)
+    fake_server.script_reply("второй ответ", chunks=1)
+    window.composer.sendRequested.emit("Второй вопрос")
+    window.open_chat(other.id)
+    release.set()
+    deadline = time.monotonic() + 5
+    while len(window.store.load_chat(chat_a).messages) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)  # the write landed; its callback is still queued
+    window.open_chat(chat_a)
+    qtbot.waitUntil(lambda: window.stream is None and len(window.store.load_chat(chat_a).messages) == 4,
+                    timeout=WAIT)
+    qtbot.waitUntil(lambda: len(window.chat_model.messages) == 4, timeout=WAIT)
+    assert [m.id for m in window.chat_model.messages] == [m.id for m in window.store.load_chat(chat_a).messages]
+
+
+def test_a_chat_cannot_be_deleted_while_its_question_is_being_saved(qtbot, make_window, fake_server) -> None:
+    window = make_window(fake_server)
+    first_exchange(qtbot, window, fake_server)
+    chat_id = window.chat_id
+    release = hold_writer(window)
+    window.composer.sendRequested.emit("Вопрос 2")
+    window.act_delete.trigger()
+    release.set()
+    qtbot.waitUntil(lambda: window.stream is None and len(stored(window)) == 4, timeout=WAIT)
+    assert window.chat_list_model.get(chat_id) is not None
+
+
+def test_an_unknown_model_in_a_chat_is_explained_and_keeps_the_reply(qtbot, make_window, fake_server) -> None:
+    from desktop_chat.store import ChatSettings
+
+    window = make_window(fake_server)
+    first_exchange(qtbot, window, fake_server)
+    window.chat_settings = ChatSettings(model="no-such-model")
+    window.regenerate()
+    assert [m.text for m in window.chat_model.messages] == ["Вопрос", "ПОЛНЫЙ старый ответ"]
+    assert "no-such-model" in [r.text for r in window.chat_model.tail() if r.kind == "notice"][-1]
+    assert window.stream is None
