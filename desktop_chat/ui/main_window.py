@@ -17,7 +17,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence, QTextDocument
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -94,8 +94,6 @@ class _Stream:
 
 
 class MainWindow(QMainWindow):
-    credentialsChanged = Signal()
-
     def __init__(self, services: Services, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
@@ -183,6 +181,7 @@ class MainWindow(QMainWindow):
         self.banner.setWordWrap(True)
         self.banner.setOpenExternalLinks(False)
         self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.banner.setContentsMargins(0, 0, 0, 4)  # room for the link's underline on the last line
         self.banner.hide()
 
         self.find_box = QLineEdit(self)
@@ -440,7 +439,6 @@ class MainWindow(QMainWindow):
             self.chat_model.set_tail([r for r in self.chat_model.tail() if r.kind != "notice"])
         self._update_banner()
         self._update_meter()
-        self.credentialsChanged.emit()
 
     def _make_client(self) -> YandexGptClient:
         from desktop_chat.api.client import YandexGptClient
