@@ -12,6 +12,10 @@ missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The packaging tests check the .deb's dependencies against the apt lists, so they must not be empty.
+if [ "$(id -u)" = 0 ] && ! apt-cache show libc6 >/dev/null 2>&1; then
+    apt-get update -qq
+fi
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
         apt-get update -qq

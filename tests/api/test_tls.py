@@ -19,7 +19,7 @@ HELLO = [ChatMessage("user", "Привет")]
 @pytest.fixture(scope="module")
 def cert_files(tmp_path_factory):
     """A self-signed certificate for 127.0.0.1 (made here: no key material is committed)."""
-    x509 = pytest.importorskip("cryptography.x509")
+    from cryptography import x509  # a test dependency (and keyring's on Linux)
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID

@@ -33,13 +33,9 @@ def test_workflow_matches_the_github_schema() -> None:
 
 
 def _load() -> dict:
-    try:
-        from ruamel.yaml import YAML  # comes with check-jsonschema; YAML 1.2 keeps the key "on" a string
-    except ImportError:
-        yaml = pytest.importorskip("yaml")
-        data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
-        data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads a bare `on` as True
-        return data
+    # ruamel.yaml comes with check-jsonschema (a test dependency); YAML 1.2 keeps the key "on" a string.
+    from ruamel.yaml import YAML
+
     return YAML(typ="safe").load(WORKFLOW.read_text(encoding="utf-8"))
 
 
