@@ -100,14 +100,14 @@ def main() -> int:
             print(path)
             if theme == "light":
                 # Search across all chats: the results replace the list, with the match highlighted.
-                window.search_box.setText("медиан")
-                window.search_box.setFocus()
+                window.sidebar.search_box.setText("медиан")
+                window.sidebar.search_box.setFocus()
                 deadline = time.monotonic() + 5
-                while window.results_model.rowCount() == 0 and time.monotonic() < deadline:
+                while window.sidebar.results_model.rowCount() == 0 and time.monotonic() < deadline:
                     app.processEvents()
                     time.sleep(0.01)
-                window.results_list.setCurrentIndex(window.results_model.index(0))
-                window.results_list.clicked.emit(window.results_model.index(0))
+                window.sidebar.results_list.setCurrentIndex(window.sidebar.results_model.index(0))
+                window.sidebar.results_list.clicked.emit(window.sidebar.results_model.index(0))
                 for _ in range(10):
                     app.processEvents()
                 path = out / "search.png"

@@ -5,11 +5,33 @@ from __future__ import annotations
 import html
 import time
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QFontMetrics, QPalette, QTextDocument
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from desktop_chat.store import ChatSummary, SearchHit
+from desktop_chat.store import ChatStore, ChatSummary, SearchHit
+from desktop_chat.ui.tasks import BackgroundTasks
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 HIT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -174,3 +196,132 @@ class TitleDelegate(QStyledItemDelegate):
                                                 below.width())
             painter.drawText(below.left(), below.top() + small_metrics.ascent(), subtitle)
         painter.restore()
+
+
+class ChatSidebar(QWidget):
+    """The left column: "New chat", the search box, and the chat list, which search results replace
+    while there is a query. Searches run off the GUI thread through `tasks`."""
+
+    newChatRequested = Signal()
+    chatSelected = Signal(str)  # chat id, picked in the list
+    resultChosen = Signal(str, object)  # chat id, message id (None for a title hit)
+
+    SEARCH_DELAY_MS = 200  # wait for a pause in typing before searching
+
+    def __init__(self, store: ChatStore, tasks: BackgroundTasks, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._tasks = tasks
+        self.new_chat_button = QPushButton(self)
+        self.new_chat_button.setObjectName("newChatButton")
+        self.search_box = QLineEdit(self)
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setClearButtonEnabled(True)
+        self.model = ChatListModel(self)
+        self.chat_list = self._list("chatList", self.model, TitleDelegate(self))
+        self.chat_list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.results_model = SearchResultsModel(self)
+        self.results_list = self._list("searchResults", self.results_model, TitleDelegate(self, lines=2))
+        self.results_empty = QLabel(self)
+        self.results_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.results_empty.setWordWrap(True)
+        self.stack = QStackedWidget(self)
+        for page in (self.chat_list, self.results_list, self.results_empty):
+            self.stack.addWidget(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 4, 8)
+        layout.addWidget(self.new_chat_button)
+        layout.addWidget(self.search_box)
+        layout.addWidget(self.stack, 1)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(self.SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._run_search)
+        self.search_box.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search_box.returnPressed.connect(self._focus_first_result)
+        self.new_chat_button.clicked.connect(self.newChatRequested)
+        self.chat_list.selectionModel().currentChanged.connect(self._on_current_changed)
+        self.results_list.clicked.connect(self._on_result_chosen)
+        self.results_list.activated.connect(self._on_result_chosen)
+        self.retranslate()
+
+    def _list(self, name: str, model: QAbstractListModel, delegate: QStyledItemDelegate) -> QListView:
+        view = QListView(self)
+        view.setObjectName(name)
+        view.setModel(model)
+        view.setItemDelegate(delegate)
+        view.setUniformItemSizes(True)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        return view
+
+    def retranslate(self) -> None:
+        self.search_box.setPlaceholderText(self.tr("Search all chats (Ctrl+K)"))
+        self.search_box.setAccessibleName(self.tr("Search all chats"))
+        self.new_chat_button.setText(self.tr("New chat"))
+        self.new_chat_button.setToolTip(self.tr("Start a new chat (Ctrl+N)"))
+        self.chat_list.setAccessibleName(self.tr("Chats"))
+        self.results_list.setAccessibleName(self.tr("Search results"))
+        self.model.untitled = self.results_model.untitled = self.tr("New chat")
+        self.model.pinned_label = self.tr("Pinned")
+        self.chat_list.viewport().update()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # --- the list ---
+    def select(self, chat_id: str | None) -> None:
+        """Marks the open chat in the list without reporting it as the person's choice."""
+        row = self.model.row_of(chat_id) if chat_id else None
+        index = self.model.index(row) if row is not None else QModelIndex()
+        if self.chat_list.currentIndex() != index:
+            blocker = self.chat_list.selectionModel().blockSignals(True)
+            self.chat_list.setCurrentIndex(index)
+            if not index.isValid():
+                self.chat_list.selectionModel().clearSelection()
+            self.chat_list.selectionModel().blockSignals(blocker)
+            self.chat_list.viewport().update()
+
+    def choose(self, row: int) -> None:
+        """Opens the chat in a row, as a click would."""
+        self.chat_list.setCurrentIndex(self.model.index(row))
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.chatSelected.emit(current.data(ID_ROLE))
+
+    # --- search ---
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def _run_search(self) -> None:
+        query = self.search_box.text().strip()
+        if not query:
+            self.stack.setCurrentWidget(self.chat_list)
+            return
+        store = self._store
+
+        def found(hits: list[SearchHit]) -> None:
+            if self.search_box.text().strip() != query:
+                return  # the person typed on; a newer search is on its way
+            self.results_model.set_hits(hits)
+            if hits:
+                self.stack.setCurrentWidget(self.results_list)
+            else:
+                self.results_empty.setText(self.tr("Nothing found for “%s”.") % query)
+                self.stack.setCurrentWidget(self.results_empty)
+
+        self._tasks.read(lambda: store.search(query, limit=100), found, lambda _error: None)
+
+    def _focus_first_result(self) -> None:
+        if self.stack.currentWidget() is self.results_list and self.results_model.rowCount():
+            self.results_list.setFocus()
+            self.results_list.setCurrentIndex(self.results_model.index(0))
+
+    def _on_result_chosen(self, index: QModelIndex) -> None:
+        hit: SearchHit | None = index.data(HIT_ROLE)
+        if hit is not None:
+            self.resultChosen.emit(hit.chat_id, hit.message_id)

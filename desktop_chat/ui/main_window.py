@@ -17,7 +17,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, QUrl
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence, QTextDocument
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -40,8 +39,8 @@ from desktop_chat import conversation
 from desktop_chat.api.models import MODELS, model_uri
 from desktop_chat.conversation import Defaults
 from desktop_chat.settings import Settings, SettingsStore
-from desktop_chat.store import ChatSettings, ChatStore, ChatSummary, Message, SearchHit
-from desktop_chat.ui.chat_list import HIT_ROLE, ID_ROLE, ChatListModel, SearchResultsModel, TitleDelegate
+from desktop_chat.store import ChatSettings, ChatStore, ChatSummary, Message
+from desktop_chat.ui.chat_list import ChatSidebar
 from desktop_chat.ui.chat_view import ROW_ROLE, ChatModel, ChatView, Row
 from desktop_chat.ui.composer import Composer
 from desktop_chat.ui.tasks import BackgroundTasks
@@ -57,7 +56,6 @@ log = logging.getLogger(__name__)
 
 NEW_CHAT_DRAFT = "new"  # the draft key of a chat that is not saved yet
 STREAM_REPAINT_MS = 80  # a dozen repaints a second reads smoothly and leaves the GUI thread idle
-SEARCH_DELAY_MS = 200
 DRAFT_SAVE_MS = 600
 UNDO_MS = 10000
 
@@ -131,40 +129,10 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ building
     def _build_ui(self) -> None:
-        self.search_box = QLineEdit(self)
-        self.search_box.setObjectName("searchBox")
-        self.search_box.setClearButtonEnabled(True)
-        self.new_chat_button = QPushButton(self)
-        self.new_chat_button.setObjectName("newChatButton")
-        self.chat_list_model = ChatListModel(self)
-        self.chat_list = QListView(self)
-        self.chat_list.setObjectName("chatList")
-        self.chat_list.setModel(self.chat_list_model)
-        self.chat_list.setItemDelegate(TitleDelegate(self.chat_list))
-        self.chat_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.chat_list.setUniformItemSizes(True)
-        self.chat_list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.results_model = SearchResultsModel(self)
-        self.results_list = QListView(self)
-        self.results_list.setObjectName("searchResults")
-        self.results_list.setModel(self.results_model)
-        self.results_list.setItemDelegate(TitleDelegate(self.results_list, lines=2))
-        self.results_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.results_list.setUniformItemSizes(True)
-        self.results_empty = QLabel(self)
-        self.results_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.results_empty.setWordWrap(True)
-        self.left_stack = QStackedWidget(self)
-        self.left_stack.addWidget(self.chat_list)
-        self.left_stack.addWidget(self.results_list)
-        self.left_stack.addWidget(self.results_empty)
-
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(8, 8, 4, 8)
-        left_layout.addWidget(self.new_chat_button)
-        left_layout.addWidget(self.search_box)
-        left_layout.addWidget(self.left_stack, 1)
+        self.sidebar = ChatSidebar(self.store, self.tasks, self)
+        # The window works with the sidebar's list of chats directly: it keeps it in step with the store.
+        self.chat_list_model = self.sidebar.model
+        self.chat_list = self.sidebar.chat_list
 
         self.title_label = QLabel(self)
         self.title_label.setObjectName("chatTitle")
@@ -219,7 +187,7 @@ class MainWindow(QMainWindow):
 
         self.splitter = QSplitter(self)
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([260, 740])
@@ -227,8 +195,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.resize(1000, 700)
         # Tab goes as the eye does: left column top to bottom, then the chat, then the message box.
-        order = [self.new_chat_button, self.search_box, self.chat_list, self.results_list, self.chat_settings_button,
-                 self.chat_view, self.composer.edit, self.composer.send_button]
+        sidebar = self.sidebar
+        order = [sidebar.new_chat_button, sidebar.search_box, sidebar.chat_list, sidebar.results_list,
+                 self.chat_settings_button, self.chat_view, self.composer.edit, self.composer.send_button]
         for first, second in pairwise(order):
             QWidget.setTabOrder(first, second)
 
@@ -239,9 +208,6 @@ class MainWindow(QMainWindow):
         self.undo_timer.setSingleShot(True)
         self.undo_timer.timeout.connect(self._hide_undo)
 
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
         self.draft_timer = QTimer(self)
         self.draft_timer.setSingleShot(True)
         self.draft_timer.setInterval(DRAFT_SAVE_MS)
@@ -262,7 +228,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         key = QKeySequence.StandardKey
         self.act_new = self._action(key.New, self.new_chat, "actNewChat")
-        self.act_search = self._action("Ctrl+K", self.focus_search, "actSearch")
+        self.act_search = self._action("Ctrl+K", self.sidebar.focus_search, "actSearch")
         self.act_find = self._action(key.Find, self.show_find, "actFind")
         self.act_stop = self._action("Esc", self.stop, "actStop")
         self.act_regenerate = self._action("Ctrl+R", self.regenerate, "actRegenerate")
@@ -308,13 +274,9 @@ class MainWindow(QMainWindow):
             self.chat_list.addAction(action)
 
     def _connect(self) -> None:
-        self.new_chat_button.clicked.connect(self.new_chat)
-        self.chat_list.selectionModel().currentChanged.connect(self._on_chat_selected)
-        self.results_list.clicked.connect(self._on_result_chosen)
-        self.results_list.activated.connect(self._on_result_chosen)
-        self.search_box.textChanged.connect(lambda _t: self.search_timer.start())
-        self.search_box.returnPressed.connect(self._focus_first_result)
-        self.search_timer.timeout.connect(self._run_search)
+        self.sidebar.newChatRequested.connect(self.new_chat)
+        self.sidebar.chatSelected.connect(self.open_chat)
+        self.sidebar.resultChosen.connect(lambda chat_id, message_id: self.open_chat(chat_id, scroll_to=message_id))
         self.composer.sendRequested.connect(self.send)
         self.composer.stopRequested.connect(self.stop)
         self.composer.editCancelled.connect(self._cancel_edit)
@@ -337,12 +299,6 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ language
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Desktop Chat"))
-        self.search_box.setPlaceholderText(self.tr("Search all chats (Ctrl+K)"))
-        self.search_box.setAccessibleName(self.tr("Search all chats"))
-        self.new_chat_button.setText(self.tr("New chat"))
-        self.new_chat_button.setToolTip(self.tr("Start a new chat (Ctrl+N)"))
-        self.chat_list.setAccessibleName(self.tr("Chats"))
-        self.results_list.setAccessibleName(self.tr("Search results"))
         self.chat_view.setAccessibleName(self.tr("Messages"))
         self.chat_view.set_empty_text(self.tr("Ask YandexGPT anything: type below and press Enter.\n\n"
                                               "Your chats are kept on this computer and can be read offline."))
@@ -352,8 +308,6 @@ class MainWindow(QMainWindow):
         self.find_box.setAccessibleName(self.tr("Find in this chat"))
         self.find_close.setToolTip(self.tr("Close (Esc)"))
         self.undo_button.setText(self.tr("Undo"))
-        self.chat_list_model.untitled = self.results_model.untitled = self.tr("New chat")
-        self.chat_list_model.pinned_label = self.tr("Pinned")
         names = {
             self.act_new: self.tr("New chat"), self.act_search: self.tr("Search all chats"),
             self.act_find: self.tr("Find in chat"), self.act_stop: self.tr("Stop the reply"),
@@ -467,8 +421,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ opening chats
     def new_chat(self) -> None:
         self._save_draft()
-        self.chat_list.selectionModel().clearSelection()
-        self.chat_list.setCurrentIndex(QModelIndex())
+        self.sidebar.select(None)
         self._open_new_chat()
         self.composer.edit.setFocus()
 
@@ -528,27 +481,15 @@ class MainWindow(QMainWindow):
             self.chat_model.grow_up()
             self.chat_view.scroll_to_end()
 
-    def _select_in_list(self, chat_id: str) -> None:
-        row = self.chat_list_model.row_of(chat_id)
-        if row is None:
-            return
-        index = self.chat_list_model.index(row)
-        if self.chat_list.currentIndex() != index:
-            blocker = self.chat_list.selectionModel().blockSignals(True)
-            self.chat_list.setCurrentIndex(index)
-            self.chat_list.selectionModel().blockSignals(blocker)
-
-    def _on_chat_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            self.open_chat(current.data(ID_ROLE))
+    def _select_in_list(self, chat_id: str | None) -> None:
+        self.sidebar.select(chat_id)
 
     def switch_chat(self, step: int) -> None:
         count = self.chat_list_model.rowCount()
         if not count:
             return
         row = self.chat_list_model.row_of(self.chat_id) if self.chat_id else None
-        row = 0 if row is None else (row + step) % count
-        self.chat_list.setCurrentIndex(self.chat_list_model.index(row))
+        self.sidebar.choose(0 if row is None else (row + step) % count)
 
     def _grow_history(self) -> None:
         if self.chat_model.has_more_above():
@@ -775,8 +716,8 @@ class MainWindow(QMainWindow):
         """Esc: closes what the person is in (find bar, search, an edit), else stops the reply."""
         if self.find_bar.isVisible() and self.find_box.hasFocus():
             self.hide_find()
-        elif self.search_box.hasFocus() and self.search_box.text():
-            self.search_box.clear()
+        elif self.sidebar.search_box.hasFocus() and self.sidebar.search_box.text():
+            self.sidebar.search_box.clear()
         elif self._runner is not None and self.stream is not None and self.stream.chat_id == self.chat_id:
             self._runner.stop()
         elif self.editing_message_id is not None:
@@ -1104,39 +1045,6 @@ class MainWindow(QMainWindow):
         self.composer.meter.setText(text)
 
     # ------------------------------------------------------------------ search
-    def focus_search(self) -> None:
-        self.search_box.setFocus()
-        self.search_box.selectAll()
-
-    def _run_search(self) -> None:
-        query = self.search_box.text().strip()
-        if not query:
-            self.left_stack.setCurrentWidget(self.chat_list)
-            return
-        store = self.store
-
-        def found(hits: list[SearchHit]) -> None:
-            if self.search_box.text().strip() != query:
-                return  # the person typed on; a newer search is on its way
-            self.results_model.set_hits(hits)
-            if hits:
-                self.left_stack.setCurrentWidget(self.results_list)
-            else:
-                self.results_empty.setText(self.tr("Nothing found for “%s”.") % query)
-                self.left_stack.setCurrentWidget(self.results_empty)
-
-        self.tasks.read(lambda: store.search(query, limit=100), found, lambda _e: None)
-
-    def _focus_first_result(self) -> None:
-        if self.left_stack.currentWidget() is self.results_list and self.results_model.rowCount():
-            self.results_list.setFocus()
-            self.results_list.setCurrentIndex(self.results_model.index(0))
-
-    def _on_result_chosen(self, index: QModelIndex) -> None:
-        hit: SearchHit = index.data(HIT_ROLE)
-        if hit is not None:
-            self.open_chat(hit.chat_id, scroll_to=hit.message_id)
-
     def show_find(self) -> None:
         self.find_bar.show()
         self.find_box.setFocus()
@@ -1245,7 +1153,7 @@ class MainWindow(QMainWindow):
         if position is None or count == 0:
             self._open_new_chat()
             return
-        self.chat_list.setCurrentIndex(self.chat_list_model.index(min(position, count - 1)))
+        self.sidebar.choose(min(position, count - 1))
         self.chat_list.setFocus()  # so Undo (Ctrl+Shift+Z) reaches the window, not a text box
 
     def undo_delete(self) -> None:

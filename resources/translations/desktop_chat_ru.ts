@@ -53,6 +53,41 @@
     </message>
 </context>
 <context>
+    <name>ChatSidebar</name>
+    <message>
+        <source>Search all chats (Ctrl+K)</source>
+        <translation>Поиск по всем чатам (Ctrl+K)</translation>
+    </message>
+    <message>
+        <source>Search all chats</source>
+        <translation>Поиск по всем чатам</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>Новый чат</translation>
+    </message>
+    <message>
+        <source>Start a new chat (Ctrl+N)</source>
+        <translation>Начать новый чат (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Chats</source>
+        <translation>Чаты</translation>
+    </message>
+    <message>
+        <source>Search results</source>
+        <translation>Результаты поиска</translation>
+    </message>
+    <message>
+        <source>Pinned</source>
+        <translation>Закреплён</translation>
+    </message>
+    <message>
+        <source>Nothing found for “%s”.</source>
+        <translation>По запросу «%s» ничего не найдено.</translation>
+    </message>
+</context>
+<context>
     <name>CheckPage</name>
     <message>
         <source>Checking the connection</source>
@@ -245,28 +280,12 @@
         <translation>Desktop Chat</translation>
     </message>
     <message>
-        <source>Search all chats (Ctrl+K)</source>
-        <translation>Поиск по всем чатам (Ctrl+K)</translation>
-    </message>
-    <message>
         <source>Search all chats</source>
         <translation>Поиск по всем чатам</translation>
     </message>
     <message>
         <source>New chat</source>
         <translation>Новый чат</translation>
-    </message>
-    <message>
-        <source>Start a new chat (Ctrl+N)</source>
-        <translation>Начать новый чат (Ctrl+N)</translation>
-    </message>
-    <message>
-        <source>Chats</source>
-        <translation>Чаты</translation>
-    </message>
-    <message>
-        <source>Search results</source>
-        <translation>Результаты поиска</translation>
     </message>
     <message>
         <source>Messages</source>
@@ -303,10 +322,6 @@ Your chats are kept on this computer and can be read offline.</source>
     <message>
         <source>Undo</source>
         <translation>Отменить</translation>
-    </message>
-    <message>
-        <source>Pinned</source>
-        <translation>Закреплён</translation>
     </message>
     <message>
         <source>Find in chat</source>
@@ -583,10 +598,6 @@ Your chats are kept on this computer and can be read offline.</source>
             <numerusform>%n старых сообщения не будут отправлены</numerusform>
             <numerusform>%n старых сообщений не будут отправлены</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Nothing found for “%s”.</source>
-        <translation>По запросу «%s» ничего не найдено.</translation>
     </message>
     <message>
         <source>Not found</source>

@@ -197,8 +197,8 @@ def test_offline_without_credentials_reads_searches_and_keeps_the_draft(qtbot, m
     assert [m.text for m in window.chat_model.messages] == ["Как испечь хлеб?", "Нужны мука, вода и соль."]
     assert window.banner.isVisible()
 
-    window.search_box.setText("МУКА")
-    qtbot.waitUntil(lambda: window.results_model.rowCount() > 0, timeout=WAIT)
+    window.sidebar.search_box.setText("МУКА")
+    qtbot.waitUntil(lambda: window.sidebar.results_model.rowCount() > 0, timeout=WAIT)
 
     send(qtbot, window, "Новый вопрос без сети")
     assert window.composer.text() == "Новый вопрос без сети"  # the draft is not lost

@@ -137,9 +137,9 @@ def test_a_search_hit_in_the_open_chat_keeps_the_edit(qtbot, make_window) -> Non
     window.chat_list_model.set_chats(window.store.list_chats())
     window.open_chat(chat.id)
     window.composer.edit.setPlainText("незаконченная мысль")
-    window.search_box.setText("малина")
-    qtbot.waitUntil(lambda: window.results_model.rowCount() > 0, timeout=WAIT)
-    window.results_list.clicked.emit(window.results_model.index(0))
+    window.sidebar.search_box.setText("малина")
+    qtbot.waitUntil(lambda: window.sidebar.results_model.rowCount() > 0, timeout=WAIT)
+    window.sidebar.results_list.clicked.emit(window.sidebar.results_model.index(0))
     assert window.composer.text() == "незаконченная мысль"
     current = window.chat_view.currentIndex().data(ROW_ROLE)
     assert current is not None and "малина" in current.message.text
@@ -156,8 +156,8 @@ def test_a_hanging_token_count_does_not_delay_search(qtbot, make_window, fake_se
         window.composer.edit.setPlainText(text)
         window._update_meter()
     started = time.monotonic()
-    window.search_box.setText("клубника")
-    qtbot.waitUntil(lambda: window.results_model.rowCount() > 0, timeout=WAIT)
+    window.sidebar.search_box.setText("клубника")
+    qtbot.waitUntil(lambda: window.sidebar.results_model.rowCount() > 0, timeout=WAIT)
     assert time.monotonic() - started < 2.0
     fake_server.release_stalls()
 

@@ -74,8 +74,8 @@ def test_keyboard_moves_between_chats_and_escape_stops(qtbot, make_window, fake_
     qtbot.waitUntil(lambda: window.store.load_chat(order[0]).messages[-1].status == "stopped", timeout=WAIT)
 
     qtbot.keyClick(editor, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
-    assert window.search_box.hasFocus()
-    qtbot.keyClick(window.search_box, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.sidebar.search_box.hasFocus()
+    qtbot.keyClick(window.sidebar.search_box, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.chat_id is None and window.composer.edit.hasFocus()
 
 

@@ -38,11 +38,11 @@ def test_russian_search_finds_the_message_and_opens_the_chat_there(qtbot, make_w
     texts = [f"сообщение номер {i}" for i in range(200)]
     texts[20] = "Рецепт пирога с ВИШНЕЙ и миндалём"
     target_chat = fill(window, "Выпечка", texts)
-    window.search_box.setText("вишней")
-    qtbot.waitUntil(lambda: window.results_model.rowCount() > 0, timeout=WAIT)
-    assert window.left_stack.currentWidget() is window.results_list
-    first = window.results_model.index(0)
-    window.results_list.clicked.emit(first)
+    window.sidebar.search_box.setText("вишней")
+    qtbot.waitUntil(lambda: window.sidebar.results_model.rowCount() > 0, timeout=WAIT)
+    assert window.sidebar.stack.currentWidget() is window.sidebar.results_list
+    first = window.sidebar.results_model.index(0)
+    window.sidebar.results_list.clicked.emit(first)
     assert window.chat_id == target_chat.id
     message = selected_message(window)
     assert message is not None and message.text == texts[20]
@@ -54,11 +54,11 @@ def test_russian_search_finds_the_message_and_opens_the_chat_there(qtbot, make_w
 def test_search_with_no_results_says_so(qtbot, make_window) -> None:
     window = make_window(None, online=False)
     fill(window, "Погода", ["Какая погода?"])
-    window.search_box.setText("несуществующееслово")
-    qtbot.waitUntil(lambda: window.left_stack.currentWidget() is window.results_empty, timeout=WAIT)
-    assert "несуществующееслово" in window.results_empty.text()
-    window.search_box.clear()
-    qtbot.waitUntil(lambda: window.left_stack.currentWidget() is window.chat_list, timeout=WAIT)
+    window.sidebar.search_box.setText("несуществующееслово")
+    qtbot.waitUntil(lambda: window.sidebar.stack.currentWidget() is window.sidebar.results_empty, timeout=WAIT)
+    assert "несуществующееслово" in window.sidebar.results_empty.text()
+    window.sidebar.search_box.clear()
+    qtbot.waitUntil(lambda: window.sidebar.stack.currentWidget() is window.chat_list, timeout=WAIT)
 
 
 def test_find_in_chat_walks_through_matches(qtbot, make_window) -> None:
@@ -172,16 +172,16 @@ def test_window_size_and_split_are_remembered(qtbot, make_window, tmp_path: Path
 def test_language_switches_at_run_time(qtbot, make_window) -> None:
     window = make_window(None, online=False)
     app = QApplication.instance()
-    assert window.new_chat_button.text() == "New chat"
+    assert window.sidebar.new_chat_button.text() == "New chat"
     try:
         assert install_translator(app, "ru")
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
-        qtbot.waitUntil(lambda: window.new_chat_button.text() == "Новый чат", timeout=WAIT)
+        qtbot.waitUntil(lambda: window.sidebar.new_chat_button.text() == "Новый чат", timeout=WAIT)
         assert window.composer.send_button.text() == "Отправить"
     finally:
         install_translator(app, "en")
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
-    qtbot.waitUntil(lambda: window.new_chat_button.text() == "New chat", timeout=WAIT)
+    qtbot.waitUntil(lambda: window.sidebar.new_chat_button.text() == "New chat", timeout=WAIT)
 
 
 def mean_lightness(image) -> float:
