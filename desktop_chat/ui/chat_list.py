@@ -94,22 +94,29 @@ class ChatListModel(QAbstractListModel):
 
 
 class SearchResultsModel(QAbstractListModel):
+    """One row per chat with matches: its best hit (a title hit, else the newest message) and how
+    many matching messages it has; rows of near-identical snippets from one chat would only confuse."""
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._hits: list[SearchHit] = []
+        self._rows: list[tuple[SearchHit, int]] = []
         self.untitled = "New chat"
+        self.matches_label = "%n matching messages"
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._hits)
+        return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        hit = self._hits[index.row()]
+        hit, count = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return hit.chat_title or self.untitled
+            title = hit.chat_title or self.untitled
+            return f"{title} ({count})" if count > 1 else title
         if role == SUBTITLE_HTML_ROLE:
             return highlight(hit.snippet, hit.highlights)
+        if role == Qt.ItemDataRole.ToolTipRole and count > 1:
+            return self.matches_label.replace("%n", str(count))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{hit.chat_title}: {hit.snippet}"
         if role == HIT_ROLE:
@@ -119,9 +126,19 @@ class SearchResultsModel(QAbstractListModel):
         return None
 
     def set_hits(self, hits: list[SearchHit]) -> None:
+        """`hits` in the store's order (titles first, then messages newest first)."""
+        first: dict[str, SearchHit] = {}
+        counts: dict[str, int] = {}
+        for hit in hits:
+            first.setdefault(hit.chat_id, hit)
+            if hit.message_id is not None:
+                counts[hit.chat_id] = counts.get(hit.chat_id, 0) + 1
         self.beginResetModel()
-        self._hits = list(hits)
+        self._rows = [(hit, counts.get(chat_id, 0)) for chat_id, hit in first.items()]
         self.endResetModel()
+
+    def hit_count(self) -> int:
+        return sum(count for _hit, count in self._rows)
 
 
 def highlight(snippet: str, ranges: list[tuple[int, int]]) -> str:
@@ -263,6 +280,7 @@ class ChatSidebar(QWidget):
         self.chat_list.setAccessibleName(self.tr("Chats"))
         self.results_list.setAccessibleName(self.tr("Search results"))
         self.model.untitled = self.results_model.untitled = self.tr("New chat")
+        self.results_model.matches_label = self.tr("Matching messages in this chat: %n")
         self.model.pinned_label = self.tr("Pinned")
         self.chat_list.viewport().update()
 
@@ -314,7 +332,7 @@ class ChatSidebar(QWidget):
                 self.results_empty.setText(self.tr("Nothing found for “%s”.") % query)
                 self.stack.setCurrentWidget(self.results_empty)
 
-        self._tasks.read(lambda: store.search(query, limit=100), found, lambda _error: None)
+        self._tasks.read(lambda: store.search(query, limit=300), found, lambda _error: None)
 
     def _focus_first_result(self) -> None:
         if self.stack.currentWidget() is self.results_list and self.results_model.rowCount():

@@ -276,7 +276,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.sidebar.newChatRequested.connect(self.new_chat)
         self.sidebar.chatSelected.connect(self.open_chat)
-        self.sidebar.resultChosen.connect(lambda chat_id, message_id: self.open_chat(chat_id, scroll_to=message_id))
+        self.sidebar.resultChosen.connect(self._on_result_chosen)
         self.composer.sendRequested.connect(self.send)
         self.composer.stopRequested.connect(self.stop)
         self.composer.editCancelled.connect(self._cancel_edit)
@@ -455,6 +455,8 @@ class MainWindow(QMainWindow):
         self._end_edit()
         self.chat_model.set_cut(None, "")
         self.chat_model.set_messages(chat.messages)
+        self.find_bar.hide()
+        self.chat_view.set_highlight("")
         self._set_tail_for_current()
         self.composer.set_text(self.store.get_draft(chat_id))
         self._update_title()
@@ -1045,6 +1047,14 @@ class MainWindow(QMainWindow):
         self.composer.meter.setText(text)
 
     # ------------------------------------------------------------------ search
+    def _on_result_chosen(self, chat_id: str, message_id: str | None) -> None:
+        """Opens the chat at the hit; the find bar then walks through the other matches in it."""
+        self.open_chat(chat_id, scroll_to=message_id)
+        query = self.sidebar.search_box.text().strip()
+        if self.chat_id == chat_id and any(query.casefold() in m.text.casefold() for m in self.chat_model.messages):
+            self.find_bar.show()
+            self.find_box.setText(query)  # finds from the chosen hit, which stays selected
+
     def show_find(self) -> None:
         self.find_bar.show()
         self.find_box.setFocus()

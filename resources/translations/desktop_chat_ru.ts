@@ -79,6 +79,10 @@
         <translation>Результаты поиска</translation>
     </message>
     <message>
+        <source>Matching messages in this chat: %n</source>
+        <translation>Подходящих сообщений в этом чате: %n</translation>
+    </message>
+    <message>
         <source>Pinned</source>
         <translation>Закреплён</translation>
     </message>

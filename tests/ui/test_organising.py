@@ -225,3 +225,18 @@ def test_clicking_copy_under_a_code_block_copies_exactly_that_code(qtbot, make_w
     QApplication.clipboard().clear()
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=target)
     assert QApplication.clipboard().text() == code
+
+
+def test_search_shows_each_chat_once_with_its_match_count(qtbot, make_window) -> None:
+    window = make_window(None, online=False)
+    chat = fill(window, "Пироги", ["Рецепт пирога с вишней", "Вишню берите свежую", "Про тесто", "Ещё вишня"])
+    fill(window, "Сад", ["Вишня цветёт в мае"])
+    window.sidebar.search_box.setText("вишн")
+    qtbot.waitUntil(lambda: window.sidebar.results_model.rowCount() == 2, timeout=WAIT)
+    titles = [window.sidebar.results_model.index(i).data() for i in range(2)]
+    assert "Пироги (3)" in titles and "Сад" in titles
+    row = titles.index("Пироги (3)")
+    window.sidebar.results_list.clicked.emit(window.sidebar.results_model.index(row))
+    assert window.chat_id == chat.id
+    assert window.find_bar.isVisible() and window.find_box.text() == "вишн"  # Enter walks to the others
+    assert selected_message(window).text == "Ещё вишня"  # the newest match
