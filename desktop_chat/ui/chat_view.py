@@ -430,6 +430,10 @@ class ChatView(QListView):
         self.chat_delegate = ChatDelegate(theme, self)
         self.setItemDelegate(self.chat_delegate)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        # Stay at the bottom while content grows or re-wraps (a streaming reply, a scroll bar that
+        # appears and narrows the text), unless the person scrolled up to read.
+        self._stick_to_bottom = True
+        self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
         self._empty_text = ""
 
     def set_highlight(self, text: str) -> None:
@@ -524,11 +528,17 @@ class ChatView(QListView):
 
     def scroll_to_end(self) -> None:
         self.executeDelayedItemsLayout()
+        self._stick_to_bottom = True
         self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
 
     def _on_scrolled(self, value: int) -> None:
+        self._stick_to_bottom = self.at_bottom()
         if value <= 0:
             self.nearTop.emit()
+
+    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._stick_to_bottom:
+            self.verticalScrollBar().setValue(maximum)
 
     def keep_position_while(self, grow) -> None:
         """Runs `grow()` (which adds rows on top) and keeps the same content under the eyes."""

@@ -222,3 +222,22 @@ def test_draft_survives_switching_chats_and_restart(qtbot, make_window, tmp_path
     again = make_window(None, data_dir=data, online=False)
     again.open_chat(a.id)
     assert again.composer.text() == "черновик для A"
+
+
+def test_the_view_stays_at_the_bottom_unless_the_reader_scrolled_up(qtbot, make_window, fake_server) -> None:
+    from tests.fakes.yandex_server import long_text
+
+    window = make_window(fake_server)
+    window.resize(700, 400)
+    fake_server.script_reply(long_text(1500), tokens_per_chunk=30, delay=0.02)
+    window.composer.sendRequested.emit("Длинный ответ, пожалуйста")
+    qtbot.waitUntil(lambda: window.stream is not None, timeout=WAIT)
+    bar = window.chat_view.verticalScrollBar()
+    qtbot.waitUntil(lambda: window.stream is None and len(window.chat_model.messages) == 2, timeout=WAIT)
+    assert bar.maximum() > 0 and bar.value() == bar.maximum()
+    window.resize(600, 400)  # the text re-wraps and grows taller
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum(), timeout=WAIT)
+    bar.setValue(bar.maximum() // 2)  # the reader scrolls up
+    window.resize(650, 400)
+    qtbot.wait(100)
+    assert bar.value() < bar.maximum()
