@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import inspect
 import logging
 import math
 import re
@@ -91,8 +92,9 @@ def _ziamath() -> Any:
     return ziamath
 
 
-class FormulaTimeout(Exception):
-    pass
+class FormulaTimeout(BaseException):
+    """A BaseException, like KeyboardInterrupt: a library's `except Exception` must not swallow it,
+    because the trace hook that raised it is switched off by Python as it raises (see below)."""
 
 
 def _looks_cheap(latex: str) -> bool:
@@ -119,18 +121,24 @@ def _with_deadline(fn: Callable[[], str], seconds: float) -> str:
     """
     deadline = time.perf_counter() + seconds
     clock = time.perf_counter
+    # Python removes a trace hook that raises, so the one raise must land where it propagates: not in
+    # a generator, whose exception may be dropped while it is closed ("Exception ignored in ...").
+    generator_flags = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
 
     def on_call(frame: FrameType, event: str, arg: object) -> None:
-        if clock() > deadline:
+        if clock() > deadline and not frame.f_code.co_flags & generator_flags:
             raise FormulaTimeout
         return None
 
     previous = sys.gettrace()
     sys.settrace(on_call)
     try:
-        return fn()
+        result = fn()
     finally:
         sys.settrace(previous)
+    if clock() > deadline:
+        raise FormulaTimeout  # finished late anyway: treat it as too slow, as the next one will be
+    return result
 
 
 def _render(latex: str, display: bool, color: str, font_px: float, dpr: float) -> Formula | None:
@@ -146,8 +154,8 @@ def _render(latex: str, display: bool, color: str, font_px: float, dpr: float) -
             return svg
 
         svg = to_svg() if _looks_cheap(source) else _with_deadline(to_svg, DEADLINE_S)
-    except Exception as exc:  # ziamath/latex2mathml raise many kinds of errors on bad input
-        log.debug("formula failed: %r: %s", source[:80], exc)
+    except (Exception, FormulaTimeout) as exc:  # ziamath/latex2mathml raise many kinds of errors on bad input
+        log.debug("formula failed: %r: %s", source[:80], type(exc).__name__)
         return None
     match = _VIEWBOX.search(svg)
     if match is None:

@@ -222,7 +222,9 @@ def test_pathological_formula_is_cut_off_by_the_deadline() -> None:
     deep = "\\frac{1}{" * 14 + "2" + "}" * 14
     start = time.perf_counter()
     rendered = render_message(f"Дробь ${deep}$ конец", dark=False)
-    assert time.perf_counter() - start < 2
+    # The deadline is 0.3 s; without it this takes over a minute. The loose bound keeps a busy CI
+    # machine from failing the test while still catching a deadline that does not work.
+    assert time.perf_counter() - start < 10
     assert rendered.images == {}
     assert "<code" in rendered.html
     assert sys.gettrace() is hook_before  # a debugger's or coverage's hook is put back
