@@ -158,7 +158,7 @@ def test_a_hanging_token_count_does_not_delay_search(qtbot, make_window, fake_se
     started = time.monotonic()
     window.sidebar.search_box.setText("клубника")
     qtbot.waitUntil(lambda: window.sidebar.results_model.rowCount() > 0, timeout=WAIT)
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 5.0  # the stalled counts hang for 20 s; search takes ~10 ms
     fake_server.release_stalls()
 
 
