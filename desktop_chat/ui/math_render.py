@@ -92,6 +92,10 @@ def _ziamath() -> Any:
     return ziamath
 
 
+# The packages that do the slow work for a formula (by module name: file paths differ in a frozen app).
+_MATH_MODULES = ("ziamath", "ziafont", "latex2mathml")
+
+
 class FormulaTimeout(BaseException):
     """A BaseException, like KeyboardInterrupt: a library's `except Exception` must not swallow it,
     because the trace hook that raised it is switched off by Python as it raises (see below)."""
@@ -121,12 +125,16 @@ def _with_deadline(fn: Callable[[], str], seconds: float) -> str:
     """
     deadline = time.perf_counter() + seconds
     clock = time.perf_counter
-    # Python removes a trace hook that raises, so the one raise must land where it propagates: not in
-    # a generator, whose exception may be dropped while it is closed ("Exception ignored in ...").
+    # Python removes a trace hook that raises, so the one raise must land where it propagates: in a
+    # plain function of the math libraries themselves. Not in a generator being closed, a weakref
+    # callback or a __del__ run by the garbage collector: those drop the exception ("Exception
+    # ignored in ..."), and the formula would then render unbounded.
     generator_flags = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
 
     def on_call(frame: FrameType, event: str, arg: object) -> None:
-        if clock() > deadline and not frame.f_code.co_flags & generator_flags:
+        code = frame.f_code
+        if (clock() > deadline and not code.co_flags & generator_flags and code.co_name != "__del__"
+                and str(frame.f_globals.get("__name__", "")).startswith(_MATH_MODULES)):
             raise FormulaTimeout
         return None
 

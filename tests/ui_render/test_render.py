@@ -240,3 +240,25 @@ def test_everyday_formulas_render() -> None:
     ]
     rendered = render_message("\n\n".join(f"$${f}$$" for f in formulas), dark=False)
     assert len(rendered.images) == len(formulas)
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_the_deadline_is_not_lost_in_a_finalizer() -> None:
+    """Python drops an exception raised in a __del__ (or a weakref callback, or a closing generator)
+    and removes the trace hook that raised it; the deadline must still stop the formula."""
+    from desktop_chat.ui import math_render
+
+    ziamath = math_render._ziamath()
+
+    class Finalized:
+        def __del__(self) -> None:
+            pass
+
+    def slow_render() -> str:
+        time.sleep(0.05)  # past the deadline
+        Finalized()  # dies at once: its __del__ is the first call after the deadline
+        svg: str = ziamath.Latex("x^2").svg()
+        return svg
+
+    with pytest.raises(math_render.FormulaTimeout):
+        math_render._with_deadline(slow_render, 0.01)
