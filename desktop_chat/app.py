@@ -39,15 +39,6 @@ def setup_logging(paths: AppPaths) -> None:
     root.setLevel(logging.INFO)
 
 
-def ui_language(choice: str) -> str:
-    """"ru" or "en": the setting, or the OS language when it says "system"."""
-    if choice in ("ru", "en"):
-        return choice
-    from PySide6.QtCore import QLocale
-
-    return "ru" if QLocale.system().language() == QLocale.Language.Russian else "en"
-
-
 def create_main_window(args: argparse.Namespace) -> MainWindow:
     """Builds the services and the main window, not yet shown, in the running QApplication.
 
@@ -55,7 +46,7 @@ def create_main_window(args: argparse.Namespace) -> MainWindow:
     """
     from desktop_chat.settings import SettingsStore
     from desktop_chat.store import ChatStore
-    from desktop_chat.ui.i18n import install_translator
+    from desktop_chat.ui.i18n import install_translator, ui_language
     from desktop_chat.ui.main_window import MainWindow, Services
     from desktop_chat.ui.tasks import BackgroundTasks
     from desktop_chat.ui.theme import apply_theme, current_theme

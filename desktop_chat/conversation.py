@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from desktop_chat.api.models import context_window
@@ -66,7 +66,6 @@ class RequestPlan:
     left_out: int
     estimated_tokens: int
     context_tokens: int
-    history_ids: list[str] = field(default_factory=list)
 
     @property
     def prompt_budget(self) -> int:
@@ -125,7 +124,6 @@ def plan_request(messages: Sequence[Message], settings: ChatSettings, defaults: 
         left_out=left_out,
         estimated_tokens=used,
         context_tokens=window,
-        history_ids=[m.id for m in kept],
     )
 
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QPalette, QTextDocument
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QTextBrowser
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -62,9 +61,7 @@ def shoot(app: QApplication, dark: bool, out: Path) -> None:
     pal.setColor(QPalette.ColorRole.Base, theme.assistant_bg)
     browser.setPalette(pal)
     rendered = render_message(SAMPLE, dark, copy_label="Копировать")
-    doc = browser.document()
-    for url, image in rendered.images.items():
-        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
+    rendered.add_images_to(browser.document())
     browser.setHtml(rendered.html)
     browser.show()
     app.processEvents()

@@ -246,6 +246,18 @@ class CancelledError(ApiError):
     }
 
 
+def message_for_kind(kind: str, lang: str = "ru") -> str | None:
+    """The plain-words message for an error kind stored earlier (a failed reply read back from disk),
+    or None for a kind whose message needs details that were not stored (or an unknown kind)."""
+    classes = [ApiError]
+    while classes:
+        cls = classes.pop()
+        if cls.kind == kind and "{" not in cls.messages[_lang(lang)]:
+            return cls.messages[_lang(lang)]
+        classes.extend(cls.__subclasses__())
+    return None
+
+
 # --- turning a server reply into an error -------------------------------------------------------
 
 _CONTEXT_TOKENS = re.compile(r"number of input tokens must be no more than (\d+), got (\d+)")

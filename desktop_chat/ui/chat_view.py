@@ -24,7 +24,6 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
-    QUrl,
     Signal,
 )
 from PySide6.QtGui import (
@@ -83,7 +82,6 @@ class ChatModel(QAbstractListModel):
         self._cut_before: str | None = None  # message id the cut marker sits before
         self._cut_text = ""
         self._tail: list[Row] = []  # streaming reply / notices after the last message
-        self.describe = _default_describe
         # Called for each message row as rows are built, with whether it is the chat's last message:
         # the window fills in the notes and links under it.
         self.decorate: Callable[[Row, bool], None] = lambda row, is_last: None
@@ -101,7 +99,7 @@ class ChatModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return row.message.text if row.message else row.text
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self.describe(row)
+            return _describe(row)
         return None
 
     def row_at(self, row: int) -> Row | None:
@@ -133,7 +131,7 @@ class ChatModel(QAbstractListModel):
         if before_message_id == self._cut_before and text == self._cut_text:
             return
         self._cut_before, self._cut_text = before_message_id, text
-        self._reset_rows()
+        self.refresh()
 
     def grow_up(self, count: int = GROW_BY) -> int:
         """Exposes up to `count` older messages; returns how many rows were added at the top."""
@@ -164,7 +162,7 @@ class ChatModel(QAbstractListModel):
         if any(m.id == message.id for m in self._messages[-3:]):
             return
         self._messages.append(message)
-        self._reset_rows()
+        self.refresh()
 
     def replace_messages_from(self, message_id: str) -> None:
         """Drops a message and everything after it (regenerate, edit-and-resend)."""
@@ -173,18 +171,14 @@ class ChatModel(QAbstractListModel):
             return
         del self._messages[index:]
         self._start = min(self._start, len(self._messages))
-        self._reset_rows()
+        self.refresh()
 
     def set_tail(self, rows: list[Row]) -> None:
         self._tail = rows
-        self._reset_rows()
+        self.refresh()
 
     def tail(self) -> list[Row]:
         return self._tail
-
-    def refresh(self) -> None:
-        """Builds the rows again (their notes and links may depend on the window's state)."""
-        self._reset_rows()
 
     def row_of_tail(self, row: Row) -> int | None:
         try:
@@ -192,7 +186,8 @@ class ChatModel(QAbstractListModel):
         except ValueError:
             return None
 
-    def _reset_rows(self) -> None:
+    def refresh(self) -> None:
+        """Builds the rows again (their notes and links may depend on the window's state)."""
         self.beginResetModel()
         self._rebuild()
         self.endResetModel()
@@ -210,7 +205,8 @@ class ChatModel(QAbstractListModel):
         self._rows = rows
 
 
-def _default_describe(row: Row) -> str:
+def _describe(row: Row) -> str:
+    """What a screen reader says for a row."""
     if row.message is not None:
         return f"{row.message.role}: {row.message.text}"
     return row.text
@@ -293,13 +289,11 @@ class ChatDelegate(QStyledItemDelegate):
             # Imported on first use: Markdown and highlighting are not needed to paint an empty window.
             from desktop_chat.ui.render import render_message
 
-            rendered = render_message(row.message.text, self._theme.dark) if row.message.text else None
-            for url, image in (rendered.images.items() if rendered else ()):
-                doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
-            body = rendered.html if rendered else ""
-            doc.setHtml(body + self._footer_html(row))
+            rendered = render_message(row.message.text, self._theme.dark)
+            rendered.add_images_to(doc)
+            doc.setHtml(rendered.html + self._footer_html(row))
             # The copy links refer to blocks by number; keep the sources with the document.
-            doc.setProperty("code_blocks", rendered.code_blocks if rendered else [])
+            doc.setProperty("code_blocks", rendered.code_blocks)
         else:
             doc.setHtml(f'<p style="color:{self._theme.muted_text}" align="center">'
                         f"{html.escape(row.text)}</p>" + self._footer_html(row))

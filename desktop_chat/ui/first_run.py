@@ -49,6 +49,7 @@ from desktop_chat.settings import (
     validate,
 )
 from desktop_chat.ui.connection_check import ConnectionCheck, MakeClient
+from desktop_chat.ui.i18n import ui_language
 from desktop_chat.ui.settings_dialog import (
     SecretField,
     StatusLine,
@@ -58,7 +59,6 @@ from desktop_chat.ui.settings_dialog import (
     folder_problem_text,
     hint_text,
     storage_text,
-    ui_language,
 )
 
 log = logging.getLogger(__name__)

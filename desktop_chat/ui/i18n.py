@@ -16,6 +16,13 @@ log = logging.getLogger(__name__)
 _installed: list[QTranslator] = []
 
 
+def ui_language(choice: str) -> str:
+    """"ru" or "en": the setting, or the OS language when it says "system"."""
+    if choice in ("ru", "en"):
+        return choice
+    return "ru" if QLocale.system().language() == QLocale.Language.Russian else "en"
+
+
 def lrelease_path() -> Path | None:
     import PySide6
 

@@ -39,7 +39,7 @@ from desktop_chat import conversation
 from desktop_chat.api.models import MODELS, model_uri
 from desktop_chat.conversation import Defaults
 from desktop_chat.settings import Settings, SettingsStore
-from desktop_chat.store import ChatSettings, ChatStore, ChatSummary, Message
+from desktop_chat.store import ChatSettings, ChatStore, ChatSummary, Message, StoreError
 from desktop_chat.ui.chat_list import ChatSidebar
 from desktop_chat.ui.chat_view import ROW_ROLE, ChatModel, ChatView, Row
 from desktop_chat.ui.composer import Composer
@@ -329,7 +329,6 @@ class MainWindow(QMainWindow):
         self.menu_export.setTitle(self.tr("Export chat as"))
         self.menu_chat.setTitle(self.tr("&Chat"))
         self.menu_help.setTitle(self.tr("&Help"))
-        self.composer.retranslate()
         self._update_banner()
         self._update_title()
         self.chat_model.refresh()
@@ -564,17 +563,12 @@ class MainWindow(QMainWindow):
         return self._error_text(error) if error is not None else self._stored_error_text(message.error)
 
     def _stored_error_text(self, kind: str) -> str:
-        texts = {
-            "auth": self.tr("The key was not accepted. Open Settings and paste a valid API key or IAM token."),
-            "permission": self.tr("Access denied. Check the folder ID and the service account's role."),
-            "rate_limit": self.tr("Too many requests for your quota right now. Wait a minute and retry."),
-            "context_too_long": self.tr("The conversation is too long for the model. Start a new chat "
-                                        "or shorten the message."),
-            "network": self.tr("No connection to the server. Check the internet and retry."),
-            "connection_lost": self.tr("The connection broke during the reply. What arrived is kept; retry "
-                                       "for a full reply."),
-        }
-        return texts.get(kind, self.tr("The reply failed. Retry in a moment."))
+        """The API layer's own words for the kind; the counts of a too-long chat were not stored."""
+        from desktop_chat.api.errors import message_for_kind
+
+        if kind == "context_too_long":
+            return self.tr("The conversation is too long for the model. Start a new chat or shorten the message.")
+        return message_for_kind(kind, self.services.language) or self.tr("The reply failed. Retry in a moment.")
 
     def _set_tail_for_current(self) -> None:
         tail: list[Row] = []
@@ -610,9 +604,7 @@ class MainWindow(QMainWindow):
             return
         chat_id, settings, editing = self.chat_id, self.chat_settings, self.editing_message_id
         draft_key = chat_id or NEW_CHAT_DRAFT
-        history = list(self.chat_model.messages)
-        if editing is not None:
-            history = history[:next((i for i, m in enumerate(history) if m.id == editing), len(history))]
+        history = self._history_for_next_question()
         question = Message.new("user", text)
         title = conversation.title_from_text(text)
         store = self.store
@@ -659,8 +651,6 @@ class MainWindow(QMainWindow):
 
     def _on_write_failed(self, error: BaseException, *, kept_in_box: bool = False) -> None:
         log.warning("store write failed: %s", type(error).__name__)
-        from desktop_chat.store import StoreError
-
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         disk = isinstance(error, OSError) or (isinstance(error, StoreError) and error.kind == "io")
         if disk:
@@ -784,8 +774,7 @@ class MainWindow(QMainWindow):
 
         def written(summary: ChatSummary) -> None:
             self.chat_list_model.upsert(summary)
-            if self.chat_id is not None:
-                self._select_in_list(self.chat_id)
+            self._select_in_list(self.chat_id)  # the list was rebuilt
             if self._showing(chat_id):
                 follow = self.chat_view.at_bottom()
                 self._put_reply_in_view(reply, old)
@@ -933,8 +922,7 @@ class MainWindow(QMainWindow):
         row = Row("message", message=message)
         text.anchorClicked.connect(lambda url: self._on_link(row, url.toString()))
         rendered = render_message(message.text, self.theme.dark)
-        for url, image in rendered.images.items():
-            text.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
+        rendered.add_images_to(text.document())
         text.setHtml(rendered.html)
         text.setAccessibleName(self.tr("Message text"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
@@ -957,8 +945,6 @@ class MainWindow(QMainWindow):
                 clipboard.setText(code)
                 self.statusBar().showMessage(self.tr("Code copied."), 3000)
         elif href == "action:copy" and message is not None:
-            from PySide6.QtGui import QTextDocument
-
             doc = QTextDocument()
             doc.setMarkdown(message.text)
             clipboard.setText(doc.toPlainText())
@@ -990,6 +976,14 @@ class MainWindow(QMainWindow):
             QDesktopServices.openUrl(QUrl(href))
 
     # ------------------------------------------------------------------ drafts and the context meter
+    def _history_for_next_question(self) -> list[Message]:
+        """The messages the next question follows: all of them, or those before the one being edited."""
+        messages = list(self.chat_model.messages)
+        if self.editing_message_id is not None:
+            cut = next((i for i, m in enumerate(messages) if m.id == self.editing_message_id), len(messages))
+            messages = messages[:cut]
+        return messages
+
     def _save_draft(self) -> None:
         self.draft_timer.stop()
         if self.editing_message_id is not None:
@@ -1003,10 +997,7 @@ class MainWindow(QMainWindow):
 
     def _update_meter(self) -> None:
         draft = self.composer.text()
-        messages = list(self.chat_model.messages)
-        if self.editing_message_id is not None:
-            index = next((i for i, m in enumerate(messages) if m.id == self.editing_message_id), len(messages))
-            messages = messages[:index]
+        messages = self._history_for_next_question()
         if draft.strip():
             messages.append(Message.new("user", draft))
         if not messages:
@@ -1017,7 +1008,10 @@ class MainWindow(QMainWindow):
         if self.credentials is None or not draft.strip():
             return
         credentials, base = self.credentials, self.services.api_base
-        uri = model_uri(credentials.folder_id, plan.model)
+        try:
+            uri = model_uri(credentials.folder_id, plan.model)
+        except ValueError:
+            return  # an unknown model: the estimate stands; sending explains the problem
         expected_text = draft
 
         def count() -> int:
@@ -1121,8 +1115,7 @@ class MainWindow(QMainWindow):
 
         def written(summary: ChatSummary) -> None:
             self.chat_list_model.upsert(summary)
-            if self.chat_id:
-                self._select_in_list(self.chat_id)
+            self._select_in_list(self.chat_id)  # the list was rebuilt
             self._update_title()
 
         self.tasks.write(write, written, self._on_write_failed)
@@ -1228,8 +1221,7 @@ class MainWindow(QMainWindow):
         store = self.store
 
         def imported(summary: ChatSummary) -> None:
-            self.chat_list_model.upsert(summary)
-            self.open_chat(summary.id)
+            self._show_new_chat(summary)
             self.statusBar().showMessage(self.tr("Chat imported."), 5000)
 
         def failed(error: BaseException) -> None:

@@ -28,8 +28,8 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.styles import get_style_by_name
 from pygments.token import _TokenType
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QFontInfo, QGuiApplication, QImage
+from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtGui import QFontInfo, QGuiApplication, QImage, QTextDocument
 
 from desktop_chat.ui.theme import Theme, theme_for
 
@@ -47,6 +47,11 @@ class RenderedMessage:
     html: str
     code_blocks: list[str] = field(default_factory=list)  # raw source of block N, for href "copy-code:N"
     images: dict[str, QImage] = field(default_factory=dict)  # resource URL → formula image
+
+    def add_images_to(self, document: QTextDocument) -> None:
+        """Registers the formula images with a document, before or after its HTML is set."""
+        for url, image in self.images.items():
+            document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
 
 
 def render_message(

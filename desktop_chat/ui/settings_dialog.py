@@ -22,7 +22,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from PySide6.QtCore import QCoreApplication, QLocale, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -71,13 +71,7 @@ from desktop_chat.settings import (
     validate,
 )
 from desktop_chat.ui.connection_check import BackgroundCall, ConnectionCheck, MakeClient
-
-
-def ui_language(setting: str) -> str:
-    """"ru" or "en" for messages from the API layer: the setting, else the (default) locale."""
-    if setting in ("ru", "en"):
-        return setting
-    return "ru" if QLocale().name().lower().startswith("ru") else "en"
+from desktop_chat.ui.i18n import ui_language
 
 
 @dataclass(frozen=True)

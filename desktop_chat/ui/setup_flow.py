@@ -78,7 +78,7 @@ def run_settings(window: MainWindow, services: Services, *, focus_secret: bool =
 def apply(window: MainWindow, services: Services, settings: Settings, secret: str | None) -> None:
     """Makes new settings (and a new key, if given) take effect now and stores them."""
     from desktop_chat.secrets import effective_credentials
-    from desktop_chat.ui.i18n import install_translator
+    from desktop_chat.ui.i18n import install_translator, ui_language
     from desktop_chat.ui.theme import apply_theme
 
     old = services.settings
@@ -89,8 +89,6 @@ def apply(window: MainWindow, services: Services, settings: Settings, secret: st
         if settings.theme != old.theme:
             apply_theme(app, settings.theme)
         if settings.language != old.language:
-            from desktop_chat.app import ui_language
-
             services.language = ui_language(settings.language)
             install_translator(app, services.language)  # widgets retranslate on LanguageChange
     secrets = _secrets(services)

@@ -71,9 +71,12 @@ def after_first_paint(window: MainWindow) -> None:
         credentials, keyring_problem = result
         window.keyring_problem = keyring_problem
         window.set_credentials(credentials)  # type: ignore[arg-type]
+        from desktop_chat.secrets import EnvOverrides
         from desktop_chat.ui.setup_flow import FIRST_RUN_DONE, run_first_run
 
-        if credentials is None and not _env_has_any(services) and not services.settings.ui_state.get(FIRST_RUN_DONE):
+        # A secret from the environment without a folder ID: the banner explains; no guide on top.
+        env_secret = EnvOverrides.from_environ(services.environ).secret
+        if credentials is None and not env_secret and not services.settings.ui_state.get(FIRST_RUN_DONE):
             run_first_run(window, services)
 
     def failed(error: BaseException) -> None:
@@ -82,10 +85,6 @@ def after_first_paint(window: MainWindow) -> None:
             window.set_credentials(None)
 
     services.tasks.read(load, loaded, failed)
-
-
-def _env_has_any(services: Services) -> bool:
-    return any(services.environ.get(name) for name in ("YC_API_KEY", "YC_IAM_TOKEN"))
 
 
 def open_settings(window: MainWindow, services: Services, focus_secret: bool = False, notice: str = "") -> None:

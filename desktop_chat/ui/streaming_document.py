@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QUrl
 from PySide6.QtGui import QTextCursor, QTextDocument
 
 from desktop_chat.ui.render import render_message
@@ -98,8 +97,7 @@ class StreamingDocument:
     def _render(self, block: str, code_blocks: list[str]) -> str:
         """Renders one block; its copy links are renumbered to follow the code blocks before it."""
         rendered = render_message(block, self._theme.dark)
-        for url, image in rendered.images.items():
-            self.document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
+        rendered.add_images_to(self.document)
         offset = len(code_blocks)
         result = rendered.html
         for number in reversed(range(len(rendered.code_blocks))):

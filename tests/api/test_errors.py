@@ -376,3 +376,12 @@ def test_scrub_removes_key_like_text_without_knowing_the_secret():
     assert "AQVN" not in text and "t1.9eu" not in text and "secret123" not in text
     assert "e70ea36e-1111-2222-3333-444455556666" in text  # request ids survive
     assert "ai.textGenerationX.count" in text
+
+
+def test_message_for_a_stored_kind() -> None:
+    from desktop_chat.api.errors import message_for_kind
+
+    assert message_for_kind("rate_limit", "ru") == RateLimitError().user_message("ru")
+    assert message_for_kind("connection_lost", "en") == ConnectionLostError().user_message("en")
+    assert message_for_kind("context_too_long", "en") is None  # needs the counts
+    assert message_for_kind("no-such-kind", "en") is None

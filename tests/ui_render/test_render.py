@@ -21,8 +21,7 @@ pytestmark = pytest.mark.usefixtures("qapp")
 def make_document(rendered: RenderedMessage, width: float = 800) -> QTextDocument:
     """Build the document the way the chat view's delegate does."""
     doc = QTextDocument()
-    for url, image in rendered.images.items():
-        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
+    rendered.add_images_to(doc)
     doc.setHtml(rendered.html)
     doc.setTextWidth(width)
     return doc
