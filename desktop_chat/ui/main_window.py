@@ -1201,12 +1201,15 @@ class MainWindow(QMainWindow):
         if not path:
             return
         chat_id, store = self.chat_id, self.store
-        exporter = {"md": store.export_markdown, "html": store.export_html, "json": store.export_json}[fmt]
+        lang = self.services.language  # the labels in the file ("You", "Assistant") in the UI's language
+        exporters = {"md": lambda: store.export_markdown(chat_id, lang), "html": lambda: store.export_html(chat_id, lang),
+                     "json": lambda: store.export_json(chat_id)}
+        export = exporters[fmt]
 
         def write() -> None:
             from desktop_chat.store.fileio import atomic_write
 
-            atomic_write(Path(path), exporter(chat_id).encode("utf-8"))
+            atomic_write(Path(path), export().encode("utf-8"))
 
         self.tasks.write(write, lambda _r: self.statusBar().showMessage(self.tr("Exported to %s") % path, 6000),
                          self._on_write_failed)
