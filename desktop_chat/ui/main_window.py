@@ -1202,7 +1202,8 @@ class MainWindow(QMainWindow):
             return
         chat_id, store = self.chat_id, self.store
         lang = self.services.language  # the labels in the file ("You", "Assistant") in the UI's language
-        exporters = {"md": lambda: store.export_markdown(chat_id, lang), "html": lambda: store.export_html(chat_id, lang),
+        exporters = {"md": lambda: store.export_markdown(chat_id, lang),
+                     "html": lambda: store.export_html(chat_id, lang),
                      "json": lambda: store.export_json(chat_id)}
         export = exporters[fmt]
 
