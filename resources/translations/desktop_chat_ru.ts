@@ -480,28 +480,8 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Сгенерировать заново</translation>
     </message>
     <message>
-        <source>The key was not accepted. Open Settings and paste a valid API key or IAM token.</source>
-        <translation>Ключ не принят. Откройте настройки и вставьте действующий API-ключ или IAM-токен.</translation>
-    </message>
-    <message>
-        <source>Access denied. Check the folder ID and the service account&apos;s role.</source>
-        <translation>Нет доступа. Проверьте ID каталога и роль сервисного аккаунта.</translation>
-    </message>
-    <message>
-        <source>Too many requests for your quota right now. Wait a minute and retry.</source>
-        <translation>Сейчас слишком много запросов для вашей квоты. Подождите минуту и повторите.</translation>
-    </message>
-    <message>
         <source>The conversation is too long for the model. Start a new chat or shorten the message.</source>
         <translation>Переписка слишком длинная для модели. Начните новый чат или сократите сообщение.</translation>
-    </message>
-    <message>
-        <source>No connection to the server. Check the internet and retry.</source>
-        <translation>Нет связи с сервером. Проверьте интернет и повторите.</translation>
-    </message>
-    <message>
-        <source>The connection broke during the reply. What arrived is kept; retry for a full reply.</source>
-        <translation>Связь оборвалась во время ответа. То, что успело прийти, сохранено; повторите, чтобы получить ответ целиком.</translation>
     </message>
     <message>
         <source>The reply failed. Retry in a moment.</source>
