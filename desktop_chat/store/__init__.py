@@ -5,8 +5,8 @@ See docs/store-format.md for the files, and docs/contracts.md for the API the ap
 """
 
 from desktop_chat.store.errors import StoreError
-from desktop_chat.store.model import Chat, ChatSettings, ChatSummary, Message, OpenReport, SearchHit
+from desktop_chat.store.model import Chat, ChatSettings, ChatSummary, Message, OpenReport, SearchHit, StoreChange
 from desktop_chat.store.store import ChatStore
 
 __all__ = ["Chat", "ChatSettings", "ChatStore", "ChatSummary", "Message", "OpenReport", "SearchHit",
-           "StoreError"]
+           "StoreChange", "StoreError"]

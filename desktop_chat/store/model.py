@@ -159,3 +159,11 @@ class OpenReport:
     migrated: list[str] = field(default_factory=list)  # chat ids upgraded from an older format
     repaired: list[str] = field(default_factory=list)  # chat ids whose bad lines were dropped
     notes: list[str] = field(default_factory=list)  # anything else worth a log line
+
+
+@dataclass(frozen=True)
+class StoreChange:
+    """One change to the store, as told to its listeners (see ChatStore.subscribe)."""
+
+    chat_id: str
+    kind: str  # "created" | "changed" | "deleted"

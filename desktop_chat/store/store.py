@@ -63,6 +63,7 @@ from desktop_chat.store.model import (
     Message,
     OpenReport,
     SearchHit,
+    StoreChange,
     is_valid_id,
     new_id,
 )
@@ -111,6 +112,31 @@ class ChatStore:
         self._drafts = Drafts(self.data_dir / DRAFTS_NAME)
         self._search = SearchIndex(self.data_dir / SEARCH_NAME, self.chats_dir)
         self._backup_thread: threading.Thread | None = None
+        self._listeners: list[Callable[[StoreChange], None]] = []
+
+    # ---- change notifications --------------------------------------------------------------
+    def subscribe(self, listener: Callable[[StoreChange], None]) -> Callable[[], None]:
+        """Calls `listener(change)` after every change to a chat, on the thread that made it.
+
+        Listeners run while the store is locked: they must only hand the change on (the window's
+        adapter queues it to the GUI thread), never call back into the store. Returns an unsubscribe.
+        """
+        with self._lock:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+        return unsubscribe
+
+    def _notify(self, chat_id: str, kind: str) -> None:
+        change = StoreChange(chat_id, kind)
+        for listener in list(self._listeners):
+            try:
+                listener(change)
+            except Exception:  # a broken view must not fail a write that is already on disk
+                log.exception("a store listener failed")
 
     # ---- opening and closing ---------------------------------------------------------------
     def open(self) -> OpenReport:
@@ -263,6 +289,7 @@ class ChatStore:
             self._logs.pop(chat_id, None)
             self._search.chat_removed(chat_id)
             self._save_index()
+            self._notify(chat_id, "deleted")
 
     def restore_chat(self, chat_id: str) -> ChatSummary:
         """Undoes delete_chat (the newest deletion of that chat)."""
@@ -283,6 +310,7 @@ class ChatStore:
                 raise StoreError("corrupt", "the deleted chat's file is damaged and was moved to quarantine")
             self._search.chat_changed(chat_id)
             self._save_index()
+            self._notify(chat_id, "created")
             return read.log.summary()
 
     def duplicate_chat(self, chat_id: str, title: str | None = None) -> ChatSummary:
@@ -443,6 +471,7 @@ class ChatStore:
         self._search.chat_changed(chat_id)
         if time.monotonic() - self._index_saved_at > INDEX_SAVE_INTERVAL:
             self._save_index()
+        self._notify(chat_id, "changed")
 
     def _write_new_chat(self, title: str, created_at: float, settings: ChatSettings,
                         messages: list[Message], active_at: float | None = None) -> ChatSummary:
@@ -458,6 +487,7 @@ class ChatStore:
         self._remember(read.log, path.stat())
         self._search.chat_changed(chat_id)
         self._save_index()
+        self._notify(chat_id, "created")
         return read.log.summary()
 
     def _remember(self, chat: ChatLog, st: os.stat_result) -> None:

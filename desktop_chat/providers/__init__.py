@@ -1,0 +1,1 @@
+"""Chat APIs behind one small protocol (see base.py). No Qt here."""
