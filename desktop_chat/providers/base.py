@@ -38,12 +38,12 @@ class Account:
 class ChatProvider(Protocol):
     """One API surface that writes chat replies."""
 
-    def stream(self, model: str, messages: Sequence[ChatMessage], options: CompletionOptions,
+    def stream(self, model_uri: str, messages: Sequence[ChatMessage], options: CompletionOptions,
                cancel: CancelToken) -> Iterator[Completion]:
         """Yields the reply so far (whole text each time); raises ApiError; a cancel just ends it."""
         ...
 
-    def count_tokens(self, model: str, messages: Sequence[ChatMessage], options: CompletionOptions) -> int | None:
+    def count_tokens(self, model_uri: str, messages: Sequence[ChatMessage], options: CompletionOptions) -> int | None:
         """Tokens the request would use as the model counts them, or None where the API cannot count."""
         ...
 
