@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
+from desktop_chat import safe_json
+
 HIDDEN = "[hidden]"
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -74,11 +76,16 @@ class ApiError(Exception):
         retryable: bool | None = None,
         secrets: Iterable[str] = (),
         request_id: str = "",
+        server_request_id: str = "",
+        server_trace_id: str = "",
     ) -> None:
         self.status = status
         self.retryable = self.retryable_default if retryable is None else retryable
         self.detail = scrub(detail, secrets)
-        self.request_id = request_id  # x-client-request-id: quote it to Yandex support
+        self.request_id = request_id  # x-client-request-id (ours): quote it to Yandex support
+        # The reply's own `x-request-id` / `x-server-trace-id` headers: what Yandex support asks for.
+        self.server_request_id = scrub(server_request_id, secrets)[:200]
+        self.server_trace_id = scrub(server_trace_id, secrets)[:200]
         super().__init__(self.user_message("en"))
 
     def _format_args(self) -> dict[str, Any]:
@@ -267,6 +274,13 @@ _CONTEXT_CHARS = re.compile(r"text length is (\d+), which is outside the range \
 _GRPC_TO_HTTP = {3: 400, 4: 504, 5: 404, 7: 403, 8: 429, 12: 501, 13: 500, 14: 503, 16: 401}
 
 
+def _as_text(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False)[:_MAX_DETAIL]
+    except (ValueError, TypeError, RecursionError):
+        return "(an error message the app could not read)"
+
+
 def _error_message(payload: Any) -> tuple[str, int | None]:
     """The human text and the HTTP code inside any of the error body shapes Yandex uses."""
     if not isinstance(payload, dict):
@@ -279,7 +293,7 @@ def _error_message(payload: Any) -> tuple[str, int | None]:
             code = _GRPC_TO_HTTP.get(inner["code"])
         if not isinstance(code, int) and isinstance(inner.get("grpcCode"), int):
             code = _GRPC_TO_HTTP.get(inner["grpcCode"])
-        return (message if isinstance(message, str) else json.dumps(message)), (code if isinstance(code, int) else None)
+        return (message if isinstance(message, str) else _as_text(message)), (code if isinstance(code, int) else None)
     # grpc-gateway's unary shape: {"error": "text", "code": 3, "message": "text"}
     message = payload.get("message", inner)
     code = payload.get("code")
@@ -289,10 +303,14 @@ def _error_message(payload: Any) -> tuple[str, int | None]:
 
 
 def error_from_status(
-    status: int, message: str, *, secrets: Iterable[str] = (), json_ok: bool = True, request_id: str = ""
-) -> ApiError:
+    status: int, message: str, *, secrets: Iterable[str] = (), json_ok: bool = True, request_id: str = "",
+    server_request_id: str = "", server_trace_id: str = "",
+) -> ApiError:  # fmt: skip
     """Pick the error class for an HTTP status and the server's message."""
-    kw: dict[str, Any] = {"status": status, "secrets": secrets, "request_id": request_id}
+    kw: dict[str, Any] = {
+        "status": status, "secrets": secrets, "request_id": request_id,
+        "server_request_id": server_request_id, "server_trace_id": server_trace_id,
+    }  # fmt: skip
     if status == 401:
         return AuthenticationError(message, **kw)
     if status == 403:
@@ -316,11 +334,14 @@ def error_from_status(
     return MalformedResponseError(message, **kw)
 
 
-def error_from_response(status: int, body: bytes, *, secrets: Iterable[str] = (), request_id: str = "") -> ApiError:
+def error_from_response(
+    status: int, body: bytes, *, secrets: Iterable[str] = (), request_id: str = "", server_request_id: str = "",
+    server_trace_id: str = "",
+) -> ApiError:  # fmt: skip
     """An ApiError for a non-200 reply. Never raises anything else, whatever the body holds."""
     text = body.decode("utf-8", errors="replace")
     try:
-        payload = json.loads(text)
+        payload = safe_json.loads(text)
         message, _ = _error_message(payload)
         json_ok = isinstance(payload, dict)
     except ValueError:
@@ -329,7 +350,10 @@ def error_from_response(status: int, body: bytes, *, secrets: Iterable[str] = ()
             # Keep the title of an HTML error page, not the whole markup.
             m = re.search(r"(?is)<title>(.*?)</title>", message)
             message = f"HTML page: {m.group(1).strip()}" if m else "HTML page"
-    return error_from_status(status, message, secrets=secrets, json_ok=json_ok, request_id=request_id)
+    return error_from_status(
+        status, message, secrets=secrets, json_ok=json_ok, request_id=request_id,
+        server_request_id=server_request_id, server_trace_id=server_trace_id,
+    )  # fmt: skip
 
 
 def error_from_payload(
