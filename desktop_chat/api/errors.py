@@ -274,6 +274,14 @@ _CONTEXT_CHARS = re.compile(r"text length is (\d+), which is outside the range \
 _GRPC_TO_HTTP = {3: 400, 4: 504, 5: 404, 7: 403, 8: 429, 12: 501, 13: 500, 14: 503, 16: 401}
 
 
+# The OpenAI-compatible error shape {"error": {"message", "type"}} names a type instead of a code.
+_OPENAI_TYPE_TO_HTTP = {
+    "invalid_request_error": 400, "authentication_error": 401, "permission_error": 403,
+    "permission_denied": 403, "not_found_error": 404, "rate_limit_error": 429, "insufficient_quota": 429,
+    "server_error": 500, "api_error": 500, "internal_error": 500, "service_unavailable": 503,
+}  # fmt: skip
+
+
 def _as_text(value: Any) -> str:
     try:
         return json.dumps(value, ensure_ascii=False)[:_MAX_DETAIL]
@@ -293,6 +301,8 @@ def _error_message(payload: Any) -> tuple[str, int | None]:
             code = _GRPC_TO_HTTP.get(inner["code"])
         if not isinstance(code, int) and isinstance(inner.get("grpcCode"), int):
             code = _GRPC_TO_HTTP.get(inner["grpcCode"])
+        if not isinstance(code, int) and isinstance(inner.get("type"), str):
+            code = _OPENAI_TYPE_TO_HTTP.get(inner["type"])  # the OpenAI-compatible shape
         return (message if isinstance(message, str) else _as_text(message)), (code if isinstance(code, int) else None)
     # grpc-gateway's unary shape: {"error": "text", "code": 3, "message": "text"}
     message = payload.get("message", inner)
