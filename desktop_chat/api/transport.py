@@ -340,7 +340,8 @@ class Transport:
             raise ApiTimeoutError(f"no data for {self.timeout} s ({type(exc).__name__})") from None
         except urllib3.exceptions.DecodeError as exc:
             raise MalformedResponseError(f"undecodable body: {exc}", secrets=self.secrets) from None
-        except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError) as exc:
+        except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError, AttributeError) as exc:
+            # (AttributeError: urllib3 reading a response that cancel() closed from another thread)
             raise ConnectionLostError(f"{type(exc).__name__}: {exc}", secrets=self.secrets) from None
 
     def read_body(self, response: requests.Response, limit: int | None = None, *, truncate: bool = False) -> bytes:
@@ -437,6 +438,8 @@ class Transport:
                     if cancel.cancelled:
                         return  # lines already received after a cancel are dropped
                     yield completion
+                    if cancel.cancelled:
+                        return  # cancelled by the consumer itself: do not read on from a closed socket
             except ApiError:
                 if cancel.cancelled:
                     return  # the read failed because cancel() shut the socket

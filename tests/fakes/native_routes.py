@@ -172,12 +172,12 @@ class NativeRoutes:
         fault = fault or self._magic_fault(messages)
         if fault and self._apply_response_fault(fault):
             return
-        if fault and fault.kind == "flood":
+        lines, delay = self._reply_lines(body, messages, input_tokens, fault)
+        stream = bool((body.get("completionOptions") or {}).get("stream"))
+        if fault and fault.kind == "flood" and (not stream or fault.after_chunks <= 0):
             self._start_chunked()
             self._flood(fault)
             return
-        lines, delay = self._reply_lines(body, messages, input_tokens, fault)
-        stream = bool((body.get("completionOptions") or {}).get("stream"))
         if not stream:
             self._completion_once(lines[-1], fault)
             return
@@ -206,6 +206,9 @@ class NativeRoutes:
                 elif fault.kind == "malformed":
                     self._write_chunk(as_bytes(fault.body or '{"result": {"alternatives": [}}') + b"\n")
                     self._end_chunked()
+                    return
+                elif fault.kind == "flood":
+                    self._flood(fault)  # e.g. a line that never ends
                     return
             if i > 0:
                 next_at += delay

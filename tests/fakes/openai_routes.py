@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop_chat.api.models import context_window
-from tests.fakes.fake_text import ChunkPlan, completion_tokens, count_tokens
+from tests.fakes.fake_text import ChunkPlan, completion_tokens, count_tokens, split_tokens
 from tests.fakes.fake_wire import CONTENT_FILTER_TEXT, BadRequest, Fault, RecordedRequest, as_bytes, openai_error_body
 
 if TYPE_CHECKING:
@@ -207,10 +207,6 @@ class OpenAIRoutes:
         if script is not None and script.raw is not None:
             self._replay(script.raw, stream, delay)
             return
-        if fault and fault.kind == "flood":
-            self._start_chunked("text/event-stream")
-            self._flood(fault)
-            return
         if script is None:
             last_user = next((m["text"] for m in reversed(messages) if m["role"] == "user"), "")
             quoted = last_user if len(last_user) <= 200 else last_user[:200] + "…"
@@ -223,7 +219,7 @@ class OpenAIRoutes:
         limit, used, kept = int(body.get("max_tokens", 2000)), 0, []
         for delta in deltas:
             if used + count_tokens(delta) > limit:
-                kept.append("".join(delta.split(" ")[: max(0, limit - used)]))
+                kept.append("".join(split_tokens(delta)[: max(0, limit - used)]))
                 finish = "length"
                 break
             used += count_tokens(delta)
@@ -241,6 +237,10 @@ class OpenAIRoutes:
         if reasoning:
             usage["completion_tokens_details"] = {"reasoning_tokens": count_tokens("".join(reasoning))}
         cid = f"chatcmpl-{uuid.uuid4()}"
+        if fault and fault.kind == "flood" and (not stream or fault.after_chunks <= 0):
+            self._start_chunked("text/event-stream")
+            self._flood(fault)
+            return
         if not stream:
             self._chat_once(fault, cid, model, text, "".join(reasoning), finish, usage)
             return
@@ -286,6 +286,10 @@ class OpenAIRoutes:
             error = openai_error_body(fault.status, fault.message or None, fault.error_type)
             self._write_chunk(b"data: " + json.dumps(error, ensure_ascii=False).encode() + b"\n\n")
             self._end_chunked()
+            return True
+        if fault.kind == "flood":
+            self._write_chunk(b"data: ")  # an event that never ends
+            self._flood(fault)
             return True
         if fault.kind == "malformed":
             self._write_chunk(b"data: " + as_bytes(fault.body or '{"choices": [{"delta": {"content": }}]}') + b"\n\n")
