@@ -1,5 +1,6 @@
 """The OpenAI-compatible client against the fake server over real HTTP: samples, deltas, reasoning, errors, cancel."""
 
+import itertools
 import json
 import threading
 import time
@@ -68,7 +69,7 @@ def test_sample_09_long_stream_with_usage_chunk(fake_server, openai_client):
     assert items[-1].text == expected
     assert items[-1].status is Status.FINAL
     assert items[-1].usage == Usage(input_tokens=20, completion_tokens=741, total_tokens=761)
-    for before, after in zip(items, items[1:], strict=False):
+    for before, after in itertools.pairwise(items):
         assert after.text.startswith(before.text)  # whole text so far, growing
 
 
