@@ -33,7 +33,17 @@ _KEY_LIKE = [
 # A long run of key characters with both letters and digits: a key we could not otherwise recognise.
 # Dots split runs, so dotted names (ai.textGenerationCompletionSessionsCount.count) survive; UUIDs
 # are request ids and are kept too.
-_LONG_RUN = re.compile(r"(?=[\w-]*[0-9])(?=[\w-]*[A-Za-z])[\w-]{30,}", re.ASCII)
+# (Found as plain runs and checked in Python: lookaheads here took quadratic time on a long run of digits.)
+_LONG_RUN = re.compile(r"[\w-]{30,}", re.ASCII)
+_HAS_DIGIT = re.compile(r"[0-9]")
+_HAS_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _hide_long_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    if _UUID.fullmatch(run) or not _HAS_DIGIT.search(run) or not _HAS_LETTER.search(run):
+        return run
+    return HIDDEN
 _MAX_DETAIL = 2000
 
 
@@ -48,7 +58,7 @@ def scrub(text: str, secrets: Iterable[str] = ()) -> str:
     text = _KEY_LIKE[2].sub(lambda m: f"{m.group(1)}{HIDDEN}", text)
     for pattern in _KEY_LIKE[3:]:
         text = pattern.sub(HIDDEN, text)
-    text = _LONG_RUN.sub(lambda m: m.group(0) if _UUID.fullmatch(m.group(0)) else HIDDEN, text)
+    text = _LONG_RUN.sub(_hide_long_run, text)
     if len(text) > _MAX_DETAIL:
         text = text[:_MAX_DETAIL] + "…"
     return text
