@@ -24,7 +24,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -65,6 +65,28 @@ Parser = Callable[[Iterator[bytes]], Iterator[Completion]]
 
 class Tail(bytes):
     """The last piece of a body that did not end with a newline: if it does not parse, it was cut off."""
+
+
+def split_lines(chunks: Iterable[bytes], max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[bytes]:
+    """Lines out of a body arriving in pieces: one bytearray, newlines searched only in new data, so
+    the work is linear in the body however it is cut; a line longer than the cap is refused."""
+    buf = bytearray()
+    scan = 0  # everything before this offset is known to hold no newline
+    for data in chunks:
+        buf += data
+        start = 0
+        newline = buf.find(b"\n", scan)
+        while newline >= 0:
+            yield bytes(buf[start:newline])
+            start = newline + 1
+            newline = buf.find(b"\n", start)
+        if start:
+            del buf[:start]  # O(1) amortised in CPython: the bytearray moves its start
+        scan = len(buf)
+        if scan > max_line_bytes:
+            raise MalformedResponseError(f"a line longer than {max_line_bytes} bytes", status=200)
+    if buf:
+        yield Tail(buf)
 
 
 def check_base_url(base_url: str) -> str:
@@ -362,28 +384,11 @@ class Transport:
             self._finish(response, complete)
 
     def lines(self, response: requests.Response) -> Iterator[bytes]:
-        """The body's lines (without the newline; a last line without one too), capped and linear."""
-        buf = bytearray()
-        scan = 0  # everything before this offset is known to hold no newline
-        limit = self.max_line_bytes
+        """The body's lines (without the newline; a last line without one as a Tail), capped and linear."""
         complete = False
         try:
-            for data in self._chunks(response):
-                buf += data
-                start = 0
-                newline = buf.find(b"\n", scan)
-                while newline >= 0:
-                    yield bytes(buf[start:newline])
-                    start = newline + 1
-                    newline = buf.find(b"\n", start)
-                if start:
-                    del buf[:start]  # O(1) amortised in CPython: the bytearray moves its start
-                scan = len(buf)
-                if scan > limit:
-                    raise MalformedResponseError(f"a line longer than {limit} bytes", status=200)
+            yield from split_lines(self._chunks(response), self.max_line_bytes)
             complete = True
-            if buf:
-                yield Tail(buf)
         finally:
             self._finish(response, complete)
 
