@@ -10,70 +10,46 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QListView, QMainWindow, QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListView, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from desktop_chat.chat import conversation
 from desktop_chat.chat.conversation import Defaults
-from desktop_chat.chat.events import QuestionFailed, QuestionSaved, ReplyFinished, ReplyProgress, ReplyStarted
-from desktop_chat.chat.sessions import DEFAULT_PARALLEL_REPLIES, ChatSessions, LiveReply, Refused
+from desktop_chat.chat.sessions import ChatSessions, LiveReply, Refused
 from desktop_chat.providers.base import Account
-from desktop_chat.providers.registry import Providers, UnknownModel
-from desktop_chat.settings import Settings, SettingsStore
-from desktop_chat.store import ChatSettings, ChatStore, Message, StoreChange, StoreError
+from desktop_chat.providers.registry import Providers
+from desktop_chat.store import ChatSettings, Message, StoreError
 from desktop_chat.ui.chat_header import ChatHeader
 from desktop_chat.ui.chat_list import ChatSidebar
 from desktop_chat.ui.chat_ops import ChatOps
 from desktop_chat.ui.chat_view import ChatModel, ChatView, Row
 from desktop_chat.ui.composer import Composer
+from desktop_chat.ui.context_meter import ContextMeter
 from desktop_chat.ui.find_bar import FindBar
 from desktop_chat.ui.message_actions import MessageActions
 from desktop_chat.ui.model_choices import model_choices
+from desktop_chat.ui.reply_presenter import ReplyPresenter
+from desktop_chat.ui.services import Services
 from desktop_chat.ui.session_bridge import EventBridge, QtJobRunner
-from desktop_chat.ui.tasks import BackgroundTasks
 from desktop_chat.ui.theme import Theme
-from desktop_chat.ui.throttle import Throttle
 from desktop_chat.ui.window_actions import WindowActions
+from desktop_chat.ui.window_state import restore_window_state, save_window_state
 
 if TYPE_CHECKING:
     from desktop_chat.api.client import Credentials
-    from desktop_chat.secrets import SecretStore
 
 log = logging.getLogger(__name__)
 
 NEW_CHAT_DRAFT = "new"  # the draft key of a chat that is not saved yet
-STREAM_REPAINT_MS = 80  # a dozen repaints a second reads smoothly and leaves the GUI thread idle
 DRAFT_SAVE_MS = 600
 EDIT_BANNER = "Editing: sending replaces this message and removes everything after it."
-
-
-@dataclass
-class Services:
-    store: ChatStore
-    settings: Settings
-    tasks: BackgroundTasks
-    settings_store: SettingsStore | None = None
-    secrets: SecretStore | None = None  # created after the first paint
-    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-    api_base_override: str | None = None
-    language: str = "en"  # "ru" or "en": the language of messages from the API layer
-    client_options: dict = field(default_factory=dict)  # extra HTTP client arguments (tests: short backoff)
-    parallel_replies: int = DEFAULT_PARALLEL_REPLIES
-    # Bumped whenever settings or keys are applied, so an older read of the keyring cannot win.
-    credentials_generation: int = 0
-
-    @property
-    def api_base(self) -> str:
-        return self.api_base_override or self.settings.api_base
 
 
 class MainWindow(QMainWindow):
@@ -91,8 +67,6 @@ class MainWindow(QMainWindow):
         self.read_only = False
         self.editing_message_id: str | None = None
         self._draft_before_edit = ""
-        self._new_chat_ticket: int | None = None  # a send from the new-chat page, until its chat exists
-        self._rows: dict[int, Row] = {}  # ticket -> the row that shows that reply while it is written
         # Failed replies of this session: message id -> the error, whose words follow the UI language.
         self.live_errors: dict[str, BaseException] = {}
         self.settings_opener: Callable[..., None] | None = None  # set once the keyring has been read
@@ -107,9 +81,10 @@ class MainWindow(QMainWindow):
         self.sessions.subscribe(self.session_events.post)
         self.store_events = EventBridge(self)
         self._unsubscribe_store = self.store.subscribe(self.store_events.post)
-        self.stream_throttle = Throttle(self._repaint_stream, STREAM_REPAINT_MS, self)
 
         self._build_ui()
+        self.presenter = ReplyPresenter(self)
+        self.meter = ContextMeter(self)
         self.chat_ops = ChatOps(self)
         self.message_actions = MessageActions(self)
         self.chat_model.decorate = self.message_actions.decorate
@@ -175,8 +150,6 @@ class MainWindow(QMainWindow):
         self.meter_timer.setInterval(700)
 
     def _connect(self) -> None:
-        self.session_events.received.connect(self._on_session_event)
-        self.store_events.received.connect(self._on_store_change)
         self.sidebar.newChatRequested.connect(self.new_chat)
         self.sidebar.chatSelected.connect(self.open_chat)
         self.sidebar.resultChosen.connect(self._on_result_chosen)
@@ -185,7 +158,7 @@ class MainWindow(QMainWindow):
         self.composer.editCancelled.connect(self._cancel_edit)
         self.composer.draftChanged.connect(lambda _t: (self.draft_timer.start(), self.meter_timer.start()))
         self.draft_timer.timeout.connect(self._save_draft)
-        self.meter_timer.timeout.connect(self._update_meter)
+        self.meter_timer.timeout.connect(self.update_meter)
         self.chat_view.linkActivated.connect(self.message_actions.on_link)
         self.chat_view.menuRequested.connect(self.message_actions.show_menu)
         self.chat_view.nearTop.connect(self._grow_history)
@@ -209,14 +182,14 @@ class MainWindow(QMainWindow):
         self.header.retranslate(self.window_actions.model.shortcut().toString())
         self.find_bar.retranslate()
         self._update_banner()
-        self._update_title()
+        self.update_title()
         self.chat_model.refresh()
-        self._update_meter()
+        self.update_meter()
 
     def settings_changed(self) -> None:
         """The app-wide settings changed (default model, limits): refresh what shows them."""
-        self._update_title()
-        self._update_meter()
+        self.update_title()
+        self.update_meter()
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
@@ -262,7 +235,7 @@ class MainWindow(QMainWindow):
         if credentials is not None:  # "add a key first" notices no longer apply
             self.chat_model.set_tail([r for r in self.chat_model.tail() if r.kind != "notice"])
         self._update_banner()
-        self._update_meter()
+        self.update_meter()
 
     def _account(self) -> Account | None:
         credentials = self.credentials
@@ -304,10 +277,10 @@ class MainWindow(QMainWindow):
         self.chat_model.set_messages([])
         self.chat_model.set_cut(None, "")
         self.find_bar.reset()
-        self._set_tail_for_current()
+        self.presenter.set_tail_for_current()
         self.composer.set_text(self.store.get_draft(NEW_CHAT_DRAFT))
-        self._update_title()
-        self._update_meter()
+        self.update_title()
+        self.update_meter()
 
     def open_chat(self, chat_id: str, *, scroll_to: str | None = None) -> None:
         if chat_id == self.chat_id:
@@ -331,15 +304,15 @@ class MainWindow(QMainWindow):
         if live is not None and live.replaces is not None:
             self.chat_model.replace_messages_from(live.replaces.id)  # the new reply streams in its place
         self.find_bar.reset()
-        self._set_tail_for_current()
+        self.presenter.set_tail_for_current()
         self.composer.set_text(self.store.get_draft(chat_id))
-        self._update_title()
+        self.update_title()
         self.sidebar.select(chat_id)
         self.chat_view.scroll_to_end()
         self._fill_viewport()
         if scroll_to:
             self._scroll_to_message(scroll_to)
-        self._update_meter()
+        self.update_meter()
 
     def _scroll_to_message(self, message_id: str) -> None:
         row = self.chat_model.ensure_visible(message_id)
@@ -368,7 +341,7 @@ class MainWindow(QMainWindow):
         if self.chat_model.has_more_above():
             self.chat_view.keep_position_while(self.chat_model.grow_up)
 
-    def _update_title(self) -> None:
+    def update_title(self) -> None:
         summary = self.chat_list_model.get(self.chat_id) if self.chat_id else None
         self.header.set_title((summary.title if summary else "") or self.tr("New chat"))
         model = conversation.chat_model(self.chat_settings, self.defaults())
@@ -383,8 +356,8 @@ class MainWindow(QMainWindow):
     def set_chat_settings(self, settings: ChatSettings) -> None:
         """The open chat's own settings changed (model, prompt…): remembered with the chat."""
         self.chat_settings = settings
-        self._update_title()
-        self._update_meter()
+        self.update_title()
+        self.update_meter()
         if self.chat_id is not None and not self.read_only:
             chat_id = self.chat_id
             self.chat_ops.change(lambda store: store.set_chat_settings(chat_id, settings))
@@ -394,142 +367,8 @@ class MainWindow(QMainWindow):
             self.set_chat_settings(dataclasses.replace(self.chat_settings, model=model))
         self.composer.edit.setFocus()
 
-    # ------------------------------------------------------------------ what the store and sessions say
-    def _on_store_change(self, change: StoreChange) -> None:
-        if change.kind == "deleted":
-            if self.chat_list_model.get(change.chat_id) is not None:
-                self.chat_list_model.remove(change.chat_id)
-        else:
-            try:
-                summary = self.store.get_chat_summary(change.chat_id)
-            except StoreError:
-                return  # gone again meanwhile
-            self.chat_list_model.upsert(summary)
-        self.sidebar.select(self.chat_id)  # the list was rebuilt
-        if change.chat_id == self.chat_id:
-            self._update_title()
-
-    def _on_session_event(self, event: object) -> None:
-        if isinstance(event, ReplyProgress):
-            if event.chat_id == self.chat_id:
-                self.stream_throttle.trigger()
-            return
-        if isinstance(event, QuestionSaved):
-            self._on_question_saved(event)
-        elif isinstance(event, QuestionFailed):
-            self._on_question_failed(event)
-        elif isinstance(event, ReplyStarted):
-            self._on_reply_started(event)
-        elif isinstance(event, ReplyFinished):
-            self._on_reply_finished(event)
-        self.chat_list_model.set_writing(self.sessions.writing())
-        self._set_tail_for_current()
-
-    def _on_question_saved(self, event: QuestionSaved) -> None:
-        if self.chat_id is None and self._new_chat_ticket == event.ticket:
-            self.chat_id = event.chat_id  # the new chat on screen now exists
-            self.chat_list_model.upsert(event.summary)
-        self._new_chat_ticket = None if self._new_chat_ticket == event.ticket else self._new_chat_ticket
-        if event.chat_id == self.chat_id:
-            if event.replaced is not None:
-                self.chat_model.replace_messages_from(event.replaced)
-            self.chat_model.append_message(event.question)
-            self.sidebar.select(event.chat_id)
-            self._update_title()
-            self.chat_view.scroll_to_end()
-
-    def _on_question_failed(self, event: QuestionFailed) -> None:
-        if self._new_chat_ticket == event.ticket:
-            self._new_chat_ticket = None
-        if event.chat_id == self.chat_id:
-            if event.editing is not None:
-                # Back into the edit, with the edited text; the draft waits behind it again.
-                self._draft_before_edit = self.composer.text()
-                self.editing_message_id = event.editing
-                self.composer.set_text(event.text)
-                self.composer.show_banner(self.tr(EDIT_BANNER))
-            elif not self.composer.text().strip():
-                self.composer.set_text(event.text)  # nothing typed since: put the question back
-        self.on_write_failed(event.error, kept_in_box=True)
-
-    def _on_reply_started(self, event: ReplyStarted) -> None:
-        row = Row("streaming", text="")
-        row.footer_note = self.tr("Writing…")
-        row.actions = [("action:stop", self.tr("Stop"))]
-        self._rows[event.ticket] = row
-        if event.chat_id == self.chat_id:
-            if event.replaces is not None:
-                self.chat_model.replace_messages_from(event.replaces.id)  # the new reply streams in its place
-            self.chat_model.set_cut(event.first_sent_id, self._cut_text(event.left_out))
-            self.chat_model.refresh()  # "No reply yet" goes away
-            self.chat_view.scroll_to_end()
-
-    def _on_reply_finished(self, event: ReplyFinished) -> None:
-        row = self._rows.pop(event.ticket, None)
-        showing = event.chat_id == self.chat_id
-        old, reply, error = event.replaces, event.reply, event.error
-        if isinstance(error, UnknownModel):
-            if showing:
-                self._notice(self.tr("This chat's model “%s” is unknown. Choose another one in the chat's "
-                                     "settings.") % error.model)
-            return
-        if reply is not None and error is not None:
-            self.live_errors[reply.id] = error
-        if showing:
-            follow = self.chat_view.at_bottom()
-            if reply is None:
-                if old is not None:
-                    self._put_reply_in_view(old, old)  # regenerating gave nothing better: the old one stays
-                    if error is not None:
-                        self._notice(self._error_text(error), retry_link=True)
-                self.chat_model.refresh()
-            else:
-                self._put_reply_in_view(reply, old)
-                position = self.chat_model.row_of_message(reply.id)
-                message_row = self.chat_model.row_at(position) if position is not None else None
-                if message_row is not None and row is not None:
-                    self.chat_view.chat_delegate.adopt_stream(row, message_row, self.chat_view.viewport().width())
-            if follow:
-                self.chat_view.scroll_to_end()
-            self._update_meter()
-        if event.save_error is not None:
-            self.on_write_failed(event.save_error)
-        from desktop_chat.api.errors import AuthenticationError, PermissionDeniedError
-
-        if isinstance(error, AuthenticationError | PermissionDeniedError):
-            self.statusBar().showMessage(self._error_text(error), 15000)
-
-    def _put_reply_in_view(self, reply: Message, replaces: Message | None) -> None:
-        if replaces is not None and self.chat_model.row_of_message(replaces.id) is not None:
-            self.chat_model.replace_messages_from(replaces.id)
-        self.chat_model.append_message(reply)
-
-    def _repaint_stream(self) -> None:
-        live = self.sessions.live(self.chat_id)
-        row = self._rows.get(live.ticket) if live is not None else None
-        if live is None or row is None:
-            return
-        follow = self.chat_view.at_bottom()
-        row.text = live.text  # the whole text so far: replace, never append
-        position = self.chat_model.row_of_tail(row)
-        if position is not None:
-            index = self.chat_model.index(position)
-            self.chat_model.dataChanged.emit(index, index)
-            self.chat_view.chat_delegate.sizeHintChanged.emit(index)
-        if follow:
-            self.chat_view.scroll_to_end()
-
-    def _set_tail_for_current(self) -> None:
-        live = self.sessions.live(self.chat_id) if self.chat_id is not None or self._new_chat_ticket else None
-        row = self._rows.get(live.ticket) if live is not None else None
-        notices = [r for r in self.chat_model.tail() if r.kind == "notice"]
-        if row is not None and live is not None:
-            row.text = live.text
-        self.chat_model.set_tail(([row] if row is not None else []) + notices)
-        self.composer.set_busy(live is not None)
-
     # ------------------------------------------------------------------ errors and notices
-    def _error_text(self, error: BaseException) -> str:
+    def describe_error(self, error: BaseException) -> str:
         from desktop_chat.api.errors import ApiError
 
         if isinstance(error, ApiError):
@@ -540,7 +379,7 @@ class MainWindow(QMainWindow):
         """Plain words for a failed reply: the live error of this session, else one for its kind."""
         error = self.live_errors.get(message.id)
         if error is not None:
-            return self._error_text(error)
+            return self.describe_error(error)
         from desktop_chat.api.errors import message_for_kind
 
         if message.error == "context_too_long":
@@ -558,9 +397,9 @@ class MainWindow(QMainWindow):
             text = self.tr("Could not save: %s") % reason
         if kept_in_box:
             text += " " + self.tr("Your text is still in the box.")
-        self._notice(text)
+        self.notice(text)
 
-    def _notice(self, text: str, *, settings_link: bool = False, retry_link: bool = False) -> None:
+    def notice(self, text: str, *, settings_link: bool = False, retry_link: bool = False) -> None:
         self.statusBar().showMessage(text, 10000)
         row = Row("notice", text=text)
         if settings_link:
@@ -572,16 +411,16 @@ class MainWindow(QMainWindow):
 
     def _refused(self, refusal: Refused) -> None:
         if refusal.reason == "no_account":
-            self._notice(self.tr("To send messages, add your Yandex Cloud API key and folder ID in Settings. "
+            self.notice(self.tr("To send messages, add your Yandex Cloud API key and folder ID in Settings. "
                                  "Your message is kept in the box."), settings_link=True)
         elif refusal.reason == "unknown_model":
-            self._notice(self.tr("This chat's model “%s” is unknown. Choose another one in the chat's "
+            self.notice(self.tr("This chat's model “%s” is unknown. Choose another one in the chat's "
                                  "settings.") % refusal.detail)
         elif refusal.reason == "limit":
-            self._notice(self.tr("%s replies are being written at once already. Wait for one of them to "
+            self.notice(self.tr("%s replies are being written at once already. Wait for one of them to "
                                  "finish; your message is kept in the box.") % refusal.detail)
 
-    def _cut_text(self, left_out: int) -> str:
+    def cut_text(self, left_out: int) -> str:
         if not left_out:
             return ""
         return self.tr("%n earlier message(s) above this line are not sent to the model: "
@@ -590,10 +429,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ sending
     def send(self, text: str) -> None:
         """Hands the question to the chat's session: it is stored durably, then the reply streams."""
-        if self.sessions.live(self.chat_id) is not None or (self.chat_id is None and self._new_chat_ticket):
+        if self.sessions.live(self.chat_id) is not None or (self.chat_id is None and self.presenter.new_chat_ticket):
             return  # this chat's reply (or the previous Enter) is still on its way
         if self.read_only:
-            self._notice(self.tr("This chat was saved by a newer version of Desktop Chat and is read-only."))
+            self.notice(self.tr("This chat was saved by a newer version of Desktop Chat and is read-only."))
             return
         editing = self.editing_message_id
         try:
@@ -603,11 +442,11 @@ class MainWindow(QMainWindow):
             self._refused(refusal)
             return
         if self.chat_id is None:
-            self._new_chat_ticket = ticket
+            self.presenter.new_chat_ticket = ticket
         self.draft_timer.stop()
         self.composer.set_text(self._draft_before_edit if editing is not None else "")
         self._end_edit()
-        self._set_tail_for_current()
+        self.presenter.set_tail_for_current()
 
     def stop(self) -> None:
         """Esc: closes what the person is in (find bar, search, an edit), else stops the reply."""
@@ -631,7 +470,7 @@ class MainWindow(QMainWindow):
             self.sessions.regenerate(self.chat_id, self.chat_settings, list(self.chat_model.messages))
         except Refused as refusal:
             if refusal.reason == "no_account":
-                self._notice(self.tr("To get a reply, add your API key in Settings."), settings_link=True)
+                self.notice(self.tr("To get a reply, add your API key in Settings."), settings_link=True)
             else:
                 self._refused(refusal)
 
@@ -643,7 +482,7 @@ class MainWindow(QMainWindow):
             self.sessions.retry(self.chat_id, self.chat_settings, list(self.chat_model.messages))
         except Refused as refusal:
             if refusal.reason == "no_account":
-                self._notice(self.tr("To get a reply, add your API key in Settings."), settings_link=True)
+                self.notice(self.tr("To get a reply, add your API key in Settings."), settings_link=True)
             else:
                 self._refused(refusal)
 
@@ -657,6 +496,13 @@ class MainWindow(QMainWindow):
         self.composer.set_text(message.text)
         self.composer.show_banner(self.tr(EDIT_BANNER))
         self.composer.edit.setFocus()
+
+    def resume_edit(self, message_id: str, text: str) -> None:
+        """A failed edit goes back into the box; the draft waits behind it again."""
+        self._draft_before_edit = self.composer.text()
+        self.editing_message_id = message_id
+        self.composer.set_text(text)
+        self.composer.show_banner(self.tr(EDIT_BANNER))
 
     def _cancel_edit(self) -> None:
         if self.editing_message_id is not None:
@@ -688,34 +534,8 @@ class MainWindow(QMainWindow):
         store = self.store
         self.tasks.write(lambda: store.set_draft(key, text), None, self.on_write_failed)
 
-    def _update_meter(self) -> None:
-        draft = self.composer.text()
-        messages = self._history_for_next_question()
-        if draft.strip():
-            messages.append(Message.new("user", draft))
-        if not messages:
-            self.composer.meter.setText("")
-            return
-        plan = self.sessions.plan(messages, self.chat_settings)
-        self._show_meter(plan.estimated_tokens, plan.context_tokens, plan.left_out, estimate=True)
-        if self.credentials is None or not draft.strip():
-            return
-        sessions, expected_text = self.sessions, draft
-
-        def counted(tokens: int | None) -> None:
-            if tokens is not None and self.composer.text() == expected_text:
-                self._show_meter(tokens, plan.context_tokens, plan.left_out, estimate=False)
-
-        self.tasks.latest(lambda: sessions.count_tokens(plan), counted, lambda _e: None)
-
-    def _show_meter(self, tokens: int, window: int, left_out: int, *, estimate: bool) -> None:
-        share = min(100, round(100 * tokens / max(1, window)))
-        number = f"≈{tokens:,}" if estimate else f"{tokens:,}"
-        text = self.tr("Context: %1 of %2 tokens (%3%)").replace("%1", number.replace(",", " ")) \
-            .replace("%2", f"{window:,}".replace(",", " ")).replace("%3", str(share))
-        if left_out:
-            text += " · " + self.tr("%n earliest message(s) will not be sent", "", left_out)
-        self.composer.meter.setText(text)
+    def update_meter(self) -> None:
+        self.meter.update(self._history_for_next_question(), self.composer.text())
 
     # ------------------------------------------------------------------ search and find
     def _on_result_chosen(self, chat_id: str, message_id: str | None) -> None:
@@ -742,26 +562,12 @@ class MainWindow(QMainWindow):
         if self.settings_opener is not None:
             self.settings_opener(focus_secret=focus_secret, notice=notice)
 
-    def show_about(self) -> None:
-        from desktop_chat import __version__
-
-        QMessageBox.about(self, self.tr("About Desktop Chat"),
-                          self.tr("Desktop Chat %s\n\nA desktop client for YandexGPT. Your chats stay on "
-                                  "your computer:\n%s") % (__version__, self.store.data_dir))
-
     # ------------------------------------------------------------------ window state
     def _restore_window_state(self) -> None:
-        state = self.services.settings.ui_state
-        geometry = state.get("geometry")
-        splitter = state.get("splitter")
-        if geometry:
-            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
-        if splitter:
-            self.splitter.restoreState(QByteArray.fromBase64(splitter.encode()))
+        restore_window_state(self, self.services.settings.ui_state)
 
     def window_state(self) -> dict[str, str]:
-        return {"geometry": bytes(self.saveGeometry().toBase64().data()).decode(),
-                "splitter": bytes(self.splitter.saveState().toBase64().data()).decode()}
+        return save_window_state(self)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -779,6 +585,8 @@ class MainWindow(QMainWindow):
             log.warning("a reply was still being written at close")
         self.runner.wait_all()
         self._unsubscribe_store()
+        self.session_events.received.disconnect()  # nothing may queue work once the lanes are shut
+        self.store_events.received.disconnect()
         settings_store = self.services.settings_store
         if settings_store is not None:
             settings = self.services.settings

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMessageBox
 
 if TYPE_CHECKING:
     from desktop_chat.ui.main_window import MainWindow
@@ -38,7 +39,7 @@ class WindowActions(QObject):
         self.import_ = self._action("Ctrl+O", ops.import_chat, "actImport")
         self.settings = self._action("Ctrl+,", w.open_settings, "actSettings")
         self.quit = self._action(key.Quit, w.close, "actQuit")
-        self.about = self._action(None, w.show_about, "actAbout")
+        self.about = self._action(None, self.show_about, "actAbout")
         self.chat_only = [self.rename, self.pin, self.duplicate, self.delete, self.export_md, self.export_html,
                           self.export_json]
 
@@ -73,6 +74,14 @@ class WindowActions(QObject):
         action.triggered.connect(lambda _checked=False: slot())
         self.window.addAction(action)
         return action
+
+    def show_about(self) -> None:
+        from desktop_chat import __version__
+
+        QMessageBox.about(self.window, self.tr("About Desktop Chat"),
+                          self.tr("Desktop Chat %s\n\nA desktop client for YandexGPT and the other models of "
+                                  "Yandex AI Studio. Your chats stay on your computer:\n%s")
+                          % (__version__, self.window.store.data_dir))
 
     def retranslate(self) -> None:
         names = {
