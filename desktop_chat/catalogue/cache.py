@@ -79,9 +79,14 @@ class CatalogueCache:
         return True
 
     def _is_newer(self) -> bool:
+        """Our format with a newer version, whether or not this version can read the rest of it."""
         data = self._read()
-        cached = _parse(data) if data is not None else None
-        return cached is not None and cached.newer
+        try:
+            body = safe_json.loads(data) if data else None
+        except ValueError:
+            return False
+        version = body.get("version") if isinstance(body, dict) and body.get("format") == FORMAT else None
+        return isinstance(version, int) and not isinstance(version, bool) and version > VERSION
 
     def _read(self) -> bytes | None:
         """The file's bytes; None when it is missing or unreadable; b"" (damaged) when it is too big."""

@@ -63,14 +63,15 @@ def _group(digits: str, separator: str) -> str:
 def format_rub(amount: Decimal, language: str = "ru") -> str:
     """An amount of roubles for the UI: Russian "1 234,50 ₽", English "₽1,234.50".
 
-    English puts the sign first, as with "$1.20". Rounded to kopecks; a positive amount below one kopeck
-    shows as "<0,01 ₽" / "<₽0.01" rather than a misleading zero.
+    English puts the sign first, as with "$1.20". Rounded to kopecks (half up); a positive amount that
+    rounds to zero shows as "<0,01 ₽" / "<₽0.01".
     """
     russian = language.lower().startswith("ru")
     sign = "-" if amount < 0 else ""
     amount = abs(amount)
-    below = _CENT if Decimal(0) < amount < _CENT else None
-    whole, _, cents = f"{(below or amount).quantize(_CENT, rounding=ROUND_HALF_UP):f}".partition(".")
+    rounded = amount.quantize(_CENT, rounding=ROUND_HALF_UP)
+    below = amount > 0 and rounded == 0  # "<0,01 ₽", not a misleading zero
+    whole, _, cents = f"{_CENT if below else rounded:f}".partition(".")
     text = f"{_group(whole, NBSP)},{cents}{NBSP}₽" if russian else f"₽{_group(whole, ',')}.{cents}"
     return f"<{text}" if below else sign + text
 

@@ -132,10 +132,13 @@ def model_uri(folder_id: str, model: ModelRef, version: str | None = None) -> st
     """`gpt://<folder>/<name>/<version>` (`latest` unless the model or `version` names another).
 
     A full `gpt://` or `ds://` URI is returned as it is (its folder and fine-tune suffix are kept).
-    Raises ValueError for a model nobody knows or an empty folder ID.
+    Raises ValueError for a model nobody knows, a malformed URI or an empty folder ID.
     """
     if isinstance(model, str) and model.strip().startswith(URI_SCHEMES):
-        return model.strip()
+        uri = model.strip()
+        if parse(uri) is None if uri.startswith(GPT_SCHEME) else uri == DS_SCHEME:
+            raise ValueError(f"{uri!r} is not a model URI: gpt://<folder>/<name>[/<version>]")
+        return uri
     entry = find(model)
     if entry is None:
         names = ", ".join(e.id for e in TABLE)
