@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat import conversation
 from desktop_chat.api.models import MODELS, model_uri
-from desktop_chat.conversation import Defaults
+from desktop_chat.chat import conversation
+from desktop_chat.chat.conversation import Defaults
 from desktop_chat.settings import Settings, SettingsStore
 from desktop_chat.store import ChatSettings, ChatStore, ChatSummary, Message, StoreError
 from desktop_chat.ui.chat_list import ChatSidebar

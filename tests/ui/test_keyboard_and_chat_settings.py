@@ -32,7 +32,7 @@ def test_chat_settings_reach_the_request(qtbot, make_window, fake_server, monkey
 
 
 def test_chat_settings_dialog_round_trip(qtbot) -> None:
-    from desktop_chat.conversation import Defaults
+    from desktop_chat.chat.conversation import Defaults
 
     dialog = ChatSettingsDialog(ChatSettings(system_prompt="x", model="", temperature=None, max_tokens=None),
                                 Defaults(), None)

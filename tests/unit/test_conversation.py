@@ -3,10 +3,10 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop_chat import conversation
 from desktop_chat.api.client import Completion, Status, Usage
 from desktop_chat.api.models import context_window
-from desktop_chat.conversation import Defaults, plan_request
+from desktop_chat.chat import conversation
+from desktop_chat.chat.conversation import Defaults, plan_request
 from desktop_chat.store import ChatSettings, Message
 
 
