@@ -42,6 +42,11 @@ class CachedList:
     def age_seconds(self, now: datetime | None = None) -> float:
         return ((now or datetime.now(UTC)) - self.fetched_at).total_seconds()
 
+    def is_for_folder(self, folder_id: str) -> bool:
+        """The list was fetched for this folder (its ids name it): after a folder change, fetch again."""
+        prefix = f"gpt://{folder_id.strip()}/"
+        return any(i.startswith(prefix) for i in self.live_ids)
+
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

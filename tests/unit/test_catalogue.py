@@ -343,6 +343,7 @@ def test_cache_round_trip(tmp_path):
     assert loaded.live_ids == SAMPLE_07_IDS and loaded.fetched_at == FETCHED and not loaded.newer
     assert loaded.age_seconds(FETCHED + timedelta(hours=2)) == 7200
     assert merge(loaded.live_ids) == merge(SAMPLE_07_IDS)
+    assert loaded.is_for_folder("b1ge6b3ojkeeciv997a8") and not loaded.is_for_folder("b1gother")
     body = json.loads((tmp_path / "sub" / "models.json").read_text(encoding="utf-8"))
     assert body["format"] == "desktop-chat-models" and body["version"] == 1
     assert [p.name for p in (tmp_path / "sub").iterdir()] == ["models.json"]  # no temp file left behind
