@@ -65,7 +65,7 @@ class Refused(Exception):
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(reason)
-        self.reason = reason  # "busy" | "limit" | "no_account" | "read_only" | "nothing"
+        self.reason = reason  # "busy" | "limit" | "no_account" | "unknown_model" | "nothing"
         self.detail = detail
 
 
@@ -137,7 +137,7 @@ class ChatSessions:
         `editing` and all after it when given), then streams the reply. Returns the ticket."""
         if not text.strip():
             raise Refused("nothing")
-        self._check_account()
+        self._check_account(settings)
         reply = self._claim(chat_id)
         question = Message.new("user", text)
         title = conversation.title_from_text(text)
@@ -167,7 +167,7 @@ class ChatSessions:
     def regenerate(self, chat_id: str, settings: ChatSettings, messages: list[Message] | None = None) -> int:
         """A new reply to the last question; the old one stays until the new one is stored.
         `messages`: the chat as the caller has it (saves reading it again)."""
-        self._check_account()
+        self._check_account(settings)
         messages = self.store.load_chat(chat_id).messages if messages is None else messages
         old = conversation.last_reply(messages)
         if old is None:
@@ -184,7 +184,7 @@ class ChatSessions:
             raise Refused("nothing")
         if messages[-1].role == "assistant":
             return self.regenerate(chat_id, settings, messages)
-        self._check_account()
+        self._check_account(settings)
         reply = self._claim(chat_id)
         self.runner.start(lambda: self._reply(reply, chat_id, settings))
         return reply.ticket
@@ -292,9 +292,16 @@ class ChatSessions:
         return ReplyFinished(reply.ticket, chat_id, new, old, summary, error)
 
     # ---- book-keeping ---------------------------------------------------------------------
-    def _check_account(self) -> None:
+    def _check_account(self, settings: ChatSettings | None = None) -> None:
+        """Refuses at once what cannot be sent: no account, or a model nobody serves."""
         if self.providers.account is None:
             raise Refused("no_account")
+        if settings is not None:
+            model = conversation.chat_model(settings, self.defaults())
+            try:
+                self.providers.model_uri(model)
+            except UnknownModel:
+                raise Refused("unknown_model", model) from None
 
     def _claim(self, chat_id: str | None) -> LiveReply:
         from desktop_chat.api.client import CancelToken
