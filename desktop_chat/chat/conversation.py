@@ -7,12 +7,11 @@ never left out. The chat view marks where the cut is, so people know what the mo
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from desktop_chat.api.models import context_window
+from desktop_chat import catalogue
 from desktop_chat.store import ChatSettings, Message
 
 if TYPE_CHECKING:
@@ -33,16 +32,16 @@ STATUS_BY_API: dict[str, str] = {
 }
 _NOT_HISTORY = {"error"}
 
-# Offline estimate of tokens: YandexGPT's tokenizer gives about one token per 3-4 characters of
-# Russian or English prose; 3 errs on the side of sending less rather than hitting the limit.
-CHARS_PER_TOKEN = 3.0
+# Each message costs a few tokens of its own (role markers) besides its text.
 TOKENS_PER_MESSAGE = 4
 TITLE_LENGTH = 60
+DEFAULT_CONTEXT_TOKENS = 32768
 
 
-def estimate_tokens(text: str) -> int:
-    """A cautious token count for text when the tokenizer endpoint cannot be asked."""
-    return TOKENS_PER_MESSAGE + math.ceil(len(text) / CHARS_PER_TOKEN)
+def estimate_tokens(text: str, model: str | None = None) -> int:
+    """A slightly cautious token count for one message when the tokenizer cannot be asked, from the
+    model's measured characters per token (the catalogue's, for Russian and English)."""
+    return TOKENS_PER_MESSAGE + catalogue.estimate_tokens(text, model)
 
 
 @dataclass(frozen=True)
@@ -90,16 +89,19 @@ def history_messages(messages: Sequence[Message]) -> list[Message]:
 
 
 def plan_request(messages: Sequence[Message], settings: ChatSettings, defaults: Defaults,
-                 count_tokens=estimate_tokens) -> RequestPlan:
+                 count_tokens: Callable[[str], int] | None = None) -> RequestPlan:
     """Builds the request for a chat whose last message is the user's new one.
 
-    `count_tokens(text)` counts one message's tokens; the default is the offline estimate.
+    `count_tokens(text)` counts one message's tokens; the default is the model's offline estimate.
     """
     from desktop_chat.api.client import ChatMessage
 
     model = chat_model(settings, defaults)
     options = chat_options(settings, defaults)
-    window = context_window(model)
+    window = catalogue.context_window(model) if catalogue.find(model) is not None else DEFAULT_CONTEXT_TOKENS
+    if count_tokens is None:
+        def count_tokens(text: str) -> int:
+            return estimate_tokens(text, model)
     history = history_messages(messages)
     budget = window - options.max_tokens
 

@@ -45,14 +45,22 @@ class Providers:
         account = self._require_account()
         uri = self._uri(account, model)
         options = {"data_logging": self._data_logging(), **self.client_options, **overrides}
-        api = _api_of(model)
-        if api == "openai":
+        from desktop_chat import catalogue
+
+        if catalogue.api_of(model) == "openai":
             from desktop_chat.providers.openai_compat import OpenAICompatProvider
 
             return OpenAICompatProvider(account, **options), uri
         from desktop_chat.providers.yandex_native import YandexNativeProvider
 
         return YandexNativeProvider(account, **options), uri
+
+    def catalogue_provider(self, **overrides: Any) -> ChatProvider:
+        """The provider whose API lists the folder's models (the OpenAI-compatible one)."""
+        from desktop_chat.providers.openai_compat import OpenAICompatProvider
+
+        options = {"data_logging": self._data_logging(), **self.client_options, **overrides}
+        return OpenAICompatProvider(self._require_account(), **options)
 
     def _require_account(self) -> Account:
         account = self._account()
@@ -62,20 +70,10 @@ class Providers:
 
     @staticmethod
     def _uri(account: Account, model: str) -> str:
-        from desktop_chat.api.models import model_uri
+        from desktop_chat import catalogue
 
         try:
-            return model_uri(account.folder_id, model)
+            return catalogue.model_uri(account.folder_id, model)
         except ValueError:
             raise UnknownModel(model) from None
 
-
-def _api_of(model: str) -> str:
-    """"native" or "openai": which API serves the model (the catalogue knows; native by default)."""
-    import importlib
-
-    try:
-        catalogue = importlib.import_module("desktop_chat.catalogue")
-    except ImportError:
-        return "native"
-    return str(catalogue.api_of(model))

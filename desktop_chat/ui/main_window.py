@@ -16,16 +16,18 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QListView, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QListView, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from desktop_chat.chat import conversation
 from desktop_chat.chat.conversation import Defaults
+from desktop_chat.chat.model_list import ModelList
 from desktop_chat.chat.sessions import ChatSessions, LiveReply, Refused
 from desktop_chat.providers.base import Account
 from desktop_chat.providers.registry import Providers
 from desktop_chat.store import ChatSettings, Message, StoreError
+from desktop_chat.ui.banner import Banner
 from desktop_chat.ui.chat_header import ChatHeader
 from desktop_chat.ui.chat_list import ChatSidebar
 from desktop_chat.ui.chat_ops import ChatOps
@@ -73,6 +75,7 @@ class MainWindow(QMainWindow):
         self.store_report: object = None  # what the store found at open (quarantined files...)
         self.setObjectName("mainWindow")
 
+        self.models = services.models or ModelList(self.store.data_dir / "models.json")
         self.runner = QtJobRunner(self)
         providers = Providers(self._account, services.client_options, lambda: services.settings.data_logging)
         self.sessions = ChatSessions(self.store, providers, self.defaults, self.runner,
@@ -102,12 +105,7 @@ class MainWindow(QMainWindow):
         self.chat_list = self.sidebar.chat_list
         self.header = ChatHeader(self)
         self.title_label = self.header.title_label
-        self.banner = QLabel(self)
-        self.banner.setObjectName("offlineBanner")
-        self.banner.setWordWrap(True)
-        self.banner.setTextFormat(Qt.TextFormat.RichText)
-        self.banner.setContentsMargins(0, 0, 0, 4)  # room for the link's underline on the last line
-        self.banner.hide()
+        self.banner = Banner(self)
         self.chat_model = ChatModel(self)
         self.chat_view = ChatView(self.theme, self)
         self.chat_view.setModel(self.chat_model)
@@ -236,6 +234,10 @@ class MainWindow(QMainWindow):
             self.chat_model.set_tail([r for r in self.chat_model.tail() if r.kind != "notice"])
         self._update_banner()
         self.update_meter()
+        if credentials is not None and self.models.needs_refresh(credentials.folder_id):
+            models, providers = self.models, self.sessions.providers
+            self.tasks.read(lambda: models.refresh(providers), lambda _entries: self.update_title(),
+                            lambda error: log.info("the model list was not refreshed: %s", type(error).__name__))
 
     def _account(self) -> Account | None:
         credentials = self.credentials
@@ -244,23 +246,8 @@ class MainWindow(QMainWindow):
         return Account(credentials.folder_id, credentials.kind, credentials.secret, self.services.api_base)
 
     def _update_banner(self) -> None:
-        read_only_reason = getattr(self.store, "read_only_reason", "")
-        if read_only_reason:
-            self.banner.setText(self.tr("Your chats can be read but not changed: %s") % read_only_reason)
-            self.banner.show()
-        elif self.credentials is None and self.credentials_checked:
-            link = self.tr("Open settings")
-            if self.keyring_problem:
-                text = self.tr("This computer has no password storage, so Desktop Chat cannot keep your key "
-                               "between runs. Add it in Settings for this session; your chats can be read "
-                               "without it.")
-            else:
-                text = self.tr("No API key yet: you can read, search and export your chats. "
-                               "To talk to YandexGPT, add a key.")
-            self.banner.setText(f'{text} <a href="settings">{link}</a>')
-            self.banner.show()
-        else:
-            self.banner.hide()
+        self.banner.set_state(getattr(self.store, "read_only_reason", ""),
+                              self.credentials is None and self.credentials_checked, self.keyring_problem)
 
     # ------------------------------------------------------------------ opening chats
     def new_chat(self) -> None:
@@ -345,7 +332,7 @@ class MainWindow(QMainWindow):
         summary = self.chat_list_model.get(self.chat_id) if self.chat_id else None
         self.header.set_title((summary.title if summary else "") or self.tr("New chat"))
         model = conversation.chat_model(self.chat_settings, self.defaults())
-        self.header.set_models(model_choices(self.services.language), model)
+        self.header.set_models(model_choices(self.services.language, self.models.entries()), model)
         self.header.model_picker.setEnabled(not self.read_only)
         self.window_actions.update_for_chat(self.chat_id is not None, summary is not None and summary.pinned)
 

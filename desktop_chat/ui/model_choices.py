@@ -1,11 +1,33 @@
-"""The models offered in the chat's model picker, in the UI language."""
+"""The models offered in the chat's model picker, in the UI language, from the catalogue."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 
-def model_choices(language: str) -> list[tuple[str, str, str]]:
-    """(model id, title, tooltip) for every model the app offers, in the order to show them."""
-    from desktop_chat.api.models import MODELS
+from PySide6.QtCore import QCoreApplication
 
-    return [(key, info.title, f"{info.title} · {info.context_tokens:,}".replace(",", " "))
-            for key, info in MODELS.items()]
+from desktop_chat.catalogue import Entry, format_rub, prices_date
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ModelChoices", text)
+
+
+def model_choices(language: str, entries: Sequence[Entry]) -> list[tuple[str, str, str]]:
+    """(model id, title, tooltip) for every model offered, in the order to show them."""
+    choices = []
+    for entry in entries:
+        title = entry.title(language)
+        lines = [title, _tr("Remembers about %s tokens of the conversation").replace(
+            "%s", f"{entry.context_tokens:,}".replace(",", " "))]
+        if entry.vision:
+            lines.append(_tr("Can see pictures"))
+        if entry.reasoning != "none":
+            lines.append(_tr("Can think longer before answering"))
+        if entry.price_sync is not None:
+            lines.append(_tr("Price per 1,000 tokens: %1 in, %2 out (prices of %3)")
+                         .replace("%1", format_rub(entry.price_sync.input, language))
+                         .replace("%2", format_rub(entry.price_sync.output, language))
+                         .replace("%3", prices_date(language)))
+        choices.append((entry.id, title, "\n".join(lines)))
+    return choices

@@ -13,6 +13,7 @@ from desktop_chat.store import ChatStore
 from desktop_chat.ui.tasks import BackgroundTasks
 
 if TYPE_CHECKING:
+    from desktop_chat.chat.model_list import ModelList
     from desktop_chat.secrets import SecretStore
 
 
@@ -28,6 +29,7 @@ class Services:
     language: str = "en"  # "ru" or "en": the language of messages from the API layer
     client_options: dict = field(default_factory=dict)  # extra HTTP client arguments (tests: short backoff)
     parallel_replies: int = DEFAULT_PARALLEL_REPLIES
+    models: ModelList | None = None  # the models on offer (None: from the cache in the data folder)
     # Bumped whenever settings or keys are applied, so an older read of the keyring cannot win.
     credentials_generation: int = 0
 

@@ -206,7 +206,7 @@ def test_a_failed_edit_goes_back_into_the_edit(qtbot, make_window, fake_server, 
 
     monkeypatch.setattr(window.store, "append_message", disk_full)
     window.composer.sendRequested.emit("Исправленный вопрос")
-    qtbot.waitUntil(lambda: not window.busy and window.composer.text() != "", timeout=WAIT)
+    qtbot.waitUntil(lambda: window.composer.text() == "Исправленный вопрос", timeout=WAIT)
     assert window.composer.text() == "Исправленный вопрос"
     assert window.editing_message_id == window.chat_model.messages[0].id
     monkeypatch.undo()

@@ -32,7 +32,7 @@ def test_chat_settings_override_defaults() -> None:
 
 
 def test_oldest_turns_are_left_out_when_history_does_not_fit() -> None:
-    big = "слово " * 20000  # about 40k estimated tokens: more than the 32k window alone
+    big = "слово " * 40000  # about 50k estimated tokens: more than the 32k window alone
     messages = chat(("user", big), ("assistant", "ok"), ("user", "short"), ("assistant", "fine"),
                     ("user", "new question"))
     plan = plan_request(messages, ChatSettings(system_prompt="be brief"), Defaults())
