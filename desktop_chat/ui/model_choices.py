@@ -9,23 +9,20 @@ from PySide6.QtCore import QCoreApplication
 from desktop_chat.catalogue import Entry, format_rub, prices_date
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ModelChoices", text)
-
-
 def model_choices(language: str, entries: Sequence[Entry]) -> list[tuple[str, str, str]]:
     """(model id, title, tooltip) for every model offered, in the order to show them."""
     choices = []
     for entry in entries:
         title = entry.title(language)
-        lines = [title, _tr("Remembers about %s tokens of the conversation").replace(
-            "%s", f"{entry.context_tokens:,}".replace(",", " "))]
+        memory = QCoreApplication.translate("ModelChoices", "Remembers about %s tokens of the conversation")
+        lines = [title, memory.replace("%s", f"{entry.context_tokens:,}".replace(",", " "))]
         if entry.vision:
-            lines.append(_tr("Can see pictures"))
+            lines.append(QCoreApplication.translate("ModelChoices", "Can see pictures"))
         if entry.reasoning != "none":
-            lines.append(_tr("Can think longer before answering"))
+            lines.append(QCoreApplication.translate("ModelChoices", "Can think longer before answering"))
         if entry.price_sync is not None:
-            lines.append(_tr("Price per 1,000 tokens: %1 in, %2 out (prices of %3)")
+            lines.append(QCoreApplication.translate("ModelChoices",
+                                                    "Price per 1,000 tokens: %1 in, %2 out (prices of %3)")
                          .replace("%1", format_rub(entry.price_sync.input, language))
                          .replace("%2", format_rub(entry.price_sync.output, language))
                          .replace("%3", prices_date(language)))
