@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from desktop_chat import catalogue
@@ -142,6 +143,8 @@ def reply_message(completion: Completion | None, partial_text: str, *, model: st
             usage = {"input": completion.usage.input_tokens,
                      "completion": completion.usage.completion_tokens,
                      "total": completion.usage.total_tokens}
+            if completion.usage.reasoning_tokens:
+                usage["reasoning"] = completion.usage.reasoning_tokens
         return Message.new("assistant", text, status=status or STATUS_BY_API.get(completion.status.name, "final"),
                            usage=usage, model_version=completion.model_version, model=model, error=error)
     return Message.new("assistant", partial_text, status=status or "error", model=model, error=error)
@@ -169,3 +172,25 @@ def awaiting_reply(messages: Sequence[Message]) -> bool:
         return False
     last = messages[-1]
     return last.role == "user" or (last.role == "assistant" and last.status == "error")
+
+
+@dataclass
+class _StoredUsage:
+    input_tokens: int
+    completion_tokens: int
+    reasoning_tokens: int
+    total_tokens: int
+
+
+def message_cost(message: Message) -> Decimal | None:
+    """₽ a stored reply cost, from its usage and the catalogue's prices; None when unknown."""
+    usage = message.usage
+    if not usage or message.role != "assistant":
+        return None
+    return catalogue.price(message.model or "", _StoredUsage(
+        usage.get("input", 0), usage.get("completion", 0), usage.get("reasoning", 0), usage.get("total", 0)))
+
+
+def chat_cost(messages: Sequence[Message]) -> Decimal:
+    """What the replies of a chat cost together (replies without a known price count as nothing)."""
+    return sum((c for m in messages if (c := message_cost(m)) is not None), Decimal(0))

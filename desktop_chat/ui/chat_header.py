@@ -23,6 +23,8 @@ class ChatHeader(QWidget):
         self.title_label.setFont(font)
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.title_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.cost_label = QLabel(self)
+        self.cost_label.setObjectName("chatCost")
         self.model_picker = QComboBox(self)
         self.model_picker.setObjectName("modelPicker")
         self.model_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -33,6 +35,7 @@ class ChatHeader(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title_label, 1)
+        layout.addWidget(self.cost_label)
         layout.addWidget(self.model_picker)
         layout.addWidget(self.settings_button)
         self._filling = False
@@ -63,6 +66,11 @@ class ChatHeader(QWidget):
             self.model_picker.setCurrentIndex(max(0, index))
         finally:
             self._filling = False
+
+    def set_cost(self, amount: str, prices_date: str) -> None:
+        """The chat's replies together, in ₽ ("" hides it), with the date of the prices used."""
+        self.cost_label.setText(self.tr("Chat: %s") % amount if amount else "")
+        self.cost_label.setToolTip(self.tr("What this chat's replies cost, at the prices of %s") % prices_date)
 
     def current_model(self) -> str:
         return str(self.model_picker.currentData() or "")

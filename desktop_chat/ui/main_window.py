@@ -20,6 +20,7 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QListView, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
 
+from desktop_chat.catalogue import format_rub, prices_date
 from desktop_chat.chat import conversation
 from desktop_chat.chat.conversation import Defaults
 from desktop_chat.chat.model_list import ModelList
@@ -334,6 +335,8 @@ class MainWindow(QMainWindow):
         model = conversation.chat_model(self.chat_settings, self.defaults())
         self.header.set_models(model_choices(self.services.language, self.models.entries()), model)
         self.header.model_picker.setEnabled(not self.read_only)
+        total, language = conversation.chat_cost(self.chat_model.messages), self.services.language
+        self.header.set_cost(format_rub(total, language) if total else "", prices_date(language))
         self.window_actions.update_for_chat(self.chat_id is not None, summary is not None and summary.pinned)
 
     def defaults(self) -> Defaults:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, QPoint, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import QVBoxLayout
 
+from desktop_chat.catalogue import format_rub
 from desktop_chat.chat import conversation
 from desktop_chat.store import Message
 from desktop_chat.ui.chat_view import Row
@@ -50,8 +51,13 @@ class MessageActions(QObject):
             if status_note:
                 notes.append(status_note)
             if message.usage:
-                notes.append(self.tr("Tokens: %1 in, %2 out").replace("%1", str(message.usage.get("input", 0)))
-                             .replace("%2", str(message.usage.get("completion", 0))))
+                tokens = self.tr("Tokens: %1 in, %2 out").replace("%1", str(message.usage.get("input", 0))) \
+                    .replace("%2", str(message.usage.get("completion", 0)))
+                if message.usage.get("reasoning"):
+                    tokens += " " + self.tr("(%1 of them thinking)").replace("%1", str(message.usage["reasoning"]))
+                cost = conversation.message_cost(message)
+                language = window.services.language
+                notes.append(f"{format_rub(cost, language)} · {tokens}" if cost is not None else tokens)
             if is_last and not window.read_only and not writing:
                 if message.status == "error":
                     actions.insert(0, ("action:retry", self.tr("Retry")))

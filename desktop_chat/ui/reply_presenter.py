@@ -131,6 +131,7 @@ class ReplyPresenter(QObject):
             if follow:
                 view.scroll_to_end()
             window.update_meter()
+            window.update_title()  # the chat's cost now counts this reply
         if event.save_error is not None:
             window.on_write_failed(event.save_error)
         from desktop_chat.api.errors import AuthenticationError, PermissionDeniedError

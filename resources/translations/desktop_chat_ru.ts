@@ -31,12 +31,20 @@
         <translation>Модель</translation>
     </message>
     <message>
-        <source>This chat&apos;s settings: system prompt, model (Ctrl+Shift+S)</source>
+        <source>This chat's settings: system prompt, model (Ctrl+Shift+S)</source>
         <translation>Настройки этого чата: системная инструкция, модель (Ctrl+Shift+S)</translation>
     </message>
     <message>
         <source>Chat settings</source>
         <translation>Настройки чата</translation>
+    </message>
+    <message>
+        <source>Chat: %s</source>
+        <translation>Чат: %s</translation>
+    </message>
+    <message>
+        <source>What this chat's replies cost, at the prices of %s</source>
+        <translation>Сколько стоили ответы в этом чате, по ценам на %s</translation>
     </message>
 </context>
 <context>
@@ -388,11 +396,11 @@
         <translation>Desktop Chat общается с YandexGPT через ваш собственный аккаунт Yandex Cloud. Получить всё нужное — минут пять:</translation>
     </message>
     <message>
-        <source>Open the &lt;a href=&apos;{0}&apos;&gt;Yandex Cloud console&lt;/a&gt; and sign in with your Yandex account. Choose a folder (the one called &lt;i&gt;default&lt;/i&gt; is fine).</source>
-        <translation>Откройте &lt;a href=&apos;{0}&apos;&gt;консоль Yandex Cloud&lt;/a&gt; и войдите со своим аккаунтом Яндекса. Выберите каталог (подойдёт каталог &lt;i&gt;default&lt;/i&gt;).</translation>
+        <source>Open the &lt;a href='{0}'&gt;Yandex Cloud console&lt;/a&gt; and sign in with your Yandex account. Choose a folder (the one called &lt;i&gt;default&lt;/i&gt; is fine).</source>
+        <translation>Откройте &lt;a href='{0}'&gt;консоль Yandex Cloud&lt;/a&gt; и войдите со своим аккаунтом Яндекса. Выберите каталог (подойдёт каталог &lt;i&gt;default&lt;/i&gt;).</translation>
     </message>
     <message>
-        <source>Copy the &lt;b&gt;folder ID&lt;/b&gt;: it is shown on the folder&apos;s page, next to its name. It has 20 letters and digits and usually starts with &lt;tt&gt;b1g&lt;/tt&gt;.</source>
+        <source>Copy the &lt;b&gt;folder ID&lt;/b&gt;: it is shown on the folder's page, next to its name. It has 20 letters and digits and usually starts with &lt;tt&gt;b1g&lt;/tt&gt;.</source>
         <translation>Скопируйте &lt;b&gt;ID каталога&lt;/b&gt;: он указан на странице каталога, рядом с его названием. Это 20 букв и цифр, обычно начинается с &lt;tt&gt;b1g&lt;/tt&gt;.</translation>
     </message>
     <message>
@@ -400,11 +408,11 @@
         <translation>В этом каталоге откройте &lt;i&gt;Сервисные аккаунты&lt;/i&gt; и создайте аккаунт с ролью &lt;tt&gt;ai.languageModels.user&lt;/tt&gt;.</translation>
     </message>
     <message>
-        <source>Open the service account, choose &lt;i&gt;Create new key → Create API key&lt;/i&gt;, and copy the key. It is shown only once. (&lt;a href=&apos;{0}&apos;&gt;Step-by-step help&lt;/a&gt;)</source>
-        <translation>Откройте сервисный аккаунт, выберите &lt;i&gt;Создать новый ключ → Создать API-ключ&lt;/i&gt; и скопируйте ключ. Он показывается только один раз. (&lt;a href=&apos;{0}&apos;&gt;Пошаговая инструкция&lt;/a&gt;)</translation>
+        <source>Open the service account, choose &lt;i&gt;Create new key → Create API key&lt;/i&gt;, and copy the key. It is shown only once. (&lt;a href='{0}'&gt;Step-by-step help&lt;/a&gt;)</source>
+        <translation>Откройте сервисный аккаунт, выберите &lt;i&gt;Создать новый ключ → Создать API-ключ&lt;/i&gt; и скопируйте ключ. Он показывается только один раз. (&lt;a href='{0}'&gt;Пошаговая инструкция&lt;/a&gt;)</translation>
     </message>
     <message>
-        <source>Your chats stay on this computer. The key is kept in your system&apos;s password storage, never in a file.</source>
+        <source>Your chats stay on this computer. The key is kept in your system's password storage, never in a file.</source>
         <translation>Ваши чаты остаются на этом компьютере. Ключ хранится в системном хранилище паролей и никогда — в файле.</translation>
     </message>
 </context>
@@ -495,7 +503,7 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Не удалось сохранить: %s</translation>
     </message>
     <message>
-        <source>This chat&apos;s model “%s” is unknown. Choose another one in the chat&apos;s settings.</source>
+        <source>This chat's model “%s” is unknown. Choose another one in the chat's settings.</source>
         <translation>Модель этого чата «%s» неизвестна. Выберите другую в настройках чата.</translation>
     </message>
     <message>
@@ -526,7 +534,7 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Отправить ещё раз</translation>
     </message>
     <message>
-        <source>The reply was cut off: it reached the length limit (max tokens). You can raise the limit in the chat&apos;s settings.</source>
+        <source>The reply was cut off: it reached the length limit (max tokens). You can raise the limit in the chat's settings.</source>
         <translation>Ответ оборвался: он достиг предельной длины (лимита токенов). Лимит можно увеличить в настройках чата.</translation>
     </message>
     <message>
@@ -540,6 +548,10 @@ Your chats are kept on this computer and can be read offline.</source>
     <message>
         <source>Tokens: %1 in, %2 out</source>
         <translation>Токены: %1 в запросе, %2 в ответе</translation>
+    </message>
+    <message>
+        <source>(%1 of them thinking)</source>
+        <translation>(из них на размышления: %1)</translation>
     </message>
     <message>
         <source>Retry</source>
@@ -612,7 +624,7 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Остановить</translation>
     </message>
     <message>
-        <source>This chat&apos;s model “%s” is unknown. Choose another one in the chat&apos;s settings.</source>
+        <source>This chat's model “%s” is unknown. Choose another one in the chat's settings.</source>
         <translation>Модель этого чата «%s» неизвестна. Выберите другую в настройках чата.</translation>
     </message>
 </context>
@@ -841,7 +853,7 @@ Your chats are kept on this computer and can be read offline.</source>
 <context>
     <name>Setup</name>
     <message>
-        <source>The key is kept in your system&apos;s password storage.</source>
+        <source>The key is kept in your system's password storage.</source>
         <translation>Ключ хранится в системном хранилище паролей.</translation>
     </message>
     <message>
@@ -849,11 +861,11 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>В вашей системе нет хранилища паролей; ключ будет храниться, пока вы не закроете программу.</translation>
     </message>
     <message>
-        <source>Your system&apos;s password storage is locked; the key will be kept until you close the app.</source>
+        <source>Your system's password storage is locked; the key will be kept until you close the app.</source>
         <translation>Системное хранилище паролей заблокировано; ключ будет храниться, пока вы не закроете программу.</translation>
     </message>
     <message>
-        <source>Your system&apos;s password storage is not responding; the key will be kept until you close the app.</source>
+        <source>Your system's password storage is not responding; the key will be kept until you close the app.</source>
         <translation>Системное хранилище паролей не отвечает; ключ будет храниться, пока вы не закроете программу.</translation>
     </message>
     <message>
