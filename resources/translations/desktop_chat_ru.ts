@@ -188,6 +188,10 @@
         <translation>Пишет ответ…</translation>
     </message>
     <message>
+        <source>read only</source>
+        <translation>только для чтения</translation>
+    </message>
+    <message>
         <source>Nothing found for “%s”.</source>
         <translation>По запросу «%s» ничего не найдено.</translation>
     </message>
