@@ -141,6 +141,16 @@ def _is_connect_failure(exc: BaseException) -> bool:
     return isinstance(exc, requests.exceptions.ConnectionError) and _reason_is(exc, NewConnectionError)
 
 
+def _with_ids(error: ApiError, response: requests.Response) -> ApiError:
+    """An error found inside a 200 reply keeps that reply's ids (what support asks for)."""
+    headers = response.headers
+    error.server_request_id = error.server_request_id or headers.get("x-request-id", "")[:200]
+    error.server_trace_id = error.server_trace_id or headers.get("x-server-trace-id", "")[:200]
+    if not error.request_id and response.request is not None:
+        error.request_id = str(response.request.headers.get("x-client-request-id", ""))
+    return error
+
+
 _END = object()  # wakes a stream waiting for its reply headers: cancelled
 
 
@@ -401,7 +411,10 @@ class Transport:
             _shutdown_socket(response)  # stopped early: never reuse a half-read connection
 
     def json(self, response: requests.Response, what: str = "reply") -> Any:
-        return loads(self.read_body(response), what, status=response.status_code, secrets=self.secrets)
+        try:
+            return loads(self.read_body(response), what, status=response.status_code, secrets=self.secrets)
+        except ApiError as error:
+            raise _with_ids(error, response) from None
 
     # --- streams ---
 
@@ -417,6 +430,8 @@ class Transport:
         response = self.send(method, url, body)
         try:
             yield from parse(self.lines(response))
+        except ApiError as error:
+            raise _with_ids(error, response) from None
         finally:
             _shutdown_socket(response)  # a no-op once the reply was read to the end
 
@@ -445,10 +460,10 @@ class Transport:
                     yield completion
                     if cancel.cancelled:
                         return  # cancelled by the consumer itself: do not read on from a closed socket
-            except ApiError:
+            except ApiError as error:
                 if cancel.cancelled:
                     return  # the read failed because cancel() shut the socket
-                raise
+                raise _with_ids(error, item) from None
         finally:
             remove_callback()
             state.stop()  # also when the consumer stops iterating early
