@@ -38,6 +38,27 @@ OPENAI_ERROR_TYPES = {
     400: "invalid_request_error", 401: "authentication_error", 403: "permission_error", 404: "not_found_error",
     429: "rate_limit_error",
 }  # fmt: skip
+# The real error texts of Yandex's table (yandex-api.md §5 and §12), sent on demand by `fail_with(kind)` on
+# either surface, in that surface's body shape. "{key}" is replaced by the key of the request.
+REAL_ERRORS = {
+    "folder_mismatch": (400, "Specified folder ID does not match with service account"),
+    "invalid_model_uri": (400, "invalid model_uri"),
+    "bad_model_uri": (400, "Failed to parse model URI"),
+    "context_too_long": (400, "Error in session internal_id=e70ea36e-0b9c-4f4e-8c0e-4d0f1c3a2b1a: "
+                              "number of input tokens must be no more than 32768, got 59830"),
+    "unknown_api_key": (401, "Unknown api key '{key}'"),
+    "apikey_expired": (401, "The apikey has expired"),
+    "iam_expired": (401, "Token is invalid or has expired."),
+    "permission_denied": (403, "Permission denied"),
+    "quota_concurrent": (429, "ai.textGenerationCompletionSessionsCount.count gauge quota limit exceed: "
+                              "allowed 10 requests"),
+    "quota_hourly": (429, "ai.textGenerationCompletionRequestsPerHour.rate rate quota limit exceed: "
+                          "allowed 100 requests"),
+    "internal": (500, "Fatal internal error in TextGenerationService.Completion"),
+    "not_implemented": (501, "Not implemented"),
+    "unavailable": (503, "Service is unavailable, try again later"),
+    "deadline": (504, "Deadline exceeded"),
+}  # fmt: skip
 HTML_502 = (
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
     "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
@@ -72,6 +93,7 @@ class Fault:
     after_chunks: int = 1  # mid-stream faults: how many good chunks go out first (stall: 0 = no headers)
     message: str = ""  # "error_line"/"status": the error message
     error_type: str = ""  # OpenAI-compatible error bodies: "type" (default: by status)
+    grpc_code: int = 0  # "error_line" on completionAsync: the operation's gRPC code (default: by status)
     total_bytes: int = 100 * 1024 * 1024  # "flood": how much to send ...
     chunk_size: int = 64 * 1024  # ... in pieces of this size ...
     interval: float = 0.0  # ... this many seconds apart (a trickle) ...

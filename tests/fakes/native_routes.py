@@ -244,7 +244,7 @@ class NativeRoutes:
         lines, _ = self._reply_lines(body, messages, input_tokens, fault)
         reply: dict[str, Any] = lines[-1]
         if fault and fault.kind == "error_line":
-            code = HTTP_TO_GRPC.get(fault.status, 13)
+            code = fault.grpc_code or HTTP_TO_GRPC.get(fault.status, 13)
             reply = {"error": {"code": code, "message": fault.message or "failed", "details": []}}
         self._send_json(200, self.fake._new_operation(reply))
 

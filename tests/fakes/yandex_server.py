@@ -41,6 +41,7 @@ from tests.fakes.fake_wire import (
     HTML_502,
     NATIVE_COMPLETION,
     PARTIAL,
+    REAL_ERRORS,
     TRUNCATED,
     BadRequest,
     Fault,
@@ -134,6 +135,7 @@ class FakeYandexServer(OpenAIScripts):
         self.context_limit = context_limit  # None: the model's real window
         self.model_version = model_version
         self.requests: list[RecordedRequest] = []
+        self.expired_tokens: set[str] = set()  # IAM tokens (Bearer) that get 401 "Token is invalid or has expired."
         self.disconnects = 0  # replies cut short because the client closed the connection
         self.samples = _load_samples()
         self._init_openai()
@@ -238,6 +240,13 @@ class FakeYandexServer(OpenAIScripts):
             headers=headers or {},
         )  # fmt: skip
 
+    def fail_with(self, kind: str, *, times: int = 1, path: str | None = None) -> Fault:
+        """The next `times` requests get one of Yandex's real errors (REAL_ERRORS) in their surface's body
+        shape, with fixed `x-request-id: req-<kind>` / `x-server-trace-id: trace-<kind>` headers."""
+        status, message = REAL_ERRORS[kind]
+        headers = {"x-request-id": f"req-{kind}", "x-server-trace-id": f"trace-{kind}"}
+        return self.inject("status", times=times, path=path, status=status, message=message, headers=headers)
+
     def stall_next(self, after_chunks: int = 1, *, seconds: float = 30.0, path: str | None = None) -> Fault:
         """Send `after_chunks` chunks, then nothing (no bytes) until release_stalls(), stop() or `seconds`."""
         return self.inject("stall", after_chunks=after_chunks, seconds=seconds, path=path)
@@ -294,6 +303,8 @@ class FakeYandexServer(OpenAIScripts):
         secret = secret.strip()
         if scheme not in ("Api-Key", "Bearer") or not secret:
             raise BadRequest(401, error(401, "Authorization header is missing or malformed"))
+        if scheme == "Bearer" and secret in self.expired_tokens:
+            raise BadRequest(401, error(401, REAL_ERRORS["iam_expired"][1]))
         if self.api_key is not None and secret != self.api_key:
             # The real service echoes the rejected key: the client must scrub it.
             text = f"Unknown api key '{secret}'" if scheme == "Api-Key" else "The token is invalid or has expired"
@@ -403,7 +414,9 @@ class _Handler(NativeRoutes, OpenAIRoutes, BaseHTTPRequestHandler):
             if fault.body is not None:
                 self._send_bytes(fault.status, as_bytes(fault.body), "application/json", fault.headers)
             else:
-                body = self._error(fault.status, fault.message or None, fault.error_type)
+                secret = self._request_headers.get("authorization", "").partition(" ")[2].strip()
+                message = fault.message.replace("{key}", secret) if fault.message else None
+                body = self._error(fault.status, message, fault.error_type)
                 self._send_json(fault.status, body, fault.headers)
             return True
         if fault.kind == "html_502":
