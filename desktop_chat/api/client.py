@@ -8,7 +8,8 @@
 
 from __future__ import annotations
 
-from .transport import _readers, _shutdown_socket, check_base_url
+from .streams import _readers
+from .transport import _shutdown_socket, check_base_url
 from .types import (
     CancelToken,
     ChatMessage,
