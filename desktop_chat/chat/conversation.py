@@ -84,6 +84,12 @@ def chat_options(settings: ChatSettings, defaults: Defaults) -> CompletionOption
     return CompletionOptions(temperature=temperature, max_tokens=max_tokens)
 
 
+def has_economy(model: str) -> bool:
+    """The model has the cheaper, slower asynchronous mode (Yandex's own models)."""
+    entry = catalogue.find(model)
+    return entry is not None and entry.has_async
+
+
 def history_messages(messages: Sequence[Message]) -> list[Message]:
     """The stored messages that count as conversation history (skips failed and empty replies)."""
     return [m for m in messages if m.text.strip() and m.status not in _NOT_HISTORY]
