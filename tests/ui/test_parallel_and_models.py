@@ -23,7 +23,7 @@ def test_two_chats_write_at_once_and_switching_never_stops_a_reply(qtbot, make_w
     assert window.chat_list_model.writing() == set()
     for chat_id, question in ((a.id, "вопрос A"), (b.id, "вопрос B")):
         messages = window.store.load_chat(chat_id).messages
-        assert [m.text for m in messages][0] == question and messages[1].status == "final"
+        assert messages[0].text == question and messages[1].status == "final"
     # What the view shows equals what is stored.
     qtbot.waitUntil(lambda: len(window.chat_model.messages) == 2, timeout=WAIT)
     assert [m.text for m in window.chat_model.messages] == [m.text for m in window.store.load_chat(b.id).messages]
