@@ -558,8 +558,8 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Ответ оборвался: он достиг предельной длины (лимита токенов). Лимит можно увеличить в настройках чата.</translation>
     </message>
     <message>
-        <source>The model declined to answer this (content filter).</source>
-        <translation>Модель отказалась на это отвечать (сработал фильтр содержимого).</translation>
+        <source>The model declined to answer this (content filter). This question and answer are not sent to the model again; edit the question to ask it differently.</source>
+        <translation>Модель отказалась отвечать на это (фильтр содержания). Этот вопрос и ответ больше не отправляются модели; чтобы спросить иначе, измените вопрос.</translation>
     </message>
     <message>
         <source>Stopped.</source>
