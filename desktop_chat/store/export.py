@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import html
-import json
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from desktop_chat import safe_json
 from desktop_chat.store.errors import StoreError
 from desktop_chat.store.fileio import json_bytes
-from desktop_chat.store.model import Chat, ChatSettings, Message
+from desktop_chat.store.model import Chat, ChatSettings, Message, clamp_time
 
 EXPORT_FORMAT = "desktop-chat/export"
 EXPORT_VERSION = 1
@@ -148,9 +148,9 @@ def parse_export(text: str) -> ImportedChat:
     if len(text) > MAX_IMPORT_CHARS:
         raise _bad("it is far too large to be a chat export")
     try:
-        doc: Any = json.loads(text)
+        doc: Any = safe_json.loads(text)
     except ValueError as exc:
-        raise _bad(f"it is not valid JSON ({exc.args[0]})") from None
+        raise _bad(f"it is not usable JSON ({exc})") from None
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
         raise _bad("it is not a Desktop Chat export")
     version = doc.get("version")
@@ -185,4 +185,4 @@ def parse_export(text: str) -> ImportedChat:
             raise _bad(f"message {number} repeats the id {message.id}")
         seen.add(message.id)
         messages.append(message)
-    return ImportedChat(title=title, created_at=float(created), settings=settings, messages=messages)
+    return ImportedChat(title=title, created_at=clamp_time(created), settings=settings, messages=messages)

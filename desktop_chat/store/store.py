@@ -6,13 +6,17 @@ Layout of `data_dir` (details and examples in docs/store-format.md):
     index.v1.json             chat summaries for a fast start (derived; rebuilt when stale)
     search.v1.sqlite3         full-text index (derived; rebuilt when missing)
     drafts.json               unsent text per chat
+    locks/                    one lock file per chat, and drafts.lock (see locks.py)
     trash/<id>.<time>.jsonl   deleted chats, purged after `trash_days`
     quarantine/               files that could not be read, each with a .why.txt
     migrations/               old-format files, kept as they were before an upgrade
     backups/chats-<time>.zip  rolling backups
 
-Every public method takes one re-entrant lock, so any thread may call any method. Slow work
-that needs no lock (search catch-up, the daily backup) runs on background threads.
+Every public method takes one re-entrant lock, so any thread may call any method; OS file locks
+(locks.py) keep several processes on one folder from losing each other's writes. Slow work that
+needs no lock (parsing an import, search catch-up, the daily backup) runs outside it.
+A folder that cannot be written opens read-only: `read_only_reason` says why, writes raise
+StoreError("read_only").
 """
 
 from __future__ import annotations
@@ -22,23 +26,21 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from desktop_chat.store import backup as backup_mod
-from desktop_chat.store import export
+from desktop_chat.store import export, recovery, trash
 from desktop_chat.store.chatfile import (
     CHAT_SUFFIX,
     MAX_LINE_BYTES,
     ChatLog,
     ChatRead,
-    CorruptChatFile,
     chat_file_bytes,
     encode_line,
     message_event,
     pin_event,
-    read_chat_file,
     rename_event,
     replay,
     settings_event,
@@ -46,16 +48,9 @@ from desktop_chat.store.chatfile import (
 )
 from desktop_chat.store.drafts import DRAFTS_NAME, Drafts, DraftsFileError
 from desktop_chat.store.errors import StoreError
-from desktop_chat.store.fileio import (
-    TEMP_SUFFIX,
-    FileChanged,
-    append_durably,
-    atomic_write,
-    copy_durably,
-    fsync_dir,
-)
+from desktop_chat.store.fileio import TEMP_SUFFIX, FileChanged, append_durably, atomic_write, file_id
 from desktop_chat.store.index import INDEX_NAME, IndexEntry, load_index, save_index
-from desktop_chat.store.migrations import LEGACY_SUFFIX, convert_v0, legacy_chat_files
+from desktop_chat.store.locks import LOCKS_DIR, LockUnavailable, StoreLocks
 from desktop_chat.store.model import (
     Chat,
     ChatSettings,
@@ -67,6 +62,7 @@ from desktop_chat.store.model import (
     is_valid_id,
     new_id,
 )
+from desktop_chat.store.recovery import MOVED_TO_QUARANTINE, Unusable, needs_tidy, quarantine, read_chat, tidy
 from desktop_chat.store.search import SEARCH_NAME, SearchIndex, make_snippet, matches_all, query_terms
 
 log = logging.getLogger(__name__)
@@ -76,10 +72,11 @@ TRASH_DIR = "trash"
 QUARANTINE_DIR = "quarantine"
 MIGRATIONS_DIR = "migrations"
 BACKUPS_DIR = "backups"
-DAY = 24 * 3600
+DAY = trash.DAY
 # The index is rewritten after structural changes and on close; after appends at most this often.
 INDEX_SAVE_INTERVAL = 60.0
-_MOVED_TO_QUARANTINE = "This chat's file is damaged and was moved to the quarantine folder."
+# An import file bigger than this is certainly not a chat export (checked before reading it).
+MAX_IMPORT_BYTES = 200 * 1024 * 1024
 
 
 class ChatStore:
@@ -100,6 +97,8 @@ class ChatStore:
         self.backup_interval = backup_interval
         self.auto_backup = auto_backup
         self.search_in_background = search_in_background
+        # "" when the data folder can be written; else why not, in plain words (for a banner).
+        self.read_only_reason = ""
 
         self._lock = threading.RLock()
         self._backup_lock = threading.Lock()
@@ -107,9 +106,11 @@ class ChatStore:
         self.report = OpenReport()
         self._entries: dict[str, IndexEntry] = {}  # every chat: summary + file size/mtime
         self._logs: dict[str, ChatLog] = {}  # chats read this session (what appends need)
+        self._unreadable: dict[str, str] = {}  # chat files that exist but cannot be read: why
         self._index_dirty = False
         self._index_saved_at = 0.0
-        self._drafts = Drafts(self.data_dir / DRAFTS_NAME)
+        self._locks = StoreLocks(self.data_dir)
+        self._drafts = Drafts(self.data_dir / DRAFTS_NAME, self._locks.drafts)
         self._search = SearchIndex(self.data_dir / SEARCH_NAME, self.chats_dir)
         self._backup_thread: threading.Thread | None = None
         self._listeners: list[Callable[[StoreChange], None]] = []
@@ -142,25 +143,30 @@ class ChatStore:
     def open(self) -> OpenReport:
         """Reads the index (re-reading only chat files that changed), upgrades old files, moves
         unreadable ones to quarantine, purges old trash, starts the search catch-up and, at most
-        once per `backup_interval`, a backup."""
+        once per `backup_interval`, a backup. A folder that cannot be written opens read-only
+        (`read_only_reason`); one that cannot be read raises StoreError("io") saying why."""
         with self._lock:
             if self._open:
                 return self.report
-            try:
-                for folder in (self.data_dir, self.chats_dir, self.trash_dir):
-                    folder.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError("io", f"cannot create the data folder {self.data_dir}: "
-                                       f"{exc.strerror}") from None
             self.report = OpenReport()
-            self._purge_trash()
-            self._migrate_legacy_files()
+            self.read_only_reason = recovery.prepare_folders(
+                self.data_dir, self.chats_dir, (self.trash_dir, self.data_dir / LOCKS_DIR))
+            writable = not self.read_only_reason
+            self._locks.enabled = writable
+            if writable:
+                self._purge_trash()
+                recovery.migrate_legacy_files(self.chats_dir, self.migrations_dir, self.quarantine_dir,
+                                              self.report, self._locks)
+            else:
+                self.report.notes.append(self.read_only_reason)
             self._load_entries()
             self._load_drafts()
-            self._search.open()
+            note = self._search.open(in_memory=not writable)
+            if note:
+                self.report.notes.append(note)
             self._search.catch_up(background=self.search_in_background)
             self._open = True
-            if self.auto_backup:
+            if self.auto_backup and writable:
                 self._maybe_start_daily_backup()
             return self.report
 
@@ -214,7 +220,7 @@ class ChatStore:
             self._entry(chat_id)
             read = self._read_chat(chat_id)
             if read is None:
-                raise StoreError("corrupt", _MOVED_TO_QUARANTINE)
+                raise StoreError("corrupt", MOVED_TO_QUARANTINE)
             return Chat(summary=read.log.summary(), settings=read.log.settings, messages=read.messages)
 
     def get_chat_settings(self, chat_id: str) -> ChatSettings:
@@ -226,9 +232,7 @@ class ChatStore:
         if not isinstance(title, str):
             raise StoreError("invalid", "a chat title must be text")
         settings = self._checked_settings(settings or ChatSettings())
-        with self._lock:
-            self._require_open()
-            return self._write_new_chat(title, time.time(), settings, [])
+        return self._write_new_chat(title, time.time(), settings, [])
 
     def append_message(self, chat_id: str, message: Message, *, replaces: str | None = None) -> None:
         """Adds a message at the end. Durable (on disk, fsynced) when it returns.
@@ -237,21 +241,20 @@ class ChatStore:
         edit-and-resend): if the write fails, the chat is as it was.
         """
         message.check()
-        with self._lock:
-            def check(chat: ChatLog) -> None:
-                if replaces is not None and not chat.has_message(replaces):
-                    raise StoreError("not_found", "that message is not in this chat (any more)")
-                if chat.has_message(message.id):
-                    raise StoreError("duplicate", f"this chat already has a message with id {message.id}")
-            self._append_event(chat_id, message_event(message, replaces=replaces), check)
+
+        def check(chat: ChatLog) -> None:
+            if replaces is not None and not chat.has_message(replaces):
+                raise StoreError("not_found", "that message is not in this chat (any more)")
+            if chat.has_message(message.id):
+                raise StoreError("duplicate", f"this chat already has a message with id {message.id}")
+        self._append_event(chat_id, message_event(message, replaces=replaces), check)
 
     def truncate_from(self, chat_id: str, message_id: str) -> None:
         """Drops `message_id` and every later message (for regenerate and edit-and-resend)."""
-        with self._lock:
-            def check(chat: ChatLog) -> None:
-                if not chat.has_message(message_id):
-                    raise StoreError("not_found", "that message is not in this chat (any more)")
-            self._append_event(chat_id, truncate_event(message_id), check)
+        def check(chat: ChatLog) -> None:
+            if not chat.has_message(message_id):
+                raise StoreError("not_found", "that message is not in this chat (any more)")
+        self._append_event(chat_id, truncate_event(message_id), check)
 
     def rename_chat(self, chat_id: str, title: str) -> None:
         if not isinstance(title, str):
@@ -277,12 +280,10 @@ class ChatStore:
         """Moves the chat to the trash folder; restore_chat brings it back (until it is purged)."""
         with self._lock:
             self._entry(chat_id)
-            source = self._chat_path(chat_id)
-            target = self.trash_dir / f"{chat_id}.{int(time.time())}{CHAT_SUFFIX}"
+            self._require_writable()
             try:
-                os.replace(source, target)
-                fsync_dir(self.trash_dir)
-                fsync_dir(self.chats_dir)
+                with self._chat_lock(chat_id):
+                    trash.move_to_trash(self._chat_path(chat_id), self.trash_dir, chat_id)
             except OSError as exc:
                 raise StoreError("io", f"could not move the chat to the trash: {exc.strerror}") from None
             del self._entries[chat_id]
@@ -295,16 +296,18 @@ class ChatStore:
         """Undoes delete_chat (the newest deletion of that chat)."""
         with self._lock:
             self._require_open()
+            self._require_writable()
             if chat_id in self._entries:
                 raise StoreError("duplicate", "this chat is not deleted")
-            candidates = self._trash_files(chat_id)
-            if not candidates:
-                raise StoreError("not_found", "this chat is not in the trash (it may have been purged)")
             try:
-                os.replace(candidates[-1][1], self._chat_path(chat_id))
-                fsync_dir(self.chats_dir)
+                with self._chat_lock(chat_id):
+                    if os.path.lexists(self._chat_path(chat_id)):
+                        raise StoreError("duplicate", "this chat is not deleted")
+                    found = trash.restore_from_trash(self.trash_dir, chat_id, self._chat_path(chat_id))
             except OSError as exc:
                 raise StoreError("io", f"could not restore the chat: {exc.strerror}") from None
+            if not found:
+                raise StoreError("not_found", "this chat is not in the trash (it may have been purged)")
             read = self._read_chat(chat_id)
             if read is None:
                 raise StoreError("corrupt", "the deleted chat's file is damaged and was moved to quarantine")
@@ -315,15 +318,15 @@ class ChatStore:
 
     def duplicate_chat(self, chat_id: str, title: str | None = None) -> ChatSummary:
         """A new chat with the same title (or `title`), settings and messages."""
-        with self._lock:
-            chat = self.load_chat(chat_id)
-            return self._write_new_chat(chat.summary.title if title is None else title, time.time(),
-                                        chat.settings, chat.messages)
+        chat = self.load_chat(chat_id)
+        return self._write_new_chat(chat.summary.title if title is None else title, time.time(),
+                                    chat.settings, chat.messages)
 
     # ---- drafts ----------------------------------------------------------------------------
     def get_draft(self, chat_id: str) -> str:
         with self._lock:
             self._require_open()
+            self._drafts.refresh()
             return self._drafts.text(chat_id)
 
     def set_draft(self, chat_id: str, text: str) -> None:
@@ -331,6 +334,7 @@ class ChatStore:
             raise StoreError("invalid", "a draft must be text")
         with self._lock:
             self._require_open()
+            self._require_writable()
             try:
                 self._drafts.put(chat_id, text)
             except OSError as exc:
@@ -372,18 +376,39 @@ class ChatStore:
         return export.to_json(self.load_chat(chat_id))
 
     def import_json(self, text: str) -> ChatSummary:
-        """Adds the exported chat as a NEW chat (a new id; never replaces an existing chat)."""
+        """Adds the exported chat as a NEW chat (a new id; never replaces an existing chat).
+        The parsing and checking happen outside the store's lock: other calls are answered meanwhile."""
+        self._require_writable()
         imported = export.parse_export(text)
-        with self._lock:
-            self._require_open()
-            return self._write_new_chat(imported.title, imported.created_at, imported.settings,
-                                        imported.messages, active_at=time.time())
+        return self._write_new_chat(imported.title, imported.created_at, imported.settings,
+                                    imported.messages, active_at=time.time())
+
+    def import_file(self, path: Path | str) -> ChatSummary:
+        """import_json of a file, refusing one over 200 MB before reading it. Every problem is a
+        StoreError ("bad_import" for the file's content, "io" for reading it) in plain words."""
+        self._require_writable()
+        path = Path(path)
+        try:
+            with open(path, "rb") as f:
+                size = os.fstat(f.fileno()).st_size
+                if size > MAX_IMPORT_BYTES:
+                    raise StoreError("bad_import", "This file cannot be imported: it is far too large "
+                                                   f"({size // (1024 * 1024)} MB) to be a chat export.")
+                data = f.read(MAX_IMPORT_BYTES + 1)
+        except OSError as exc:
+            raise StoreError("io", f"Cannot read {path.name}: {recovery.why_unreadable(exc)}.") from None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise StoreError("bad_import", "This file cannot be imported: it is not UTF-8 text.") from None
+        return self.import_json(text)
 
     # ---- backups ---------------------------------------------------------------------------
     def backup_now(self) -> Path:
         """Writes a zip of all chat files and drafts into backups/ and returns its path."""
         with self._lock:
             self._require_open()
+            self._require_writable()
         try:
             return self._backup()
         except OSError as exc:
@@ -414,13 +439,31 @@ class ChatStore:
         if not self._open:
             raise StoreError("not_open", "the chat store is not open")
 
+    def _require_writable(self) -> None:
+        if self.read_only_reason:
+            raise StoreError("read_only", self.read_only_reason)
+
     def _chat_path(self, chat_id: str) -> Path:
         return self.chats_dir / (chat_id + CHAT_SUFFIX)
+
+    @contextlib.contextmanager
+    def _chat_lock(self, chat_id: str, *, exclusive: bool = True) -> Iterator[None]:
+        try:
+            lock = self._locks.chat(chat_id, exclusive=exclusive)
+            lock.__enter__()
+        except LockUnavailable as exc:
+            raise StoreError("io", f"cannot lock this chat's file: {exc.strerror}") from None
+        try:
+            yield
+        finally:
+            lock.__exit__(None, None, None)
 
     def _entry(self, chat_id: str) -> IndexEntry:
         self._require_open()
         entry = self._entries.get(chat_id)
         if entry is None:
+            if chat_id in self._unreadable:
+                raise StoreError("io", self._unreadable[chat_id])
             raise StoreError("not_found", "this chat does not exist (it may have been deleted)")
         return entry
 
@@ -431,7 +474,7 @@ class ChatStore:
         if chat is None:
             read = self._read_chat(chat_id)
             if read is None:
-                raise StoreError("corrupt", _MOVED_TO_QUARANTINE)
+                raise StoreError("corrupt", MOVED_TO_QUARANTINE)
             chat = read.log
         return chat
 
@@ -444,113 +487,129 @@ class ChatStore:
     def _append_event(self, chat_id: str, event: dict[str, Any],
                       check: Callable[[ChatLog], None] | None = None) -> None:
         """Writes one event durably, then updates memory, the index entry and the search index.
-        `check` validates against the chat's current state (it may raise StoreError)."""
+        `check` validates against the chat's current state (it may raise StoreError).
+
+        The chat's lock is held exclusively from the check to the fsync; if the file is not what we
+        last saw (another process wrote or compacted it), it is re-read under the lock first."""
         line = encode_line(event)
         if len(line) > MAX_LINE_BYTES:
             raise StoreError("too_large", "this message is too large to store")
-        for attempt in range(2):
-            chat = self._log(chat_id)
-            if chat.read_only:
-                raise StoreError("read_only", "This chat was saved by a newer version of the app; "
-                                              "it can be read but not changed. Update the app to change it.")
-            if check is not None:
-                check(chat)
-            try:
-                st = append_durably(chat.path, line, chat.size)
-            except FileChanged:
-                if attempt:
-                    raise StoreError("io", "the chat file keeps changing under us; "
-                                           "is the app open twice?") from None
-                self._logs.pop(chat_id, None)  # someone else wrote to it: read it again, then retry
-                continue
-            chat.apply(event)
-            chat.size, chat.mtime_ns = st.st_size, st.st_mtime_ns
-            self._entries[chat_id] = IndexEntry(chat.summary(), st.st_size, st.st_mtime_ns)
-            self._index_dirty = True
-            break
-        self._search.chat_changed(chat_id)
-        if time.monotonic() - self._index_saved_at > INDEX_SAVE_INTERVAL:
-            self._save_index()
-        self._notify(chat_id, "changed")
+        with self._lock:
+            self._entry(chat_id)
+            self._require_writable()
+            with self._chat_lock(chat_id):
+                chat = self._logs.get(chat_id)
+                for attempt in range(2):
+                    if chat is None:
+                        read = self._settle(chat_id, read_chat(self._chat_path(chat_id), chat_id), tidy_it=True)
+                        if read is None:
+                            raise StoreError("corrupt", MOVED_TO_QUARANTINE)
+                        chat = read.log
+                    if chat.read_only:
+                        raise StoreError("read_only", "This chat was saved by a newer version of the app; "
+                                         "it can be read but not changed. Update the app to change it.")
+                    if check is not None:
+                        check(chat)
+                    try:
+                        st = append_durably(chat.path, line, chat.size, chat.file_id)
+                    except FileChanged:
+                        if attempt:
+                            raise StoreError("io", "the chat file keeps changing under us; is another "
+                                                   "program writing to it?") from None
+                        self._logs.pop(chat_id, None)  # someone else wrote to it: read it again, then retry
+                        chat = None
+                        continue
+                    chat.apply(event)
+                    chat.size, chat.mtime_ns = st.st_size, st.st_mtime_ns
+                    self._entries[chat_id] = IndexEntry(chat.summary(), st.st_size, st.st_mtime_ns)
+                    self._index_dirty = True
+                    break
+            self._search.chat_changed(chat_id)
+            if time.monotonic() - self._index_saved_at > INDEX_SAVE_INTERVAL:
+                self._save_index()
+            self._notify(chat_id, "changed")
 
     def _write_new_chat(self, title: str, created_at: float, settings: ChatSettings,
                         messages: list[Message], active_at: float | None = None) -> ChatSummary:
+        """Writes a new chat file. Only remembering it takes the store's lock: a chat of 5,000
+        imported messages is encoded, written and indexed while other calls are answered."""
+        self._require_writable()
         chat_id = new_id()
         path = self._chat_path(chat_id)
         data = chat_file_bytes(chat_id, created_at, title, False, settings, messages,
                                event_time=time.time() if active_at is None else active_at)
+        read = replay(data, path, chat_id)
+        with self._lock:
+            self._require_open()
         try:
-            atomic_write(path, data)
+            atomic_write(path, data)  # a new id: no other process knows this file yet
+            st = os.stat(path, follow_symlinks=False)
         except OSError as exc:
             raise StoreError("io", f"could not save the chat: {exc.strerror}") from None
-        read = replay(data, path, chat_id)
-        self._remember(read.log, path.stat())
+        with self._lock:
+            self._remember(read.log, st)
+            self._save_index()
+            self._notify(chat_id, "created")
         self._search.chat_changed(chat_id)
-        self._save_index()
-        self._notify(chat_id, "created")
         return read.log.summary()
 
     def _remember(self, chat: ChatLog, st: os.stat_result) -> None:
-        chat.size, chat.mtime_ns = st.st_size, st.st_mtime_ns
+        chat.size, chat.mtime_ns, chat.file_id = st.st_size, st.st_mtime_ns, file_id(st)
         self._logs[chat.chat_id] = chat
         self._entries[chat.chat_id] = IndexEntry(chat.summary(), st.st_size, st.st_mtime_ns)
         self._index_dirty = True
 
     def _read_chat(self, chat_id: str) -> ChatRead | None:
-        """Reads one chat file and leaves it healthy: a torn last line (crash) is cut off, a damaged
-        file keeps its good lines (the original goes to quarantine), a mostly superseded file is
-        compacted. Returns None when the file was unusable and moved to quarantine."""
-        path = self._chat_path(chat_id)
-        try:
-            read = read_chat_file(path, chat_id)
-        except FileNotFoundError:
-            self._forget(chat_id)
-            return None
-        except IsADirectoryError:
-            self._quarantine(path, "a folder is where a chat file should be")
-            self._forget(chat_id)
-            return None
-        except CorruptChatFile as exc:
-            self._quarantine(path, str(exc))
-            self._forget(chat_id)
-            return None
-        except OSError as exc:
-            raise StoreError("io", f"could not read the chat file {path.name}: {exc.strerror}") from None
-        chat = read.log
-        try:
-            if chat.read_only:
-                pass  # written by a newer version: never touched
-            elif read.damage:
-                reason = "damaged lines were dropped, the rest kept: " + "; ".join(read.damage[:5])
-                if len(read.damage) > 5:
-                    reason += f"; and {len(read.damage) - 5} more"
-                self._quarantine(path, reason, keep_original=True)
-                self.report.repaired.append(chat_id)
-                read = self._rewrite(read)
-            elif read.torn_tail:
-                # The last write was cut off by a crash; it was never acknowledged. Cut it away so
-                # the next append starts on a clean line.
-                with open(path, "rb+") as f:
-                    f.truncate(read.good_end)
-                    os.fsync(f.fileno())
-                self.report.notes.append(f"chat {chat_id}: an unfinished last line was removed")
-            elif read.unterminated:
-                append_durably(path, b"\n", read.file_size)
-            if read.log.should_compact():
-                read = self._rewrite(read)
-        except (OSError, FileChanged) as exc:
-            # Could not fix it now (read-only folder, disk full): use what we read; retry next time.
-            log.warning("could not tidy chat file %s: %s", path.name, exc)
-        self._remember(read.log, path.stat())
-        return read
+        """Reads one chat file and leaves it healthy (see recovery.py). Returns None when the file
+        was unusable and moved to quarantine (or is gone); StoreError when it cannot be read.
 
-    def _rewrite(self, read: ChatRead) -> ChatRead:
-        """Atomically replaces a chat file with only its live content (compaction / repair)."""
-        chat = read.log
-        data = chat_file_bytes(chat.chat_id, chat.created_at, chat.title, chat.pinned, chat.settings,
-                               read.messages)
-        atomic_write(chat.path, data)
-        return replay(data, chat.path, chat.chat_id)
+        Read under the chat's shared lock; when something must be fixed, the exclusive lock is
+        taken and the file read again, so a write by another process in between is kept."""
+        path = self._chat_path(chat_id)
+        if self.read_only_reason:
+            return self._settle(chat_id, read_chat(path, chat_id), tidy_it=False)
+        with self._chat_lock(chat_id, exclusive=False):
+            result = read_chat(path, chat_id)
+            if not isinstance(result, ChatRead) or needs_tidy(result):
+                result = None
+            else:
+                return self._settle(chat_id, result, tidy_it=False)
+        with self._chat_lock(chat_id):
+            return self._settle(chat_id, read_chat(path, chat_id), tidy_it=True)
+
+    def _settle(self, chat_id: str, result: ChatRead | Unusable | None, *, tidy_it: bool) -> ChatRead | None:
+        """Acts on what read_chat found; with `tidy_it` the caller holds the chat's exclusive lock."""
+        path = self._chat_path(chat_id)
+        if result is None:
+            self._forget(chat_id)
+            return None
+        if isinstance(result, Unusable):
+            if result.move and tidy_it:
+                try:
+                    self._quarantine(path, result.reason)
+                except OSError as exc:
+                    log.warning("could not quarantine %s: %s", path.name, exc)
+                else:
+                    self._forget(chat_id)
+                    return None
+            self._unreadable[chat_id] = result.reason
+            raise StoreError(result.kind, result.reason[:1].upper() + result.reason[1:])
+        read = result
+        if tidy_it and needs_tidy(read):
+            try:
+                read = tidy(read, self.quarantine_dir, self.report)
+            except (OSError, FileChanged, StoreError) as exc:
+                # Could not fix it now (read-only folder, disk full): use what we read; retry next time.
+                log.warning("could not tidy chat file %s: %s", path.name, exc)
+        try:
+            st = os.stat(path, follow_symlinks=False)
+        except OSError as exc:
+            raise StoreError("io", f"cannot read this chat's file: {recovery.why_unreadable(exc)}") from None
+        self._unreadable.pop(chat_id, None)
+        self._remember(read.log, st)
+        if read.file_size != st.st_size:  # tidying failed half-way: make the next append re-read
+            read.log.size = -1
+        return read
 
     def _forget(self, chat_id: str) -> None:
         if self._entries.pop(chat_id, None) is not None:
@@ -558,57 +617,48 @@ class ChatStore:
         self._logs.pop(chat_id, None)
 
     def _quarantine(self, path: Path, reason: str, *, keep_original: bool = False) -> Path:
-        """Moves (or copies, with keep_original) a file that cannot be used into quarantine/,
-        next to a .why.txt saying why, and reports it."""
-        self.quarantine_dir.mkdir(exist_ok=True)
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        target = self.quarantine_dir / f"{stamp}-{path.name}"
-        counter = 1
-        while target.exists():
-            counter += 1
-            target = self.quarantine_dir / f"{stamp}-{counter}-{path.name}"
-        if keep_original:
-            copy_durably(path, target)
-        else:
-            os.replace(path, target)
-            fsync_dir(path.parent)
-        with contextlib.suppress(OSError):
-            (target.parent / (target.name + ".why.txt")).write_text(reason + "\n", encoding="utf-8")
-        fsync_dir(self.quarantine_dir)
-        log.warning("quarantined %s: %s", path, reason)
-        self.report.quarantined.append((target, reason))
-        return target
+        return quarantine(path, reason, self.quarantine_dir, self.report, keep_original=keep_original)
 
     # ---- internals: open -------------------------------------------------------------------
     def _load_entries(self) -> None:
         """Summaries from the index, re-reading only chat files whose size or mtime differ."""
         known = load_index(self.index_path)
-        if known is None and self.index_path.exists():
+        if known is None and os.path.lexists(self.index_path):
             self.report.notes.append("the chat index could not be used and was rebuilt")
-            if self.index_path.is_dir():
+            if self.index_path.is_dir() and not self.read_only_reason:
                 self._quarantine(self.index_path, "a folder is where the index file should be")
         known = known or {}
         self._entries = {}
         self._logs = {}
-        with os.scandir(self.chats_dir) as scan:
-            entries = sorted(scan, key=lambda e: e.name)
+        self._unreadable = {}
+        try:
+            with os.scandir(self.chats_dir) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except FileNotFoundError:  # a read-only folder without chats yet
+            entries = []
+        writable = not self.read_only_reason
         for item in entries:
             name = item.name
             if name.startswith("."):
-                if name.endswith(TEMP_SUFFIX):  # left by a crash during an atomic write
+                if name.endswith(TEMP_SUFFIX) and writable:  # left by a crash during an atomic write
                     with contextlib.suppress(OSError):
                         os.unlink(item.path)
                 continue
             if not name.endswith(CHAT_SUFFIX):
                 continue
             chat_id = name[: -len(CHAT_SUFFIX)]
-            if not is_valid_id(chat_id):
-                self._quarantine(Path(item.path), "the file name is not a chat id")
+            problem = ("the file name is not a chat id" if not is_valid_id(chat_id)
+                       else "the chat file is a symbolic link; the app does not follow links"
+                       if item.is_symlink()
+                       else "a folder is where a chat file should be" if item.is_dir(follow_symlinks=False)
+                       else "")
+            if problem:
+                if writable:
+                    self._quarantine(Path(item.path), problem)
+                else:
+                    self.report.notes.append(f"{name} was skipped: {problem}")
                 continue
-            if item.is_dir(follow_symlinks=False):
-                self._quarantine(Path(item.path), "a folder is where a chat file should be")
-                continue
-            st = item.stat()
+            st = item.stat(follow_symlinks=False)
             entry = known.get(chat_id)
             if entry is not None and entry.size == st.st_size and entry.mtime_ns == st.st_mtime_ns:
                 self._entries[chat_id] = entry
@@ -624,6 +674,8 @@ class ChatStore:
             self._save_index()
 
     def _save_index(self) -> None:
+        if self.read_only_reason:
+            return
         try:
             save_index(self.index_path, self._entries)
         except OSError as exc:
@@ -633,65 +685,24 @@ class ChatStore:
         self._index_saved_at = time.monotonic()
 
     def _load_drafts(self) -> None:
-        self._drafts = Drafts(self.data_dir / DRAFTS_NAME)
+        self._drafts = Drafts(self.data_dir / DRAFTS_NAME, self._locks.drafts)
         try:
             self._drafts.load()
         except DraftsFileError as exc:
-            self._quarantine(self._drafts.path, str(exc))
-            self._drafts = Drafts(self._drafts.path)
+            self.report.notes.append(f"the drafts could not be read and were reset ({exc})")
+            if not self.read_only_reason:
+                with contextlib.suppress(OSError):
+                    self._quarantine(self._drafts.path, str(exc))
+            self._drafts = Drafts(self._drafts.path, self._locks.drafts)
         except OSError as exc:
             self.report.notes.append(f"drafts could not be read: {exc.strerror}")
 
-    def _trash_files(self, chat_id: str | None = None) -> list[tuple[float, Path]]:
-        """(deleted at, path) of chats in the trash, oldest first; only chat_id's when given."""
-        found: list[tuple[float, Path]] = []
-        for path in self.trash_dir.iterdir():
-            parts = path.name.split(".")
-            if len(parts) != 3 or "." + parts[2] != CHAT_SUFFIX or not parts[1].isdigit():
-                continue
-            if chat_id is None or parts[0] == chat_id:
-                found.append((float(parts[1]), path))
-        found.sort()
-        return found
-
     def _purge_trash(self) -> None:
-        cutoff = time.time() - self.trash_days * DAY
-        purged: set[str] = set()
-        for deleted_at, path in self._trash_files():
-            if deleted_at < cutoff:
-                with contextlib.suppress(OSError):
-                    path.unlink()
-                    purged.add(path.name.split(".")[0])
+        purged = trash.purge_trash(self.trash_dir, self.trash_days)
         if purged:
             live = {p.name[: -len(CHAT_SUFFIX)] for p in self.chats_dir.glob("*" + CHAT_SUFFIX)}
             with contextlib.suppress(OSError, DraftsFileError):
-                drafts = Drafts(self.data_dir / DRAFTS_NAME)
+                drafts = Drafts(self.data_dir / DRAFTS_NAME, self._locks.drafts)
                 drafts.load()
                 drafts.forget(purged - live)
-
-    def _migrate_legacy_files(self) -> None:
-        """Upgrades v0 chat files (one JSON document each): back up, write the new file, remove the old."""
-        for old in legacy_chat_files(self.chats_dir):
-            chat_id = old.name[: -len(LEGACY_SUFFIX)]
-            if not is_valid_id(chat_id):
-                self._quarantine(old, "an old-format file whose name is not a chat id")
-                continue
-            target = self._chat_path(chat_id)
-            try:
-                if target.exists():  # a crash after writing the new file: the backup was made first
-                    old.unlink()
-                    fsync_dir(self.chats_dir)
-                    continue
-                try:
-                    data = convert_v0(old.read_bytes(), chat_id)
-                except StoreError as exc:
-                    self._quarantine(old, str(exc))
-                    continue
-                self.migrations_dir.mkdir(exist_ok=True)
-                copy_durably(old, self.migrations_dir / f"{old.name}.v0.{int(time.time())}.bak")
-                atomic_write(target, data)
-                old.unlink()
-                fsync_dir(self.chats_dir)
-                self.report.migrated.append(chat_id)
-            except OSError as exc:
-                self.report.notes.append(f"could not upgrade {old.name}: {exc.strerror}")
+            self._locks.forget(purged - live)
