@@ -26,17 +26,17 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from desktop_chat.store import backup as backup_mod
 from desktop_chat.store import export, recovery, trash
+from desktop_chat.store.catalog import ChatCatalog
 from desktop_chat.store.chatfile import (
     CHAT_SUFFIX,
     MAX_LINE_BYTES,
     ChatLog,
-    ChatRead,
     chat_file_bytes,
     encode_line,
     message_event,
@@ -48,9 +48,9 @@ from desktop_chat.store.chatfile import (
 )
 from desktop_chat.store.drafts import DRAFTS_NAME, Drafts, DraftsFileError
 from desktop_chat.store.errors import StoreError
-from desktop_chat.store.fileio import TEMP_SUFFIX, FileChanged, append_durably, atomic_write, file_id
-from desktop_chat.store.index import INDEX_NAME, IndexEntry, load_index, save_index
-from desktop_chat.store.locks import LOCKS_DIR, LockUnavailable, StoreLocks
+from desktop_chat.store.fileio import atomic_write
+from desktop_chat.store.index import INDEX_NAME, IndexEntry
+from desktop_chat.store.locks import LOCKS_DIR, StoreLocks
 from desktop_chat.store.model import (
     Chat,
     ChatSettings,
@@ -59,10 +59,9 @@ from desktop_chat.store.model import (
     OpenReport,
     SearchHit,
     StoreChange,
-    is_valid_id,
     new_id,
 )
-from desktop_chat.store.recovery import MOVED_TO_QUARANTINE, Unusable, needs_tidy, quarantine, read_chat, tidy
+from desktop_chat.store.recovery import MOVED_TO_QUARANTINE, quarantine
 from desktop_chat.store.search import SEARCH_NAME, SearchIndex, make_snippet, matches_all, query_terms
 
 log = logging.getLogger(__name__)
@@ -104,12 +103,9 @@ class ChatStore:
         self._backup_lock = threading.Lock()
         self._open = False
         self.report = OpenReport()
-        self._entries: dict[str, IndexEntry] = {}  # every chat: summary + file size/mtime
-        self._logs: dict[str, ChatLog] = {}  # chats read this session (what appends need)
-        self._unreadable: dict[str, str] = {}  # chat files that exist but cannot be read: why
-        self._index_dirty = False
-        self._index_saved_at = 0.0
         self._locks = StoreLocks(self.data_dir)
+        # every chat's summary, the chats read this session, reading and appending (catalog.py)
+        self._cat = ChatCatalog(self.chats_dir, self.quarantine_dir, self.index_path, self._locks)
         self._drafts = Drafts(self.data_dir / DRAFTS_NAME, self._locks.drafts)
         self._search = SearchIndex(self.data_dir / SEARCH_NAME, self.chats_dir)
         self._backup_thread: threading.Thread | None = None
@@ -159,7 +155,8 @@ class ChatStore:
                                               self.report, self._locks)
             else:
                 self.report.notes.append(self.read_only_reason)
-            self._load_entries()
+            self._cat.read_only_reason, self._cat.report = self.read_only_reason, self.report
+            self._cat.scan()
             self._load_drafts()
             note = self._search.open(in_memory=not writable)
             if note:
@@ -175,8 +172,8 @@ class ChatStore:
             if not self._open:
                 return
             self._search.close()
-            if self._index_dirty:
-                self._save_index()
+            if self._cat.index_dirty:
+                self._cat.save_index()
             self._open = False
         thread = self._backup_thread
         if thread is not None:
@@ -207,7 +204,7 @@ class ChatStore:
         """Pinned first, then the most recently active; from memory (the index), no file reads."""
         with self._lock:
             self._require_open()
-            summaries = [entry.summary for entry in self._entries.values()]
+            summaries = [entry.summary for entry in self._cat.entries.values()]
         summaries.sort(key=lambda s: (not s.pinned, -s.updated_at, s.id))
         return summaries
 
@@ -218,14 +215,14 @@ class ChatStore:
     def load_chat(self, chat_id: str) -> Chat:
         with self._lock:
             self._entry(chat_id)
-            read = self._read_chat(chat_id)
+            read = self._cat.read(chat_id)
             if read is None:
                 raise StoreError("corrupt", MOVED_TO_QUARANTINE)
             return Chat(summary=read.log.summary(), settings=read.log.settings, messages=read.messages)
 
     def get_chat_settings(self, chat_id: str) -> ChatSettings:
         with self._lock:
-            return ChatSettings(**self._log(chat_id).settings.to_dict())
+            return ChatSettings(**self._cat.chat_log(chat_id).settings.to_dict())
 
     # ---- changing a chat -------------------------------------------------------------------
     def create_chat(self, title: str = "", settings: ChatSettings | None = None) -> ChatSummary:
@@ -260,20 +257,20 @@ class ChatStore:
         if not isinstance(title, str):
             raise StoreError("invalid", "a chat title must be text")
         with self._lock:
-            if self._log(chat_id).title != title:
+            if self._cat.chat_log(chat_id).title != title:
                 self._append_event(chat_id, rename_event(title))
-                self._save_index()
+                self._cat.save_index()
 
     def set_pinned(self, chat_id: str, pinned: bool) -> None:
         with self._lock:
-            if self._log(chat_id).pinned != bool(pinned):
+            if self._cat.chat_log(chat_id).pinned != bool(pinned):
                 self._append_event(chat_id, pin_event(bool(pinned)))
-                self._save_index()
+                self._cat.save_index()
 
     def set_chat_settings(self, chat_id: str, settings: ChatSettings) -> None:
         settings = self._checked_settings(settings)
         with self._lock:
-            if self._log(chat_id).settings != settings:
+            if self._cat.chat_log(chat_id).settings != settings:
                 self._append_event(chat_id, settings_event(settings))
 
     def delete_chat(self, chat_id: str) -> None:
@@ -282,14 +279,14 @@ class ChatStore:
             self._entry(chat_id)
             self._require_writable()
             try:
-                with self._chat_lock(chat_id):
+                with self._cat.lock(chat_id):
                     trash.move_to_trash(self._chat_path(chat_id), self.trash_dir, chat_id)
             except OSError as exc:
                 raise StoreError("io", f"could not move the chat to the trash: {exc.strerror}") from None
-            del self._entries[chat_id]
-            self._logs.pop(chat_id, None)
+            del self._cat.entries[chat_id]
+            self._cat.logs.pop(chat_id, None)
             self._search.chat_removed(chat_id)
-            self._save_index()
+            self._cat.save_index()
             self._notify(chat_id, "deleted")
 
     def restore_chat(self, chat_id: str) -> ChatSummary:
@@ -297,10 +294,10 @@ class ChatStore:
         with self._lock:
             self._require_open()
             self._require_writable()
-            if chat_id in self._entries:
+            if chat_id in self._cat.entries:
                 raise StoreError("duplicate", "this chat is not deleted")
             try:
-                with self._chat_lock(chat_id):
+                with self._cat.lock(chat_id):
                     if os.path.lexists(self._chat_path(chat_id)):
                         raise StoreError("duplicate", "this chat is not deleted")
                     found = trash.restore_from_trash(self.trash_dir, chat_id, self._chat_path(chat_id))
@@ -308,11 +305,11 @@ class ChatStore:
                 raise StoreError("io", f"could not restore the chat: {exc.strerror}") from None
             if not found:
                 raise StoreError("not_found", "this chat is not in the trash (it may have been purged)")
-            read = self._read_chat(chat_id)
+            read = self._cat.read(chat_id)
             if read is None:
                 raise StoreError("corrupt", "the deleted chat's file is damaged and was moved to quarantine")
             self._search.chat_changed(chat_id)
-            self._save_index()
+            self._cat.save_index()
             self._notify(chat_id, "created")
             return read.log.summary()
 
@@ -349,7 +346,7 @@ class ChatStore:
             return []
         with self._lock:
             self._require_open()
-            summaries = {chat_id: entry.summary for chat_id, entry in self._entries.items()}
+            summaries = {chat_id: entry.summary for chat_id, entry in self._cat.entries.items()}
         hits: list[SearchHit] = []
         for summary in sorted(summaries.values(), key=lambda s: -s.updated_at):  # newest first
             if len(hits) >= limit:
@@ -444,39 +441,11 @@ class ChatStore:
             raise StoreError("read_only", self.read_only_reason)
 
     def _chat_path(self, chat_id: str) -> Path:
-        return self.chats_dir / (chat_id + CHAT_SUFFIX)
-
-    @contextlib.contextmanager
-    def _chat_lock(self, chat_id: str, *, exclusive: bool = True) -> Iterator[None]:
-        try:
-            lock = self._locks.chat(chat_id, exclusive=exclusive)
-            lock.__enter__()
-        except LockUnavailable as exc:
-            raise StoreError("io", f"cannot lock this chat's file: {exc.strerror}") from None
-        try:
-            yield
-        finally:
-            lock.__exit__(None, None, None)
+        return self._cat.path(chat_id)
 
     def _entry(self, chat_id: str) -> IndexEntry:
         self._require_open()
-        entry = self._entries.get(chat_id)
-        if entry is None:
-            if chat_id in self._unreadable:
-                raise StoreError("io", self._unreadable[chat_id])
-            raise StoreError("not_found", "this chat does not exist (it may have been deleted)")
-        return entry
-
-    def _log(self, chat_id: str) -> ChatLog:
-        """The in-memory state of a chat, reading its file once per session."""
-        self._entry(chat_id)
-        chat = self._logs.get(chat_id)
-        if chat is None:
-            read = self._read_chat(chat_id)
-            if read is None:
-                raise StoreError("corrupt", MOVED_TO_QUARANTINE)
-            chat = read.log
-        return chat
+        return self._cat.entry(chat_id)
 
     @staticmethod
     def _checked_settings(settings: ChatSettings) -> ChatSettings:
@@ -486,47 +455,17 @@ class ChatStore:
 
     def _append_event(self, chat_id: str, event: dict[str, Any],
                       check: Callable[[ChatLog], None] | None = None) -> None:
-        """Writes one event durably, then updates memory, the index entry and the search index.
-        `check` validates against the chat's current state (it may raise StoreError).
-
-        The chat's lock is held exclusively from the check to the fsync; if the file is not what we
-        last saw (another process wrote or compacted it), it is re-read under the lock first."""
-        line = encode_line(event)
-        if len(line) > MAX_LINE_BYTES:
+        """Writes one event durably (ChatCatalog.append), then updates the search index and the
+        listeners. `check` validates against the chat's current state (it may raise StoreError)."""
+        if len(encode_line(event)) > MAX_LINE_BYTES:
             raise StoreError("too_large", "this message is too large to store")
         with self._lock:
             self._entry(chat_id)
             self._require_writable()
-            with self._chat_lock(chat_id):
-                chat = self._logs.get(chat_id)
-                for attempt in range(2):
-                    if chat is None:
-                        read = self._settle(chat_id, read_chat(self._chat_path(chat_id), chat_id), tidy_it=True)
-                        if read is None:
-                            raise StoreError("corrupt", MOVED_TO_QUARANTINE)
-                        chat = read.log
-                    if chat.read_only:
-                        raise StoreError("read_only", "This chat was saved by a newer version of the app; "
-                                         "it can be read but not changed. Update the app to change it.")
-                    if check is not None:
-                        check(chat)
-                    try:
-                        st = append_durably(chat.path, line, chat.size, chat.file_id)
-                    except FileChanged:
-                        if attempt:
-                            raise StoreError("io", "the chat file keeps changing under us; is another "
-                                                   "program writing to it?") from None
-                        self._logs.pop(chat_id, None)  # someone else wrote to it: read it again, then retry
-                        chat = None
-                        continue
-                    chat.apply(event)
-                    chat.size, chat.mtime_ns = st.st_size, st.st_mtime_ns
-                    self._entries[chat_id] = IndexEntry(chat.summary(), st.st_size, st.st_mtime_ns)
-                    self._index_dirty = True
-                    break
+            self._cat.append(chat_id, event, check)
             self._search.chat_changed(chat_id)
-            if time.monotonic() - self._index_saved_at > INDEX_SAVE_INTERVAL:
-                self._save_index()
+            if time.monotonic() - self._cat.index_saved_at > INDEX_SAVE_INTERVAL:
+                self._cat.save_index()
             self._notify(chat_id, "changed")
 
     def _write_new_chat(self, title: str, created_at: float, settings: ChatSettings,
@@ -547,142 +486,11 @@ class ChatStore:
         except OSError as exc:
             raise StoreError("io", f"could not save the chat: {exc.strerror}") from None
         with self._lock:
-            self._remember(read.log, st)
-            self._save_index()
+            self._cat.remember(read.log, st)
+            self._cat.save_index()
             self._notify(chat_id, "created")
         self._search.chat_changed(chat_id)
         return read.log.summary()
-
-    def _remember(self, chat: ChatLog, st: os.stat_result) -> None:
-        chat.size, chat.mtime_ns, chat.file_id = st.st_size, st.st_mtime_ns, file_id(st)
-        self._logs[chat.chat_id] = chat
-        self._entries[chat.chat_id] = IndexEntry(chat.summary(), st.st_size, st.st_mtime_ns)
-        self._index_dirty = True
-
-    def _read_chat(self, chat_id: str) -> ChatRead | None:
-        """Reads one chat file and leaves it healthy (see recovery.py). Returns None when the file
-        was unusable and moved to quarantine (or is gone); StoreError when it cannot be read.
-
-        Read under the chat's shared lock; when something must be fixed, the exclusive lock is
-        taken and the file read again, so a write by another process in between is kept."""
-        path = self._chat_path(chat_id)
-        if self.read_only_reason:
-            return self._settle(chat_id, read_chat(path, chat_id), tidy_it=False)
-        with self._chat_lock(chat_id, exclusive=False):
-            result = read_chat(path, chat_id)
-            if not isinstance(result, ChatRead) or needs_tidy(result):
-                result = None
-            else:
-                return self._settle(chat_id, result, tidy_it=False)
-        with self._chat_lock(chat_id):
-            return self._settle(chat_id, read_chat(path, chat_id), tidy_it=True)
-
-    def _settle(self, chat_id: str, result: ChatRead | Unusable | None, *, tidy_it: bool) -> ChatRead | None:
-        """Acts on what read_chat found; with `tidy_it` the caller holds the chat's exclusive lock."""
-        path = self._chat_path(chat_id)
-        if result is None:
-            self._forget(chat_id)
-            return None
-        if isinstance(result, Unusable):
-            if result.move and tidy_it:
-                try:
-                    self._quarantine(path, result.reason)
-                except OSError as exc:
-                    log.warning("could not quarantine %s: %s", path.name, exc)
-                else:
-                    self._forget(chat_id)
-                    return None
-            self._unreadable[chat_id] = result.reason
-            raise StoreError(result.kind, result.reason[:1].upper() + result.reason[1:])
-        read = result
-        if tidy_it and needs_tidy(read):
-            try:
-                read = tidy(read, self.quarantine_dir, self.report)
-            except (OSError, FileChanged, StoreError) as exc:
-                # Could not fix it now (read-only folder, disk full): use what we read; retry next time.
-                log.warning("could not tidy chat file %s: %s", path.name, exc)
-        try:
-            st = os.stat(path, follow_symlinks=False)
-        except OSError as exc:
-            raise StoreError("io", f"cannot read this chat's file: {recovery.why_unreadable(exc)}") from None
-        self._unreadable.pop(chat_id, None)
-        self._remember(read.log, st)
-        if read.file_size != st.st_size:  # tidying failed half-way: make the next append re-read
-            read.log.size = -1
-        return read
-
-    def _forget(self, chat_id: str) -> None:
-        if self._entries.pop(chat_id, None) is not None:
-            self._index_dirty = True
-        self._logs.pop(chat_id, None)
-
-    def _quarantine(self, path: Path, reason: str, *, keep_original: bool = False) -> Path:
-        return quarantine(path, reason, self.quarantine_dir, self.report, keep_original=keep_original)
-
-    # ---- internals: open -------------------------------------------------------------------
-    def _load_entries(self) -> None:
-        """Summaries from the index, re-reading only chat files whose size or mtime differ."""
-        known = load_index(self.index_path)
-        if known is None and os.path.lexists(self.index_path):
-            self.report.notes.append("the chat index could not be used and was rebuilt")
-            if self.index_path.is_dir() and not self.read_only_reason:
-                self._quarantine(self.index_path, "a folder is where the index file should be")
-        known = known or {}
-        self._entries = {}
-        self._logs = {}
-        self._unreadable = {}
-        try:
-            with os.scandir(self.chats_dir) as scan:
-                entries = sorted(scan, key=lambda e: e.name)
-        except FileNotFoundError:  # a read-only folder without chats yet
-            entries = []
-        writable = not self.read_only_reason
-        for item in entries:
-            name = item.name
-            if name.startswith("."):
-                if name.endswith(TEMP_SUFFIX) and writable:  # left by a crash during an atomic write
-                    with contextlib.suppress(OSError):
-                        os.unlink(item.path)
-                continue
-            if not name.endswith(CHAT_SUFFIX):
-                continue
-            chat_id = name[: -len(CHAT_SUFFIX)]
-            problem = ("the file name is not a chat id" if not is_valid_id(chat_id)
-                       else "the chat file is a symbolic link; the app does not follow links"
-                       if item.is_symlink()
-                       else "a folder is where a chat file should be" if item.is_dir(follow_symlinks=False)
-                       else "")
-            if problem:
-                if writable:
-                    self._quarantine(Path(item.path), problem)
-                else:
-                    self.report.notes.append(f"{name} was skipped: {problem}")
-                continue
-            st = item.stat(follow_symlinks=False)
-            entry = known.get(chat_id)
-            if entry is not None and entry.size == st.st_size and entry.mtime_ns == st.st_mtime_ns:
-                self._entries[chat_id] = entry
-            else:
-                try:
-                    self._read_chat(chat_id)
-                except StoreError as exc:  # e.g. no permission: skip this chat, open the others
-                    self.report.notes.append(f"chat {chat_id} could not be read: {exc}")
-        if self._entries != known:
-            self._index_dirty = True
-        self.report.read_only = sorted(i for i, e in self._entries.items() if e.summary.read_only)
-        if self._index_dirty:
-            self._save_index()
-
-    def _save_index(self) -> None:
-        if self.read_only_reason:
-            return
-        try:
-            save_index(self.index_path, self._entries)
-        except OSError as exc:
-            log.warning("could not save the chat index: %s", exc)
-            return
-        self._index_dirty = False
-        self._index_saved_at = time.monotonic()
 
     def _load_drafts(self) -> None:
         self._drafts = Drafts(self.data_dir / DRAFTS_NAME, self._locks.drafts)
@@ -692,7 +500,7 @@ class ChatStore:
             self.report.notes.append(f"the drafts could not be read and were reset ({exc})")
             if not self.read_only_reason:
                 with contextlib.suppress(OSError):
-                    self._quarantine(self._drafts.path, str(exc))
+                    quarantine(self._drafts.path, str(exc), self.quarantine_dir, self.report)
             self._drafts = Drafts(self._drafts.path, self._locks.drafts)
         except OSError as exc:
             self.report.notes.append(f"drafts could not be read: {exc.strerror}")
