@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from desktop_chat import safe_json
@@ -186,3 +188,23 @@ def parse_export(text: str) -> ImportedChat:
         seen.add(message.id)
         messages.append(message)
     return ImportedChat(title=title, created_at=clamp_time(created), settings=settings, messages=messages)
+
+
+def read_import_file(path: Path, max_bytes: int = MAX_IMPORT_CHARS) -> str:
+    """The text of an import file; its size is checked before it is read. StoreError ("bad_import"
+    for what it holds, "io" when it cannot be read) in plain words."""
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > max_bytes:
+                raise _bad(f"it is far too large ({size // (1024 * 1024)} MB) to be a chat export")
+            data = f.read(max_bytes + 1)
+    except OSError as exc:
+        why = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or str(exc)).lower()
+        raise StoreError("io", f"Cannot read {path.name}: {why}.") from None
+    if len(data) > max_bytes:
+        raise _bad("it is far too large to be a chat export")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _bad("it is not UTF-8 text") from None

@@ -63,7 +63,8 @@ class LockUnavailable(OSError):
 @contextlib.contextmanager
 def file_lock(path: Path, *, exclusive: bool = True) -> Iterator[None]:
     """Holds an OS lock on `path` (created if missing, never followed if it is a symlink)."""
-    flags = os.O_RDWR | os.O_CREAT | _NOFOLLOW | _BINARY
+    # Read-only is enough to lock (flock, LockFile), and works on a lock file another user made.
+    flags = os.O_RDONLY | os.O_CREAT | _NOFOLLOW | _BINARY
     try:
         try:
             fd = os.open(path, flags, 0o644)

@@ -40,7 +40,7 @@ from desktop_chat.store.chatfile import (
     parse_header,
     parse_line,
 )
-from desktop_chat.store.model import Message
+from desktop_chat.store.model import ChatSummary, Message, SearchHit
 
 log = logging.getLogger(__name__)
 
@@ -562,3 +562,22 @@ class SearchIndex:
                 log.warning("search failed: %s", exc)
                 return []
         return [MessageMatch(*row) for row in rows]
+
+
+def collect_hits(summaries: dict[str, ChatSummary], index: SearchIndex, terms: list[str],
+                 limit: int) -> list[SearchHit]:
+    """Chat titles (newest chats first), then message texts from the index, up to `limit` hits."""
+    hits: list[SearchHit] = []
+    for summary in sorted(summaries.values(), key=lambda s: -s.updated_at):
+        if len(hits) >= limit:
+            return hits
+        if matches_all(summary.title, terms):
+            snippet, ranges = make_snippet(summary.title, terms)
+            hits.append(SearchHit(summary.id, summary.title, None, snippet, ranges))
+    for match in index.search(terms, limit - len(hits)):
+        chat = summaries.get(match.chat_id)
+        if chat is None:  # deleted meanwhile
+            continue
+        snippet, ranges = make_snippet(match.text, terms)
+        hits.append(SearchHit(chat.id, chat.title, match.message_id, snippet, ranges))
+    return hits

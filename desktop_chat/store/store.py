@@ -62,7 +62,7 @@ from desktop_chat.store.model import (
     new_id,
 )
 from desktop_chat.store.recovery import MOVED_TO_QUARANTINE, quarantine
-from desktop_chat.store.search import SEARCH_NAME, SearchIndex, make_snippet, matches_all, query_terms
+from desktop_chat.store.search import SEARCH_NAME, SearchIndex, collect_hits, query_terms
 
 log = logging.getLogger(__name__)
 
@@ -347,20 +347,7 @@ class ChatStore:
         with self._lock:
             self._require_open()
             summaries = {chat_id: entry.summary for chat_id, entry in self._cat.entries.items()}
-        hits: list[SearchHit] = []
-        for summary in sorted(summaries.values(), key=lambda s: -s.updated_at):  # newest first
-            if len(hits) >= limit:
-                return hits
-            if matches_all(summary.title, terms):
-                snippet, ranges = make_snippet(summary.title, terms)
-                hits.append(SearchHit(summary.id, summary.title, None, snippet, ranges))
-        for match in self._search.search(terms, limit - len(hits)):
-            chat = summaries.get(match.chat_id)
-            if chat is None:  # deleted meanwhile
-                continue
-            snippet, ranges = make_snippet(match.text, terms)
-            hits.append(SearchHit(chat.id, chat.title, match.message_id, snippet, ranges))
-        return hits
+        return collect_hits(summaries, self._search, terms, limit)
 
     # ---- export / import -------------------------------------------------------------------
     def export_markdown(self, chat_id: str, lang: str = "en") -> str:
@@ -384,21 +371,7 @@ class ChatStore:
         """import_json of a file, refusing one over 200 MB before reading it. Every problem is a
         StoreError ("bad_import" for the file's content, "io" for reading it) in plain words."""
         self._require_writable()
-        path = Path(path)
-        try:
-            with open(path, "rb") as f:
-                size = os.fstat(f.fileno()).st_size
-                if size > MAX_IMPORT_BYTES:
-                    raise StoreError("bad_import", "This file cannot be imported: it is far too large "
-                                                   f"({size // (1024 * 1024)} MB) to be a chat export.")
-                data = f.read(MAX_IMPORT_BYTES + 1)
-        except OSError as exc:
-            raise StoreError("io", f"Cannot read {path.name}: {recovery.why_unreadable(exc)}.") from None
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise StoreError("bad_import", "This file cannot be imported: it is not UTF-8 text.") from None
-        return self.import_json(text)
+        return self.import_json(export.read_import_file(Path(path), MAX_IMPORT_BYTES))
 
     # ---- backups ---------------------------------------------------------------------------
     def backup_now(self) -> Path:
@@ -413,8 +386,7 @@ class ChatStore:
 
     def _backup(self) -> Path:
         with self._backup_lock:
-            files = [(p, f"{CHATS_DIR}/{p.name}") for p in sorted(self.chats_dir.glob("*" + CHAT_SUFFIX))]
-            files.append((self.data_dir / DRAFTS_NAME, DRAFTS_NAME))
+            files = backup_mod.files_to_back_up(self.chats_dir, CHAT_SUFFIX, self.data_dir / DRAFTS_NAME)
             return backup_mod.make_backup(self.data_dir, files, self.backups_dir, self.backup_keep)
 
     def _maybe_start_daily_backup(self) -> None:
