@@ -162,8 +162,8 @@ class ChatCatalog:
                 else:
                     self.forget(chat_id)
                     return None
-            self.unreadable[chat_id] = result.reason
-            raise StoreError(result.kind, result.reason[:1].upper() + result.reason[1:])
+            self.unreadable[chat_id] = result.reason[:1].upper() + result.reason[1:]
+            raise StoreError(result.kind, self.unreadable[chat_id])
         read = result
         if tidy_it and needs_tidy(read):
             try:

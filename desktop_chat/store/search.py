@@ -40,6 +40,7 @@ from desktop_chat.store.chatfile import (
     parse_header,
     parse_line,
 )
+from desktop_chat.store.fileio import NOFOLLOW
 from desktop_chat.store.model import ChatSummary, Message, SearchHit
 
 log = logging.getLogger(__name__)
@@ -383,10 +384,14 @@ class SearchIndex:
 
     def _chat_files(self) -> dict[str, Path]:
         files: dict[str, Path] = {}
-        with os.scandir(self.chats_dir) as entries:
-            for entry in entries:
-                if entry.name.endswith(CHAT_SUFFIX) and not entry.name.startswith("."):
-                    files[entry.name[: -len(CHAT_SUFFIX)]] = Path(entry.path)
+        try:
+            with os.scandir(self.chats_dir) as entries:
+                for entry in entries:
+                    if (entry.name.endswith(CHAT_SUFFIX) and not entry.name.startswith(".")
+                            and not entry.is_symlink()):
+                        files[entry.name[: -len(CHAT_SUFFIX)]] = Path(entry.path)
+        except FileNotFoundError:  # a read-only folder without chats yet
+            pass
         return files
 
     def _stale(self) -> tuple[list[str], int]:
@@ -463,7 +468,8 @@ class SearchIndex:
         row = db.execute("SELECT file_id, indexed_to, next_seq, seen_size FROM chats WHERE chat_id=?",
                          (chat_id,)).fetchone()
         try:
-            f = open(path, "rb")  # noqa: SIM115 (closed by the `with f` below)
+            # never through a symlink (the store quarantines it)
+            f = os.fdopen(os.open(path, os.O_RDONLY | NOFOLLOW | getattr(os, "O_BINARY", 0)), "rb")
         except FileNotFoundError:
             self._remove_chat(chat_id)
             return

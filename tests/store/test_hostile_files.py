@@ -174,7 +174,10 @@ def test_a_poisoned_legacy_file_is_quarantined(data_dir: Path, content: bytes) -
     store.close()
 
 
-@pytest.mark.parametrize("content", ['{"format":"desktop-chat/export","version":1,"chat":' + "[" * 50_000 + "]" * 50_000 + "}",
+DEEP_TEXT = "[" * 50_000 + "]" * 50_000
+
+
+@pytest.mark.parametrize("content", ['{"format":"desktop-chat/export","version":1,"chat":' + DEEP_TEXT + "}",
                                      '{"format":"desktop-chat/export","version":1,"chat":{"created_at":NaN,"messages":[]}}',
                                      '{"format":"desktop-chat/export","version":' + str(10**400) + "}",
                                      '{"format":"desktop-chat/export","version":1,"chat":{"messages":[{"id":"m","role":'
