@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from desktop_chat.store import ChatStore, Message, StoreChange
-from tests.store.helpers import add_turns, open_store
+from tests.store.helpers import add_turns
 
 
 class FsyncRecorder:
