@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import threading
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from desktop_chat.store.fileio import TEMP_SUFFIX, ensure_dir, fsync_dir
+
+log = logging.getLogger(__name__)
 
 BACKUP_PREFIX = "chats-"
 BACKUP_SUFFIX = ".zip"
@@ -68,3 +73,20 @@ def make_backup(data_dir: Path, files: list[tuple[Path, str]], backups_dir: Path
         with contextlib.suppress(OSError):
             old.unlink()
     return target
+
+
+def start_daily(make: Callable[[], Path], backups_dir: Path, interval: float) -> threading.Thread | None:
+    """Runs `make` on a background thread when the newest backup is older than `interval`."""
+    age = newest_backup_age(backups_dir)
+    if age is not None and age < interval:
+        return None
+
+    def run() -> None:
+        try:
+            make()
+        except Exception:
+            log.exception("the daily backup failed")
+
+    thread = threading.Thread(target=run, name="store-backup", daemon=True)
+    thread.start()
+    return thread

@@ -131,3 +131,15 @@ class Drafts:
         with contextlib.suppress(OSError):
             st = os.stat(self.path, follow_symlinks=False)
             self._seen = (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def open_drafts(path: Path, lock: Callable[[], contextlib.AbstractContextManager[None]]) -> tuple[Drafts, str]:
+    """The drafts in `path`, and "" or why they could not be read (then they start empty)."""
+    drafts = Drafts(path, lock)
+    try:
+        drafts.load()
+    except DraftsFileError as exc:
+        return Drafts(path, lock), str(exc)
+    except OSError as exc:
+        return Drafts(path, lock), f"drafts.json cannot be read: {exc.strerror}"
+    return drafts, ""

@@ -104,9 +104,11 @@ def tidy(read: ChatRead, quarantine_dir: Path, report: OpenReport) -> ChatRead:
             os.fsync(fd)
         finally:
             os.close(fd)
+        read.file_size, read.torn_tail = read.good_end, False
         report.notes.append(f"chat {chat.chat_id}: an unfinished last line was removed")
     elif read.unterminated:
         append_durably(path, b"\n", read.file_size, chat.file_id)
+        read.file_size, read.unterminated = read.file_size + 1, False
     if read.log.should_compact():
         read = rewrite(read)
     return read

@@ -46,7 +46,7 @@ from desktop_chat.store.chatfile import (
     settings_event,
     truncate_event,
 )
-from desktop_chat.store.drafts import DRAFTS_NAME, Drafts, DraftsFileError
+from desktop_chat.store.drafts import DRAFTS_NAME, Drafts, open_drafts
 from desktop_chat.store.errors import StoreError
 from desktop_chat.store.fileio import atomic_write
 from desktop_chat.store.index import INDEX_NAME, IndexEntry
@@ -149,22 +149,26 @@ class ChatStore:
                 self.data_dir, self.chats_dir, (self.trash_dir, self.data_dir / LOCKS_DIR))
             writable = not self.read_only_reason
             self._locks.enabled = writable
+            self._load_drafts()
             if writable:
-                self._purge_trash()
+                purged = trash.purge_trash(self.trash_dir, self.trash_days, self.chats_dir)
+                with contextlib.suppress(OSError):
+                    self._drafts.forget(purged)
+                    self._locks.forget(purged)
                 recovery.migrate_legacy_files(self.chats_dir, self.migrations_dir, self.quarantine_dir,
                                               self.report, self._locks)
             else:
                 self.report.notes.append(self.read_only_reason)
             self._cat.read_only_reason, self._cat.report = self.read_only_reason, self.report
             self._cat.scan()
-            self._load_drafts()
             note = self._search.open(in_memory=not writable)
             if note:
                 self.report.notes.append(note)
             self._search.catch_up(background=self.search_in_background)
             self._open = True
             if self.auto_backup and writable:
-                self._maybe_start_daily_backup()
+                self._backup_thread = backup_mod.start_daily(self._backup, self.backups_dir,
+                                                             self.backup_interval)
             return self.report
 
     def close(self) -> None:
@@ -389,20 +393,6 @@ class ChatStore:
             files = backup_mod.files_to_back_up(self.chats_dir, CHAT_SUFFIX, self.data_dir / DRAFTS_NAME)
             return backup_mod.make_backup(self.data_dir, files, self.backups_dir, self.backup_keep)
 
-    def _maybe_start_daily_backup(self) -> None:
-        age = backup_mod.newest_backup_age(self.backups_dir)
-        if age is not None and age < self.backup_interval:
-            return
-
-        def run() -> None:
-            try:
-                self._backup()
-            except Exception:
-                log.exception("the daily backup failed")
-
-        self._backup_thread = threading.Thread(target=run, name="store-backup", daemon=True)
-        self._backup_thread.start()
-
     # ---- internals: chats ------------------------------------------------------------------
     def _require_open(self) -> None:
         if not self._open:
@@ -465,24 +455,9 @@ class ChatStore:
         return read.log.summary()
 
     def _load_drafts(self) -> None:
-        self._drafts = Drafts(self.data_dir / DRAFTS_NAME, self._locks.drafts)
-        try:
-            self._drafts.load()
-        except DraftsFileError as exc:
-            self.report.notes.append(f"the drafts could not be read and were reset ({exc})")
-            if not self.read_only_reason:
+        self._drafts, problem = open_drafts(self.data_dir / DRAFTS_NAME, self._locks.drafts)
+        if problem:
+            self.report.notes.append(f"the drafts could not be read and were reset ({problem})")
+            if not self.read_only_reason and os.path.lexists(self._drafts.path):
                 with contextlib.suppress(OSError):
-                    quarantine(self._drafts.path, str(exc), self.quarantine_dir, self.report)
-            self._drafts = Drafts(self._drafts.path, self._locks.drafts)
-        except OSError as exc:
-            self.report.notes.append(f"drafts could not be read: {exc.strerror}")
-
-    def _purge_trash(self) -> None:
-        purged = trash.purge_trash(self.trash_dir, self.trash_days)
-        if purged:
-            live = {p.name[: -len(CHAT_SUFFIX)] for p in self.chats_dir.glob("*" + CHAT_SUFFIX)}
-            with contextlib.suppress(OSError, DraftsFileError):
-                drafts = Drafts(self.data_dir / DRAFTS_NAME, self._locks.drafts)
-                drafts.load()
-                drafts.forget(purged - live)
-            self._locks.forget(purged - live)
+                    quarantine(self._drafts.path, problem, self.quarantine_dir, self.report)

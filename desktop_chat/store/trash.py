@@ -51,8 +51,9 @@ def restore_from_trash(trash_dir: Path, chat_id: str, target: Path) -> bool:
     return True
 
 
-def purge_trash(trash_dir: Path, trash_days: float) -> set[str]:
-    """Deletes chats that have been in the trash longer than `trash_days`; returns their ids."""
+def purge_trash(trash_dir: Path, trash_days: float, chats_dir: Path) -> set[str]:
+    """Deletes chats that have been in the trash longer than `trash_days`; returns the ids of those
+    that are now gone for good (not also live in `chats_dir`), whose drafts and lock files can go."""
     cutoff = time.time() - trash_days * DAY
     purged: set[str] = set()
     for deleted_at, path in trash_files(trash_dir):
@@ -63,4 +64,4 @@ def purge_trash(trash_dir: Path, trash_days: float) -> set[str]:
     if purged:
         with contextlib.suppress(OSError):
             fsync_dir(trash_dir)
-    return purged
+    return {chat_id for chat_id in purged if not os.path.lexists(chats_dir / (chat_id + CHAT_SUFFIX))}
