@@ -34,6 +34,7 @@ from desktop_chat.store.recovery import (
 
 log = logging.getLogger(__name__)
 
+STALE_TEMP_SECONDS = 3600
 _NEWER_VERSION = ("This chat was saved by a newer version of the app; it can be read but not changed. "
                   "Update the app to change it.")
 
@@ -201,9 +202,12 @@ class ChatCatalog:
         for item in items:
             name = item.name
             if name.startswith("."):
-                if name.endswith(TEMP_SUFFIX) and writable:  # left by a crash during an atomic write
+                # Left by a crash during an atomic write; a recent one may be another process's
+                # write in progress, so only old ones go.
+                if name.endswith(TEMP_SUFFIX) and writable:
                     with contextlib.suppress(OSError):
-                        os.unlink(item.path)
+                        if item.stat(follow_symlinks=False).st_mtime < time.time() - STALE_TEMP_SECONDS:
+                            os.unlink(item.path)
                 continue
             if not name.endswith(CHAT_SUFFIX):
                 continue

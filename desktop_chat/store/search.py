@@ -274,7 +274,8 @@ class SearchIndex:
 
     def _connect(self) -> sqlite3.Connection:
         target = ":memory:" if self.in_memory else self.path
-        conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+        # Several processes may share the file: wait up to 10 s for another one's write.
+        conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None, timeout=10.0)
         try:
             # WAL + NORMAL: a commit costs no fsync. A power loss may lose the last commits, which
             # is fine: the index catches up from the chat files.
@@ -443,7 +444,7 @@ class SearchIndex:
 
     def _remove_chat(self, chat_id: str) -> None:
         db = self._db()
-        db.execute("BEGIN")
+        db.execute("BEGIN IMMEDIATE")  # the write lock now: busy_timeout applies (other processes)
         try:
             self._delete_messages(chat_id, 0)
             db.execute("DELETE FROM chats WHERE chat_id=?", (chat_id,))
@@ -478,7 +479,7 @@ class SearchIndex:
         with f:
             st = os.fstat(f.fileno())
             file_id = _file_id(st)
-            db.execute("BEGIN")
+            db.execute("BEGIN IMMEDIATE")  # the write lock now: busy_timeout applies (other processes)
             try:
                 if row is not None and row[0] == file_id and row[1] <= st.st_size:
                     if row[3] == st.st_size:

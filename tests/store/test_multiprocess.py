@@ -28,6 +28,8 @@ def test_two_appenders_and_a_compactor_lose_nothing(data_dir: Path) -> None:
     outputs = [child.communicate(timeout=60) for child in children]
     for child, (_, err) in zip(children, outputs, strict=True):
         assert child.returncode == 0, err
+        # no process broke the shared search index or lost a temp file to another's clean-up
+        assert "search index" not in err and "could not" not in err, err
     acked = [line.split()[1] for out, _ in outputs[:2] for line in out.splitlines() if line.startswith("ack ")]
     words = outputs[2][0].split()
     opens, rewrites = int(words[1]), int(words[3])
