@@ -108,8 +108,10 @@ class Message:
                    error=data.get("error", ""))
 
     def check(self) -> None:
-        """Raises StoreError("invalid") when this message could not be stored and read back."""
+        """Raises StoreError("invalid") when this message could not be stored and read back as it is."""
         Message.from_dict(self.to_dict())
+        if clamp_time(self.created_at) != self.created_at:
+            raise StoreError("invalid", f"message {self.id}: created_at is not a time between 1970 and 3000")
 
 
 @dataclass

@@ -266,3 +266,11 @@ def test_symlinked_drafts_are_not_followed(data_dir: Path, tmp_path: Path) -> No
     store.close()
     assert outside.read_text("utf-8") == '{"format":"desktop-chat/drafts","version":1,"drafts":{}}'
     assert not (data_dir / "drafts.json").is_symlink()
+
+
+@pytest.mark.parametrize("when", [float("inf"), float("nan"), 1e300, -5.0])
+def test_a_message_with_an_impossible_time_is_refused(store: ChatStore, when: float) -> None:
+    chat = store.create_chat()
+    with pytest.raises(StoreError) as err:
+        store.append_message(chat.id, Message.new("user", "x", created_at=when))
+    assert err.value.kind == "invalid"
