@@ -16,7 +16,7 @@ import pytest
 
 import desktop_chat.store.catalog as catalog_module
 import desktop_chat.store.chatfile as chatfile
-from desktop_chat.store import Message
+from desktop_chat.store import Message, StoreError
 from desktop_chat.store.locks import file_lock
 from tests.store.helpers import add_turns, chat_path, open_store
 
@@ -91,3 +91,25 @@ def test_compaction_rereads_after_taking_the_exclusive_lock(data_dir: Path,
     assert open_store(data_dir).load_chat(chat.id).messages[-1].id == late.id
     writer.close()
     compactor.close()
+
+
+def test_a_write_checks_against_what_another_process_did(data_dir: Path) -> None:
+    """a's memory says a message is there, but b (another process) cut it: a must re-read under
+    the lock and refuse, not write an event that cuts at a message that is gone."""
+    a = open_store(data_dir)
+    chat = a.create_chat()
+    first, second = add_turns(a, chat.id, 2)
+    b = open_store(data_dir)
+    b.truncate_from(chat.id, second.id)
+    with pytest.raises(StoreError) as err:
+        a.truncate_from(chat.id, second.id)
+    assert err.value.kind == "not_found"
+    with pytest.raises(StoreError):
+        a.append_message(chat.id, Message.new("assistant", "again"), replaces=second.id)
+    a.append_message(chat.id, Message.new("assistant", "fine"), replaces=first.id)
+    a.close()
+    b.close()
+    again = open_store(data_dir)
+    assert [m.text for m in again.load_chat(chat.id).messages] == ["fine"]
+    assert again.report.quarantined == [] and again.report.repaired == []
+    again.close()
