@@ -81,7 +81,9 @@ def chat_options(settings: ChatSettings, defaults: Defaults) -> CompletionOption
 
     temperature = defaults.temperature if settings.temperature is None else settings.temperature
     max_tokens = defaults.max_tokens if settings.max_tokens is None else settings.max_tokens
-    return CompletionOptions(temperature=temperature, max_tokens=max_tokens)
+    entry = catalogue.find(chat_model(settings, defaults))
+    reasoning = settings.reasoning and entry is not None and entry.reasoning != "none"
+    return CompletionOptions(temperature=temperature, max_tokens=max_tokens, reasoning=reasoning)
 
 
 def has_economy(model: str) -> bool:

@@ -355,3 +355,33 @@ def test_stopping_an_economy_reply_forgets_it(store, fake_server):
     sessions.stop(started.chat_id)
     assert events.finished(ticket).reply is None
     assert PendingReplies(store.data_dir).all() == []
+
+
+def test_an_openai_compatible_model_streams_appended_deltas_into_the_same_chat(make_sessions, store, fake_server):
+    """A chat moves from YandexGPT to Qwen3: the whole history goes to the other API, in order."""
+    sessions, events = make_sessions()
+    fake_server.script_reply("Ответ YandexGPT")
+    chat_id = events.finished(sessions.send(None, "первый вопрос", ChatSettings())).chat_id
+    ticket = sessions.send(chat_id, "второй вопрос", ChatSettings(model="qwen3-235b-a22b-fp8"))
+    done = events.finished(ticket)
+    assert done.error is None and done.reply is not None and done.reply.text
+    request = fake_server.requests[-1]
+    assert request.path.endswith("/v1/chat/completions")
+    assert request.body["model"] == f"gpt://{FAKE_FOLDER_ID}/qwen3-235b-a22b-fp8/latest"
+    assert [(m["role"], m["content"]) for m in request.body["messages"]] == [
+        ("user", "первый вопрос"), ("assistant", "Ответ YandexGPT"), ("user", "второй вопрос")]
+    progress = [e.text for e in events.events if isinstance(e, ReplyProgress) and e.ticket == ticket]
+    assert progress[-1] == done.reply.text
+    assert all(later.startswith(earlier) for earlier, later in itertools.pairwise(progress))
+    assert [m.text for m in store.load_chat(chat_id).messages][-1] == done.reply.text
+
+
+def test_think_longer_reaches_the_request_where_the_model_can(make_sessions, fake_server):
+    sessions, events = make_sessions()
+    fake_server.script_reply("подумал")
+    events.finished(sessions.send(None, "задача", ChatSettings(model="yandexgpt", reasoning=True)))
+    body = fake_server.completion_requests()[-1].body
+    assert body["completionOptions"]["reasoningOptions"]["mode"] == "ENABLED_HIDDEN"
+    fake_server.script_reply("лайт")
+    events.finished(sessions.send(None, "задача", ChatSettings(model="yandexgpt-lite", reasoning=True)))
+    assert "reasoningOptions" not in fake_server.completion_requests()[-1].body["completionOptions"]
