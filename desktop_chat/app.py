@@ -88,7 +88,14 @@ def run_app(args: argparse.Namespace) -> int:
     if icon_path().exists():
         app.setWindowIcon(QIcon(str(icon_path())))
 
+    from desktop_chat.ui.single_instance import SingleInstance, hand_over, server_name
+    if hand_over(server_name(paths.data_dir), sys.argv[1:]):  # a window on this folder is open: it comes forward
+        return 0
+    instance = SingleInstance(server_name(paths.data_dir), app)
+    instance.listen()
     window = create_main_window(args)
+    for bring_forward in (window.showNormal, window.raise_, window.activateWindow):
+        instance.activated.connect(bring_forward)
     window.show()
     window.composer.edit.setFocus()
     report_first_paint(window, _STARTED)
