@@ -93,9 +93,23 @@ def run_app(args: argparse.Namespace) -> int:
         return 0
     instance = SingleInstance(server_name(paths.data_dir), app)
     instance.listen()
-    window = create_main_window(args)
-    for bring_forward in (window.showNormal, window.raise_, window.activateWindow):
-        instance.activated.connect(bring_forward)
+    from desktop_chat.store import StoreError
+
+    try:
+        window = create_main_window(args)
+    except StoreError as error:  # an unreadable data folder: say what is wrong, never a traceback
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "Desktop Chat", str(error))
+        return 1
+
+    def bring_forward(_arguments: object = None) -> None:
+        if window.isMinimized():
+            window.showNormal()  # a maximized window stays maximized
+        window.raise_()
+        window.activateWindow()
+
+    instance.activated.connect(bring_forward)
     window.show()
     window.composer.edit.setFocus()
     report_first_paint(window, _STARTED)
