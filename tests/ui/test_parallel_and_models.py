@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 WAIT = 10000
 
 
@@ -82,8 +84,8 @@ def test_the_window_paints_over_poisoned_files(qtbot, make_window, tmp_path) -> 
     data = tmp_path / "data"
     (data / "chats").mkdir(parents=True)
     good = "0123456789abcdef0123456789abcdef"
-    (data / "chats" / f"{good}.jsonl").write_text(
-        '{"format":"desktop-chat/chat","version":1,"id":"%s","created_at":1.7e9,"title":"ok"}\n' % good, "utf-8")
+    header = {"format": "desktop-chat/chat", "version": 1, "id": good, "created_at": 1.7e9, "title": "ok"}
+    (data / "chats" / f"{good}.jsonl").write_text(json.dumps(header) + "\n", "utf-8")
     bad = "fedcba9876543210fedcba9876543210"
     (data / "chats" / f"{bad}.jsonl").write_text("[" * 100000 + "\n", "utf-8")
     (data / "index.v1.json").write_text('{"version": 1, "chats": {"x": {"size": Infinity}}}', "utf-8")
