@@ -383,14 +383,16 @@ class SearchIndex:
             raise sqlite3.ProgrammingError("the search index is closed")
         return self._conn
 
-    def _chat_files(self) -> dict[str, Path]:
-        files: dict[str, Path] = {}
+    def _chat_files(self) -> dict[str, os.stat_result]:
+        """Each chat file's stat, from one folder scan (no Path objects: 10,000 chats are 10,000 stats)."""
+        files: dict[str, os.stat_result] = {}
         try:
             with os.scandir(self.chats_dir) as entries:
                 for entry in entries:
                     if (entry.name.endswith(CHAT_SUFFIX) and not entry.name.startswith(".")
                             and not entry.is_symlink()):
-                        files[entry.name[: -len(CHAT_SUFFIX)]] = Path(entry.path)
+                        with contextlib.suppress(OSError):
+                            files[entry.name[: -len(CHAT_SUFFIX)]] = entry.stat(follow_symlinks=False)
         except FileNotFoundError:  # a read-only folder without chats yet
             pass
         return files
@@ -404,11 +406,7 @@ class SearchIndex:
             self._remove_chat(gone)
         stale: list[str] = []
         pending = 0
-        for chat_id, path in files.items():
-            try:
-                st = path.stat()
-            except OSError:
-                continue
+        for chat_id, st in files.items():
             known = rows.get(chat_id)
             if known is None or known[0] != _file_id(st) or known[1] > st.st_size:
                 stale.append(chat_id)

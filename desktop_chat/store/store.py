@@ -4,6 +4,7 @@ Layout of `data_dir` (details and examples in docs/store-format.md):
 
     chats/<chat id>.jsonl     one chat: header line + one event per line (the source of truth)
     index.v1.json             chat summaries for a fast start (derived; rebuilt when stale)
+    index-head.v1.json        the first screen of the chat list (derived; see index.py)
     search.v1.sqlite3         full-text index (derived; rebuilt when missing)
     drafts.json               unsent text per chat
     locks/                    one lock file per chat, and drafts.lock (see locks.py)
@@ -22,6 +23,7 @@ StoreError("read_only").
 from __future__ import annotations
 
 import contextlib
+import heapq
 import logging
 import os
 import threading
@@ -32,7 +34,7 @@ from typing import Any
 
 from desktop_chat.store import backup as backup_mod
 from desktop_chat.store import export, recovery, trash
-from desktop_chat.store.catalog import ChatCatalog
+from desktop_chat.store.catalog import ChatCatalog, Survey
 from desktop_chat.store.chatfile import (
     CHAT_SUFFIX,
     MAX_LINE_BYTES,
@@ -49,7 +51,7 @@ from desktop_chat.store.chatfile import (
 from desktop_chat.store.drafts import DRAFTS_NAME, Drafts, open_drafts
 from desktop_chat.store.errors import StoreError
 from desktop_chat.store.fileio import atomic_write
-from desktop_chat.store.index import INDEX_NAME, IndexEntry
+from desktop_chat.store.index import INDEX_NAME, IndexEntry, list_order
 from desktop_chat.store.locks import LOCKS_DIR, StoreLocks
 from desktop_chat.store.model import (
     Chat,
@@ -81,9 +83,12 @@ MAX_IMPORT_BYTES = 200 * 1024 * 1024
 class ChatStore:
     def __init__(self, data_dir: Path | str, *, trash_days: float = 30, backup_keep: int = 7,
                  backup_interval: float = DAY, auto_backup: bool = True,
-                 search_in_background: bool | None = None) -> None:
+                 search_in_background: bool | None = None, list_in_background: bool | None = None) -> None:
         """`search_in_background`: None lets a big search catch-up run on a thread (the app);
-        False finishes it inside open() (tests, tools)."""
+        False finishes it inside open() (tests, tools).
+        `list_in_background`: None lists only the index's head in open() when there are more chats
+        than it holds, and the rest on a thread (first paint does not wait for 10,000 summaries);
+        True does so whenever there is a head (tests); False lists everything inside open()."""
         self.data_dir = Path(data_dir)
         self.chats_dir = self.data_dir / CHATS_DIR
         self.trash_dir = self.data_dir / TRASH_DIR
@@ -96,6 +101,7 @@ class ChatStore:
         self.backup_interval = backup_interval
         self.auto_backup = auto_backup
         self.search_in_background = search_in_background
+        self.list_in_background = list_in_background
         # "" when the data folder can be written; else why not, in plain words (for a banner).
         self.read_only_reason = ""
 
@@ -109,6 +115,10 @@ class ChatStore:
         self._drafts = Drafts(self.data_dir / DRAFTS_NAME, self._locks.drafts)
         self._search = SearchIndex(self.data_dir / SEARCH_NAME, self.chats_dir)
         self._backup_thread: threading.Thread | None = None
+        self._cat.on_missing = self._complete_listing
+        self._listing_thread: threading.Thread | None = None
+        self._survey: Survey | BaseException | None = None
+        self._survey_ready = threading.Event()
         self._listeners: list[Callable[[StoreChange], None]] = []
 
     # ---- change notifications --------------------------------------------------------------
@@ -160,18 +170,30 @@ class ChatStore:
             else:
                 self.report.notes.append(self.read_only_reason)
             self._cat.read_only_reason, self._cat.report = self.read_only_reason, self.report
-            self._cat.scan()
+            partial = self.list_in_background is not False and self._cat.open_head(
+                always=bool(self.list_in_background))
+            if not partial:
+                self._cat.scan()
             note = self._search.open(in_memory=not writable)
             if note:
                 self.report.notes.append(note)
-            self._search.catch_up(background=self.search_in_background)
             self._open = True
+            if partial:  # the rest of the list, then the search catch-up, on a thread
+                self._survey, self._survey_ready = None, threading.Event()
+                self._listing_thread = threading.Thread(target=self._list_the_rest, name="chat-list", daemon=True)
+                self._listing_thread.start()
+            else:
+                self._search.catch_up(background=self.search_in_background)
             if self.auto_backup and writable:
                 self._backup_thread = backup_mod.start_daily(self._backup, self.backups_dir,
                                                              self.backup_interval)
             return self.report
 
     def close(self) -> None:
+        listing = self._listing_thread
+        if listing is not None:
+            listing.join()  # it needs the lock to finish: wait outside it
+            self._listing_thread = None
         with self._lock:
             if not self._open:
                 return
@@ -203,13 +225,71 @@ class ChatStore:
             self._require_open()
         self._search.rebuild()
 
+    # ---- listing in the background ---------------------------------------------------------
+    @property
+    def listing_complete(self) -> bool:
+        """False while only the index's head is listed (the rest is being read on a thread)."""
+        return self._cat.complete
+
+    def wait_for_listing(self, timeout: float | None = None) -> bool:
+        """Waits (without holding the store's lock) until every chat is listed; returns whether it is."""
+        if not self._cat.complete:
+            self._survey_ready.wait(timeout)
+            if self._survey_ready.is_set():
+                with self._lock:
+                    self._complete_listing()
+        return self._cat.complete
+
+    def _list_the_rest(self) -> None:
+        """The listing thread: survey the chat folder with no lock held, then merge it under the lock
+        (unless a caller that needed a chat not listed yet did so first), then catch search up."""
+        try:
+            survey: Survey | BaseException = self._cat.survey()
+        except BaseException as exc:  # merged as a full scan under the lock instead
+            survey = exc
+        self._survey = survey
+        self._survey_ready.set()
+        with self._lock:
+            if not self._open:
+                return
+            try:
+                self._complete_listing()
+            except Exception:  # a background thread must not die silently
+                log.exception("listing the chats failed")
+        # close() waits for this thread before closing the search index.
+        self._search.catch_up(background=self.search_in_background)
+
+    def _complete_listing(self) -> None:
+        """Makes the listing whole now (the caller holds the lock); waits for the survey if needed.
+        The survey takes no store lock, so waiting here cannot deadlock."""
+        if self._cat.complete:
+            return
+        if self._listing_thread is None:  # no survey is coming
+            self._cat.scan()
+            return
+        self._survey_ready.wait()
+        survey = self._survey
+        if self._cat.complete:
+            return
+        if isinstance(survey, Survey):
+            self._cat.apply_survey(survey)
+        else:
+            self._cat.scan()
+
     # ---- reading ---------------------------------------------------------------------------
-    def list_chats(self) -> list[ChatSummary]:
-        """Pinned first, then the most recently active; from memory (the index), no file reads."""
+    def list_chats(self, limit: int | None = None) -> list[ChatSummary]:
+        """Pinned first, then the most recently active; from memory (the index), no file reads.
+
+        With `limit`: the first `limit` chats at once, from what is listed so far (while the rest is
+        read in the background, that is the index's head). Without: every chat (waits for them)."""
+        if limit is None:
+            self.wait_for_listing()
         with self._lock:
             self._require_open()
             summaries = [entry.summary for entry in self._cat.entries.values()]
-        summaries.sort(key=lambda s: (not s.pinned, -s.updated_at, s.id))
+        if limit is not None:
+            return heapq.nsmallest(limit, summaries, key=list_order)
+        summaries.sort(key=list_order)
         return summaries
 
     def get_chat_summary(self, chat_id: str) -> ChatSummary:
@@ -287,8 +367,7 @@ class ChatStore:
                     trash.move_to_trash(self._chat_path(chat_id), self.trash_dir, chat_id)
             except OSError as exc:
                 raise StoreError("io", f"could not move the chat to the trash: {exc.strerror}") from None
-            del self._cat.entries[chat_id]
-            self._cat.logs.pop(chat_id, None)
+            self._cat.forget(chat_id)
             self._search.chat_removed(chat_id)
             self._cat.save_index()
             self._notify(chat_id, "deleted")
@@ -312,6 +391,7 @@ class ChatStore:
             read = self._cat.read(chat_id)
             if read is None:
                 raise StoreError("corrupt", "the deleted chat's file is damaged and was moved to quarantine")
+            self._cat.touch(chat_id)
             self._search.chat_changed(chat_id)
             self._cat.save_index()
             self._notify(chat_id, "created")
@@ -348,6 +428,7 @@ class ChatStore:
         terms = query_terms(query)
         if not terms or limit <= 0:
             return []
+        self.wait_for_listing()
         with self._lock:
             self._require_open()
             summaries = {chat_id: entry.summary for chat_id, entry in self._cat.entries.items()}
@@ -449,6 +530,7 @@ class ChatStore:
             raise StoreError("io", f"could not save the chat: {exc.strerror}") from None
         with self._lock:
             self._cat.remember(read.log, st)
+            self._cat.touch(chat_id)
             self._cat.save_index()
             self._notify(chat_id, "created")
         self._search.chat_changed(chat_id)
