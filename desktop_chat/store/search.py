@@ -256,6 +256,7 @@ class SearchIndex:
         # True once every chat file is indexed to its end; until then results may be partial.
         self.complete = False
         self.in_memory = False
+        self.progress = (0, 0)  # (chats indexed, of how many) in the current catch-up pass
 
     # ---- opening -------------------------------------------------------------------------
     def open(self, *, in_memory: bool = False) -> str:
@@ -432,9 +433,10 @@ class SearchIndex:
                     if not stale or passes == MAX_CATCH_UP_PASSES:
                         self.complete = True  # decided under the lock: chat_changed takes over
                         return
-                for chat_id in stale:
+                for done, chat_id in enumerate(stale):
                     if self._stop.is_set():
                         return
+                    self.progress = (done, len(stale))
                     with self._lock:  # one chat at a time, so searches and appends get a turn
                         self._sync_chat(chat_id)
         except Exception:  # a background thread must not die silently

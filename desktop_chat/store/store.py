@@ -217,6 +217,14 @@ class ChatStore:
         """False while the search index is still catching up: results may then be partial."""
         return self._search.complete
 
+    @property
+    def search_progress(self) -> float | None:
+        """How far the search index's catch-up is (0..1), or None when it is complete."""
+        if self._search.complete:
+            return None
+        done, total = self._search.progress
+        return done / total if total else 0.0
+
     def wait_for_search_index(self, timeout: float | None = None) -> bool:
         return self._search.wait(timeout)
 
@@ -409,6 +417,13 @@ class ChatStore:
             self._require_open()
             self._drafts.refresh()
             return self._drafts.text(chat_id)
+
+    def chats_with_drafts(self) -> set[str]:
+        """The ids of chats with unsent text (a non-blank draft)."""
+        with self._lock:
+            self._require_open()
+            self._drafts.refresh()
+            return {chat_id for chat_id, text in self._drafts.drafts.items() if text.strip()}
 
     def set_draft(self, chat_id: str, text: str) -> None:
         if not isinstance(text, str):

@@ -98,8 +98,8 @@ class MainWindow(QMainWindow):
         self._connect()
         self.retranslate()
         self._restore_window_state()
-        self.chat_list_model.set_chats(self.store.list_chats())
         self._open_new_chat()
+        self.sidebar.load_chats(services.settings.ui_state.get("last_chat"))  # chat_list: head now, rest later
 
     # ------------------------------------------------------------------ building
     def _build_ui(self) -> None:
@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self.sidebar.newChatRequested.connect(self.new_chat)
         self.sidebar.chatSelected.connect(self.open_chat)
         self.sidebar.resultChosen.connect(self._on_result_chosen)
+        self.sidebar.deleteRequested.connect(self.chat_ops.delete)  # Delete in the chat list (with undo)
         self.composer.sendRequested.connect(self.send)
         self.composer.stopRequested.connect(self.stop_reply)
         self.composer.editCancelled.connect(self._cancel_edit)
@@ -568,16 +569,11 @@ class MainWindow(QMainWindow):
         restore_window_state(self, self.services.settings.ui_state)
 
     def window_state(self) -> dict[str, str]:
-        return save_window_state(self)
+        return {**save_window_state(self), "last_chat": self.chat_id or ""}  # the app reopens that chat
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        # In a narrow window the chat matters more than the list: give the list at most a third.
-        left, right = self.splitter.sizes()
-        total = left + right
-        if total and right < 420 and left > 170:
-            new_left = max(170, min(left, total // 3))
-            self.splitter.setSizes([new_left, total - new_left])
+        self.sidebar.fit_splitter(self.splitter)  # narrow: the list gives way; wide again: its width back
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_draft()
