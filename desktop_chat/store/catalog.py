@@ -69,7 +69,7 @@ class ChatCatalog:
         # False while only the head is listed (open_head); `on_missing` then completes the listing
         # when a chat that is not listed yet is asked for.
         self.complete = True
-        self.head_ok = False  # the head file was read and trusted at open
+        self.head_ok: bool | None = None  # whether the head file was found usable (None: not looked at)
         self.touched: set[str] = set()
         self.on_missing: Callable[[], None] | None = None
 
@@ -212,7 +212,8 @@ class ChatCatalog:
         """Summaries from the index, re-reading only chat files whose size or mtime differ."""
         self.entries, self.logs, self.unreadable = {}, {}, {}
         self.complete, self.touched = False, set()
-        self.head_ok = self.head_ok or os.path.lexists(self.head_path)  # a bad one is replaced when next used
+        if self.head_ok is None:  # not read (a small or synchronous open): a bad one is replaced when used
+            self.head_ok = os.path.lexists(self.head_path)
         self.apply_survey(self.survey())
 
     def open_head(self, *, always: bool = False) -> bool:

@@ -20,9 +20,8 @@ from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QFont,
     QFontMetrics,
-    QKeySequence,
+    QKeyEvent,
     QPalette,
-    QShortcut,
     QTextDocument,
 )
 from PySide6.QtWidgets import (
@@ -234,9 +233,7 @@ class ChatSidebar(QWidget):
         self.search_box.installEventFilter(self)
         self.new_chat_button.clicked.connect(self.newChatRequested)
         self.chat_list.selectionModel().currentChanged.connect(self._on_current_changed)
-        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.chat_list)
-        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.activated.connect(self._on_delete_key)
+        self.chat_list.installEventFilter(self)  # Delete
         self.results_list.clicked.connect(self._on_result_chosen)
         self.results_list.activated.connect(self._on_result_chosen)
         self.retranslate()
@@ -343,10 +340,6 @@ class ChatSidebar(QWidget):
         if chat_id:
             self.chatSelected.emit(chat_id)
 
-    def _on_delete_key(self) -> None:
-        if self.chat_list.currentIndex().data(ID_ROLE):
-            self.deleteRequested.emit()
-
     def fit_splitter(self, splitter: QSplitter) -> None:
         """After the window's size changed: in a narrow window the chat matters more than the list, so
         the list gets at most a third; once there is room again it gets back the width it had."""
@@ -369,10 +362,15 @@ class ChatSidebar(QWidget):
         self.search_box.selectAll()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.search_box and event.type() == QEvent.Type.KeyPress and \
-                event.key() == Qt.Key.Key_Down:  # type: ignore[attr-defined]
-            self._focus_first_result()
-            return True
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress and \
+                event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
+            if watched is self.search_box and event.key() == Qt.Key.Key_Down:  # ↓: into the results
+                self._focus_first_result()
+                return True
+            if watched is self.chat_list and event.key() == Qt.Key.Key_Delete and \
+                    self.chat_list.currentIndex().data(ID_ROLE):  # Delete: the window deletes it, with undo
+                self.deleteRequested.emit()
+                return True
         return super().eventFilter(watched, event)
 
     def _run_search(self) -> None:
