@@ -117,6 +117,7 @@ class ChatStore:
         self._backup_thread: threading.Thread | None = None
         self._cat.on_missing = self._complete_listing
         self._listing_thread: threading.Thread | None = None
+        self._listing_start = threading.Lock()
         self._survey: Survey | BaseException | None = None
         self._survey_ready = threading.Event()
         self._listeners: list[Callable[[StoreChange], None]] = []
@@ -178,10 +179,8 @@ class ChatStore:
             if note:
                 self.report.notes.append(note)
             self._open = True
-            if partial:  # the rest of the list, then the search catch-up, on a thread
-                self._survey, self._survey_ready = None, threading.Event()
-                self._listing_thread = threading.Thread(target=self._list_the_rest, name="chat-list", daemon=True)
-                self._listing_thread.start()
+            if partial:  # the rest of the list, then the search catch-up: on a thread, when first needed
+                self._survey, self._survey_ready, self._listing_thread = None, threading.Event(), None
             else:
                 self._search.catch_up(background=self.search_in_background)
             if self.auto_backup and writable:
@@ -190,6 +189,8 @@ class ChatStore:
             return self.report
 
     def close(self) -> None:
+        if self._open and not self._cat.complete and self._cat.index_dirty:
+            self.wait_for_listing()  # so the index saved below holds every chat
         listing = self._listing_thread
         if listing is not None:
             listing.join()  # it needs the lock to finish: wait outside it
@@ -239,9 +240,19 @@ class ChatStore:
         """False while only the index's head is listed (the rest is being read on a thread)."""
         return self._cat.complete
 
+    def list_the_rest(self) -> None:
+        """Starts listing the chats beyond the head on a thread (at most once), then the search
+        catch-up. The window calls this once it has painted: on 2 cores, a thread parsing the index
+        during the first paint slows that paint down. Anything that needs every chat starts it too."""
+        with self._listing_start:
+            if self._listing_thread is None and not self._cat.complete and self._open:
+                self._listing_thread = threading.Thread(target=self._list_the_rest, name="chat-list", daemon=True)
+                self._listing_thread.start()
+
     def wait_for_listing(self, timeout: float | None = None) -> bool:
         """Waits (without holding the store's lock) until every chat is listed; returns whether it is."""
         if not self._cat.complete:
+            self.list_the_rest()
             self._survey_ready.wait(timeout)
             if self._survey_ready.is_set():
                 with self._lock:
@@ -272,7 +283,8 @@ class ChatStore:
         The survey takes no store lock, so waiting here cannot deadlock."""
         if self._cat.complete:
             return
-        if self._listing_thread is None:  # no survey is coming
+        self.list_the_rest()
+        if self._listing_thread is None:  # no survey is coming (not open)
             self._cat.scan()
             return
         self._survey_ready.wait()

@@ -187,6 +187,7 @@ class ChatSidebar(QWidget):
     FIRST_SCREEN = 60  # chats shown before the first paint; the rest follow from the background
     NARROW_CHAT = 420  # below this the chat is squeezed: the list gives way (at most a third)
     MIN_LIST = 170
+    FILL_AFTER_MS = 1000  # a list that is never painted (hidden) is filled after this anyway
 
     def __init__(self, store: ChatStore, tasks: BackgroundTasks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -196,6 +197,7 @@ class ChatSidebar(QWidget):
         self._open_on_results = ""  # "open" / "focus": Enter or ↓ came before the results; act when they come
         self._shown_query = ""  # the query whose results are on screen
         self._list_width: int | None = None  # the list's width as the person left it
+        self._fill_started = True  # False from load_chats until the rest of the list is asked for
         self.new_chat_button = QPushButton(self)
         self.new_chat_button.setObjectName("newChatButton")
         self.search_box = QLineEdit(self)
@@ -286,9 +288,20 @@ class ChatSidebar(QWidget):
         self._pending_open = last_chat if isinstance(last_chat, str) and last_chat else None
         if store.listing_complete and self.model.chat_count() < self.FIRST_SCREEN:
             QTimer.singleShot(0, self._open_pending)
-        else:
-            self._tasks.read(store.list_chats, self._fill, lambda _error: None)
+        else:  # the rest once the window has painted (or soon, if it is not shown)
+            self._fill_started = False
+            self.chat_list.viewport().installEventFilter(self)
+            QTimer.singleShot(self.FILL_AFTER_MS, self._start_fill)
         self._drafts_timer.start()
+
+    def _start_fill(self) -> None:
+        if self._fill_started:
+            return
+        self._fill_started = True
+        self.chat_list.viewport().removeEventFilter(self)
+        store = self._store
+        with contextlib.suppress(RuntimeError):  # the window has closed and its lanes with it
+            self._tasks.read(store.list_chats, self._fill, lambda _error: None)
 
     def _fill(self, chats: list[ChatSummary]) -> None:
         """The whole list, from the background: one reset, keeping the open chat selected."""
@@ -362,6 +375,9 @@ class ChatSidebar(QWidget):
         self.search_box.selectAll()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and watched is self.chat_list.viewport():
+            QTimer.singleShot(0, self._start_fill)  # the first screen is painted: now the rest
+            return False
         if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress and \
                 event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
             if watched is self.search_box and event.key() == Qt.Key.Key_Down:  # ↓: into the results
