@@ -208,8 +208,32 @@
         <translation>только для чтения</translation>
     </message>
     <message>
+        <source>Draft</source>
+        <translation>Черновик</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Сегодня</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>Вчера</translation>
+    </message>
+    <message>
+        <source>This week</source>
+        <translation>На этой неделе</translation>
+    </message>
+    <message>
+        <source>Earlier</source>
+        <translation>Раньше</translation>
+    </message>
+    <message>
         <source>Nothing found for “%s”.</source>
         <translation>По запросу «%s» ничего не найдено.</translation>
+    </message>
+    <message>
+        <source>The search index is still being built (%1 %): older messages may be missing from the results.</source>
+        <translation>Поисковый индекс ещё строится (%1 %): старых сообщений может не быть в результатах.</translation>
     </message>
 </context>
 <context>
