@@ -333,4 +333,5 @@ class YandexGptClient:
         ]
 
 
-__all__ = ["ApiError", "PicturesNotSupportedError", "YandexGptClient", "operations_base_for", "parse_completion", "parse_ndjson_stream"]
+__all__ = ["ApiError", "PicturesNotSupportedError", "YandexGptClient",
+           "operations_base_for", "parse_completion", "parse_ndjson_stream"]

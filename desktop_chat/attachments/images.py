@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from desktop_chat.attachments.errors import AttachmentError
 
@@ -31,7 +32,7 @@ class Picture:
     thumbnail: bytes  # PNG, at most THUMBNAIL_SIDE px
 
 
-def _pil():  # type: ignore[no-untyped-def]
+def _pil() -> Any:
     from PIL import Image, ImageFile
 
     Image.MAX_IMAGE_PIXELS = MAX_MEGAPIXELS * 1_000_000
@@ -40,7 +41,7 @@ def _pil():  # type: ignore[no-untyped-def]
 
 
 def prepare_picture(data: bytes, name: str) -> Picture:
-    Image = _pil()  # noqa: N806
+    Image = _pil()
     from PIL import ImageOps, UnidentifiedImageError
 
     try:
@@ -72,11 +73,11 @@ def prepare_picture(data: bytes, name: str) -> Picture:
     return Picture(out, mime, upright.size[0], upright.size[1], width, height, thumbnail(upright))
 
 
-def _has_alpha(image) -> bool:  # type: ignore[no-untyped-def]
+def _has_alpha(image: Any) -> bool:
     return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
 
 
-def _encode(image, source_format: str) -> tuple[bytes, str]:  # type: ignore[no-untyped-def]
+def _encode(image: Any, source_format: str) -> tuple[bytes, str]:
     buffer = io.BytesIO()
     if _has_alpha(image) or source_format in ("PNG", "GIF"):
         converted = image.convert("RGBA" if _has_alpha(image) else "RGB")
@@ -88,9 +89,9 @@ def _encode(image, source_format: str) -> tuple[bytes, str]:  # type: ignore[no-
     return buffer.getvalue(), "image/jpeg"
 
 
-def thumbnail(image, side: int = THUMBNAIL_SIDE) -> bytes:  # type: ignore[no-untyped-def]
+def thumbnail(image: Any, side: int = THUMBNAIL_SIDE) -> bytes:
     """A small PNG of a PIL image (for a chip, or a chat's picture before the full one is needed)."""
-    Image = _pil()  # noqa: N806
+    Image = _pil()
     small = image.copy()
     small.thumbnail((side, side), Image.Resampling.BILINEAR)
     buffer = io.BytesIO()
@@ -100,7 +101,7 @@ def thumbnail(image, side: int = THUMBNAIL_SIDE) -> bytes:  # type: ignore[no-un
 
 def thumbnail_of(data: bytes, side: int = THUMBNAIL_SIDE) -> bytes:
     """A small PNG of a stored picture's bytes (b"" when they cannot be read). Safe on a worker thread."""
-    Image = _pil()  # noqa: N806
+    Image = _pil()
     try:
         image = Image.open(io.BytesIO(data))
         image.draft("RGB", (side * 2, side * 2))  # JPEG: decode at a fraction of the size, much faster

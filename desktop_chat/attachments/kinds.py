@@ -9,20 +9,10 @@ from desktop_chat.attachments.errors import MB
 MAX_DOCUMENT_BYTES = 50 * MB
 MAX_IMAGE_BYTES = 20 * MB
 
-TEXT_SUFFIXES = frozenset("""
-.txt .text .md .markdown .csv .tsv .json .jsonl .ndjson .xml .html .htm .yaml .yml .toml .ini .cfg .conf .log
-.py .pyi .js .mjs .ts .tsx .jsx .java .kt .kts .c .h .cc .cpp .hpp .cxx .cs .go .rs .rb .php .pl .swift .m .mm
-.scala .sh .bash .zsh .bat .cmd .ps1 .sql .css .scss .sass .less .tex .rst .srt .vtt .properties .env .gradle
-.r .lua .dart .vue .svelte .proto .graphql .dockerfile .makefile .diff .patch .adoc .org .rtf
-""".split())
 TEXT_MIME = {".md": "text/markdown", ".markdown": "text/markdown", ".csv": "text/csv", ".tsv": "text/csv",
              ".json": "application/json", ".html": "text/html", ".htm": "text/html"}
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT_MIME = "application/vnd.oasis.opendocument.text"
-# The file name ending each stored kind gets (attachments are stored by content, named by their type).
-SUFFIX_OF_MIME = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp", "image/gif": ".gif",
-                  "application/pdf": ".pdf", DOCX_MIME: ".docx", ODT_MIME: ".odt", "text/markdown": ".md",
-                  "text/csv": ".csv", "application/json": ".json", "text/html": ".html", "text/plain": ".txt"}
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_chat.store import backup as backup_mod
-from desktop_chat.store import blobs
-from desktop_chat.store import export, recovery, trash
+from desktop_chat.store import blobs, export, recovery, trash
 from desktop_chat.store.catalog import ChatCatalog
 from desktop_chat.store.chatfile import (
     CHAT_SUFFIX,
@@ -54,10 +53,10 @@ from desktop_chat.store.fileio import atomic_write
 from desktop_chat.store.index import INDEX_NAME, IndexEntry
 from desktop_chat.store.locks import LOCKS_DIR, StoreLocks
 from desktop_chat.store.model import (
+    Attachment,
     Chat,
     ChatSettings,
     ChatSummary,
-    Attachment,
     Message,
     OpenReport,
     SearchHit,
