@@ -189,7 +189,8 @@ def test_several_files_and_dedup_of_the_same_file_in_two_chats(sessions, store, 
     chats = {sessions.events.chat_of(one), sessions.events.chat_of(two)}
     assert len(chats) == 2
     assert len(store.attachments.all_files()) == 2  # the picture once, the text once
-    [content] = [c for r in openai_requests(fake_server) if "раз" in (c := r.body["messages"][-1]["content"])[0]["text"]]
+    contents = [r.body["messages"][-1]["content"] for r in openai_requests(fake_server)]
+    [content] = [c for c in contents if "раз" in c[0]["text"]]
     assert [p["type"] for p in content] == ["text", "image_url"]
     assert content[0]["text"].startswith('<file name="a.txt">\nshared text\n</file>')
 
