@@ -95,7 +95,7 @@ def thumbnail(image: Any, side: int = THUMBNAIL_SIDE) -> bytes:
     small = image.copy()
     small.thumbnail((side, side), Image.Resampling.BILINEAR)
     buffer = io.BytesIO()
-    small.convert("RGBA" if _has_alpha(small) else "RGB").save(buffer, "PNG")
+    small.convert("RGBA" if _has_alpha(small) else "RGB").save(buffer, "PNG", compress_level=1)
     return buffer.getvalue()
 
 
@@ -104,9 +104,8 @@ def thumbnail_of(data: bytes, side: int = THUMBNAIL_SIDE) -> bytes:
     Image = _pil()
     try:
         image = Image.open(io.BytesIO(data))
-        image.draft("RGB", (side * 2, side * 2))  # JPEG: decode at a fraction of the size, much faster
-        image.seek(0)
-        image.load()
+        image.draft("RGB", (side, side))  # JPEG: decode at 1/2 … 1/8 of the size, several times faster
+        image.load()  # the first frame of a GIF
         return thumbnail(image, side)
     except Exception:
         return b""

@@ -232,7 +232,8 @@ def fit_text(body: str, budget: int, model: str | None = None) -> Fit:
     total = len(body)
     if catalogue.estimate_tokens(body, model) <= budget:
         return Fit(body, total, total, catalogue.estimate_tokens(body, model))
-    low, high = 0, total
+    # No model reads more than about 8 characters per token: nothing beyond that can fit (saves work on megabytes).
+    low, high = 0, min(total, max(0, budget) * 8)
     while low < high:
         middle = (low + high + 1) // 2
         if catalogue.estimate_tokens(body[:middle], model) <= budget:
