@@ -112,7 +112,8 @@ def prepare(path: str | os.PathLike[str], *, progress: Callable[[float], None] |
             kind = sniff(head, path.name)
             size = os.fstat(f.fileno()).st_size
             _check_size(path.name, size, kind)
-            data = head + f.read(kind.limit + 1 - len(head))
+            # read(n) reserves n bytes first: ask for the file's size (+1, to notice one that grew)
+            data = head + f.read(max(0, min(kind.limit, size) + 1 - len(head)))
     except FileNotFoundError:
         raise AttachmentError("missing", path.name) from None
     except OSError as exc:
