@@ -5,6 +5,11 @@ Follows yandex-api.md §8/§12 and the real samples 04–09: SSE `data: {chunk}`
 empty `choices` and `usage`, then `data: [DONE]`; errors as `{"error": {"message", "type"}}` before the
 stream (HTTP status) or inside it. Recorded samples replay byte for byte.
 
+Pictures (real sample 10): `content` may be a list of `text` and `image_url` parts. Each `image_url` must be a
+`data:image/…;base64,` URL that decodes (Pillow) to a picture of the type it names, else 400; pictures go only
+to vision models (Gemma 3), else 400; each costs 256 prompt tokens. The default reply lists the pictures seen
+("Картинки: PNG 120×80.").
+
 Scripting (methods of FakeYandexServer, from `OpenAIScripts`):
 
     fake.script_chat("Привет, мир!", chunks=3)  # the next reply's text, in 3 deltas
