@@ -130,6 +130,8 @@ class Message:
     model_version: str = ""
     model: str = ""
     error: str = ""
+    # A failed reply: what to paste to Yandex support (time, model, request ids, the server's words; no key).
+    error_details: str = ""
     # Files sent with a user's message, in the order attached (written only when there are some).
     attachments: list[Attachment] = field(default_factory=list)
 
@@ -151,6 +153,7 @@ class Message:
             "id": self.id, "role": self.role, "text": self.text, "created_at": self.created_at,
             "status": self.status, "usage": self.usage, "model_version": self.model_version,
             "model": self.model, "error": self.error,
+            **({"error_details": self.error_details} if self.error_details else {}),
             **({"attachments": [a.to_dict() for a in self.attachments]} if self.attachments else {}),
         }
 
@@ -167,7 +170,7 @@ class Message:
             raise StoreError("invalid", f"message {data['id']}: text is not a string")
         if not _is_number(data.get("created_at")):
             raise StoreError("invalid", f"message {data['id']}: created_at is not a number")
-        for name in ("status", "model_version", "model", "error"):
+        for name in ("status", "model_version", "model", "error", "error_details"):
             if name in data and not isinstance(data[name], str):
                 raise StoreError("invalid", f"message {data['id']}: {name} is not a string")
         usage = data.get("usage")
@@ -185,7 +188,8 @@ class Message:
                    created_at=clamp_time(data["created_at"]), status=data.get("status", "final"),
                    usage=dict(usage) if usage is not None else None,
                    model_version=data.get("model_version", ""), model=data.get("model", ""),
-                   error=data.get("error", ""), attachments=attachments)
+                   error=data.get("error", ""), error_details=data.get("error_details", ""),
+                   attachments=attachments)
 
     def check(self) -> None:
         """Raises StoreError("invalid") when this message could not be stored and read back as it is."""
