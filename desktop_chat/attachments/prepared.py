@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from desktop_chat import catalogue
 from desktop_chat.attachments import images, text
@@ -214,6 +215,9 @@ def token_cost(item: Prepared | Attachment, model: str | None = None) -> int:
     return catalogue.estimate_tokens(file_block(item.name, item.text, cut=item.cut), model)
 
 
+_Item = TypeVar("_Item", Prepared, Attachment)
+
+
 @dataclass(frozen=True)
 class Fit:
     """The first part of a text that fits a token budget."""
@@ -256,8 +260,9 @@ def fit_text(body: str, budget: int, model: str | None = None) -> Fit:
     return Fit(kept, len(kept), total, catalogue.estimate_tokens(kept, model))
 
 
-def cut_to_fit(item: Prepared, budget: int, model: str | None = None) -> Prepared:
-    """The document with only the first part of its text that fits `budget` tokens (its block included)."""
+def cut_to_fit(item: _Item, budget: int, model: str | None = None) -> _Item:
+    """The document with only the first part of its text that fits `budget` tokens (its block included).
+    Works on a Prepared file or a stored Attachment record (its `total_chars` stays the whole text's)."""
     overhead = catalogue.estimate_tokens(file_block(item.name, "", cut=True), model)
     fit = fit_text(item.text, max(0, budget - overhead), model)
     return replace(item, text=fit.text)

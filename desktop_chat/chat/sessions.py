@@ -36,6 +36,7 @@ from desktop_chat.chat.events import (
 from desktop_chat.chat.pending import PendingReplies, PendingReply
 from desktop_chat.providers.registry import NoAccount, Providers, UnknownModel
 from desktop_chat.store import ChatSettings, ChatStore, Message
+from desktop_chat.store.model import Attachment
 
 if TYPE_CHECKING:
     from desktop_chat.api.client import CancelToken, Completion
@@ -92,6 +93,16 @@ class LiveReply:
     done: threading.Event = field(default_factory=threading.Event)
 
 
+def _ref(file: Prepared | Attachment) -> Attachment:
+    return file if isinstance(file, Attachment) else file.to_ref()
+
+
+def _tokens(file: Prepared | Attachment, model: str) -> int:
+    from desktop_chat.attachments import token_cost
+
+    return token_cost(file, model) if isinstance(file, Attachment) else file.tokens(model)
+
+
 class ChatSessions:
     def __init__(self, store: ChatStore, providers: Providers, defaults: Callable[[], Defaults],
                  runner: JobRunner, *, limit: int = DEFAULT_PARALLEL_REPLIES) -> None:
@@ -141,13 +152,15 @@ class ChatSessions:
 
     # ---- the use cases --------------------------------------------------------------------
     def send(self, chat_id: str | None, text: str, settings: ChatSettings, *, editing: str | None = None,
-             draft_key: str | None = None, attachments: Sequence[Prepared] = (), model: str | None = None) -> int:
+             draft_key: str | None = None, attachments: Sequence[Prepared | Attachment] = (),
+             model: str | None = None) -> int:
         """Stores `text` as the user's question (in a new chat when `chat_id` is None; replacing
         `editing` and all after it when given), then streams the reply. Returns the ticket.
 
         `attachments`: files made ready by `desktop_chat.attachments.prepare` (documents go in the message
-        as text, pictures as image parts). `model`: this reply only is written by that model (the chat keeps
-        its own), e.g. a vision model for a picture. Refused at once, nothing stored: "cannot_see" (pictures
+        as text, pictures as image parts), or stored `Attachment` records (edit and resend keeps the files).
+        `model`: this reply only is written by that model (the chat keeps its own), e.g. a vision model for a
+        picture. Refused at once, nothing stored: "cannot_see" (pictures
         for a model that cannot see them; `detail` names one that can), "too_long" (the files do not fit)."""
         files = list(attachments)
         if not text.strip() and not files:
@@ -156,13 +169,14 @@ class ChatSessions:
         self._check_account(reply_settings)
         self._check_files(text, files, reply_settings)
         reply = self._claim(chat_id)
-        question = Message.new("user", text, attachments=[f.to_ref() for f in files])
+        question = Message.new("user", text, attachments=[_ref(f) for f in files])
         title = conversation.title_from_text(text) or (files[0].name if files else "")
 
         def job() -> None:
             try:
                 for file in files:  # durably on disk before the message that references them
-                    self.store.put_attachment(file.data, file.mime, file.sha256)
+                    if not isinstance(file, Attachment):
+                        self.store.put_attachment(file.data, file.mime, file.sha256)
                 target = chat_id if chat_id is not None else self.store.create_chat(title, settings).id
                 with self._lock:
                     reply.chat_id = target
@@ -263,7 +277,7 @@ class ChatSessions:
 
         return can_see(model or conversation.chat_model(settings, self.defaults()))
 
-    def files_budget(self, text: str, settings: ChatSettings, files: Sequence[Prepared],
+    def files_budget(self, text: str, settings: ChatSettings, files: Sequence[Prepared | Attachment],
                      model: str | None = None) -> int:
         """Tokens the documents of a new message may take: the model's window less the reply's room, the
         system prompt, the question and the pictures (history gives way, the new message cannot)."""
@@ -271,35 +285,40 @@ class ChatSessions:
         defaults = self.defaults()
         model_id = conversation.chat_model(settings, defaults)
         plan = conversation.plan_request([Message.new("user", text)], settings, defaults)
-        pictures = sum(f.tokens(model_id) for f in files if f.is_image)
+        pictures = sum(_tokens(f, model_id) for f in files if f.kind == "image")
         return plan.prompt_budget - plan.estimated_tokens - pictures
 
-    def fit_attachments(self, text: str, settings: ChatSettings, files: Sequence[Prepared],
-                        model: str | None = None) -> list[Prepared]:
+    def fit_attachments(self, text: str, settings: ChatSettings, files: Sequence[Prepared | Attachment],
+                        model: str | None = None) -> list[Prepared | Attachment]:
         """The files with each document cut to the first part that fits (in proportion to its size), for
         the "send the first part" offer; `len(f.text) / f.total_chars` is how much of each is kept."""
         from desktop_chat.attachments import cut_to_fit
 
         model_id = model or conversation.chat_model(settings, self.defaults())
         budget = self.files_budget(text, settings, files, model)
-        documents = [f for f in files if not f.is_image]
-        total = sum(f.tokens(model_id) for f in documents)
+        documents = [f for f in files if f.kind != "image"]
+        total = sum(_tokens(f, model_id) for f in documents)
         if total <= budget:
             return list(files)
-        return [f if f.is_image else cut_to_fit(f, max(0, budget * f.tokens(model_id) // max(1, total)), model_id)
-                for f in files]
+        def cut(file: Prepared | Attachment) -> Prepared | Attachment:
+            share = max(0, budget * _tokens(file, model_id) // max(1, total))
+            if isinstance(file, Attachment):
+                return cut_to_fit(file, share, model_id)
+            return cut_to_fit(file, share, model_id)
+
+        return [f if f.kind == "image" else cut(f) for f in files]
 
     def _for_model(self, settings: ChatSettings, model: str | None) -> ChatSettings:
         return dataclasses.replace(settings, model=model) if model else settings
 
-    def _check_files(self, text: str, files: list[Prepared], settings: ChatSettings) -> None:
+    def _check_files(self, text: str, files: list[Prepared | Attachment], settings: ChatSettings) -> None:
         if not files:
             return
-        if any(f.is_image for f in files) and not self.can_see(settings):
+        if any(f.kind == "image" for f in files) and not self.can_see(settings):
             raise Refused("cannot_see", self.vision_model() or "")
         model_id = conversation.chat_model(settings, self.defaults())
         budget = self.files_budget(text, settings, files)
-        if sum(f.tokens(model_id) for f in files if not f.is_image) > budget:
+        if sum(_tokens(f, model_id) for f in files if f.kind != "image") > budget:
             raise Refused("too_long", str(max(0, budget)))
 
     def _check_pictures(self, messages: list[Message], settings: ChatSettings) -> None:

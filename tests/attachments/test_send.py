@@ -255,3 +255,18 @@ def test_the_fake_server_checks_that_an_image_part_is_a_picture(fake_server):
     completion = client.complete(uri, [good])
     assert completion.usage is not None and completion.usage.input_tokens >= 256
     client.close()
+
+
+def test_edit_and_resend_keeps_the_stored_files(sessions, store, fake_server):
+    document = attachments.prepare_bytes(b"Clause one", "c.txt")
+    first = sessions.send(None, "Что тут?", LITE, attachments=[document])
+    chat_id = sessions.events.chat_of(first)
+    question = store.load_chat(chat_id).messages[0]
+    edited = sessions.send(chat_id, "А точнее?", LITE, editing=question.id, attachments=question.attachments)
+    assert sessions.events.finished(edited).error is None
+    messages = store.load_chat(chat_id).messages
+    assert messages[0].text == "А точнее?" and messages[0].attachments == question.attachments
+    assert native_requests(fake_server)[-1].body["messages"][-1]["text"] == \
+        '<file name="c.txt">\nClause one\n</file>\n\nА точнее?'
+    [cut] = sessions.fit_attachments("?", LITE, [question.attachments[0]])
+    assert cut == question.attachments[0]  # it fits: unchanged
