@@ -111,8 +111,34 @@ def main() -> int:
                    thumbnail_each_ms=round(seconds * 1000 / args.pictures, 2))
     print(f"{args.pictures} thumbnails of 1568×1176 JPEGs: {seconds * 1000:.0f} ms "
           f"({results['thumbnail_each_ms']} ms each)")
+    results.update(load_chat_200_pictures(args.pictures, photo))
     print(json.dumps(results))
     return 0
+
+
+def load_chat_200_pictures(count: int, photo: bytes) -> dict[str, float]:
+    """Opening a chat with `count` pictures reads only their records, never the files."""
+    from desktop_chat.store import ChatStore, Message
+
+    with tempfile.TemporaryDirectory() as temp:
+        store = ChatStore(Path(temp), auto_backup=False, search_in_background=False)
+        store.open()
+        chat = store.create_chat("pictures")
+        for n in range(count):
+            item = attachments.prepare_bytes(photo[:-2] + bytes([n % 256, n // 256]) + photo[-2:], f"photo {n}.jpg")
+            store.put_attachment(item.data, item.mime, item.sha256)
+            store.append_message(chat.id, Message.new("user", f"picture {n}", attachments=[item.to_ref()]))
+            store.append_message(chat.id, Message.new("assistant", f"I see picture {n}."))
+        store.close()
+        store = ChatStore(Path(temp), auto_backup=False, search_in_background=False)
+        store.open()
+        started = time.perf_counter()
+        loaded = store.load_chat(chat.id)
+        seconds = time.perf_counter() - started
+        store.close()
+    assert sum(len(m.attachments) for m in loaded.messages) == count
+    print(f"load_chat of a chat with {count} pictures ({len(loaded.messages)} messages): {seconds * 1000:.1f} ms")
+    return {"load_chat_pictures_ms": round(seconds * 1000, 2)}
 
 
 if __name__ == "__main__":

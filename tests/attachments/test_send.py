@@ -270,3 +270,16 @@ def test_edit_and_resend_keeps_the_stored_files(sessions, store, fake_server):
         '<file name="c.txt">\nClause one\n</file>\n\nА точнее?'
     [cut] = sessions.fit_attachments("?", LITE, [question.attachments[0]])
     assert cut == question.attachments[0]  # it fits: unchanged
+
+
+def test_a_scanned_pdf_goes_to_the_vision_model_as_its_pages(sessions, store, fake_server, tmp_path):
+    path = files.write(tmp_path, "scan.pdf", files.scanned_pdf(2))
+    with pytest.raises(attachments.AttachmentError) as caught:
+        attachments.prepare(path)
+    assert caught.value.kind == "no_text" and caught.value.offer_pages
+    pages = attachments.pdf_page_images(path)
+    ticket = sessions.send(None, "Что в скане?", LITE, attachments=pages, model=sessions.vision_model())
+    done = sessions.events.finished(ticket)
+    assert done.error is None and "JPEG 200×280, JPEG 200×280" in done.reply.text
+    assert [r.name for r in store.load_chat(sessions.events.chat_of(ticket)).messages[0].attachments] == [
+        "scan — 1.jpg", "scan — 2.jpg"]
