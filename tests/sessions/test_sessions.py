@@ -385,3 +385,24 @@ def test_think_longer_reaches_the_request_where_the_model_can(make_sessions, fak
     fake_server.script_reply("лайт")
     events.finished(sessions.send(None, "задача", ChatSettings(model="yandexgpt-lite", reasoning=True)))
     assert "reasoningOptions" not in fake_server.completion_requests()[-1].body["completionOptions"]
+
+
+def test_a_429_retry_is_told_before_the_wait(make_sessions, fake_server):
+    from desktop_chat.api.errors import RateLimitError
+
+    sessions, events = make_sessions()
+    fake_server.fail_next(429)
+    fake_server.script_reply("получилось")
+    done = events.finished(sessions.send(None, "вопрос", ChatSettings()))
+    assert done.reply is not None and done.reply.text == "получилось"
+    waits = [e for e in events.events if isinstance(e, ReplyProgress) and e.retry_in > 0]
+    assert waits and isinstance(waits[0].retry_error, RateLimitError)
+
+
+def test_a_failed_reply_keeps_the_details_for_support_without_the_key(make_sessions, store, fake_server):
+    sessions, events = make_sessions()
+    fake_server.fail_next(500)
+    done = events.finished(sessions.send(None, "вопрос", ChatSettings()))
+    stored = store.load_chat(done.chat_id).messages[-1]
+    assert stored.status == "error" and "x-client-request-id" in stored.error_details
+    assert FAKE_API_KEY not in stored.error_details and "yandexgpt-lite" in stored.error_details

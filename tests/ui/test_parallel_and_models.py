@@ -97,3 +97,17 @@ def test_the_window_paints_over_poisoned_files(qtbot, make_window, tmp_path) -> 
     assert bad not in ids
     assert any(bad in p.name for p in (data / "quarantine").iterdir())
     assert good in ids  # the good chat next to it opens as usual
+
+
+def test_the_reply_says_when_it_retries(qtbot, make_window, fake_server) -> None:
+    from desktop_chat.api.errors import RateLimitError
+    from desktop_chat.chat.events import ReplyProgress, ReplyStarted
+
+    window = make_window(fake_server, online=True)
+    presenter = window.presenter
+    presenter.on_session_event(ReplyStarted(99, "c" * 32, "yandexgpt-lite", None, None, 0))
+    error = RateLimitError("too many", status=429)
+    presenter.on_session_event(ReplyProgress(99, "c" * 32, "", retry_in=2.2, retry_error=error))
+    assert "Retrying in 2 s" in presenter.rows[99].footer_note
+    presenter.on_session_event(ReplyProgress(99, "c" * 32, "текст"))
+    assert presenter.rows[99].footer_note == "Writing…"
