@@ -19,10 +19,8 @@ Threads: one sqlite3 connection opened with check_same_thread=False, used only u
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import functools
-import itertools
 import logging
 import os
 import re
@@ -34,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_chat.store import search_words
 from desktop_chat.store.chatfile import (
     CHAT_SUFFIX,
     BadLine,
@@ -43,7 +42,8 @@ from desktop_chat.store.chatfile import (
     parse_line,
 )
 from desktop_chat.store.fileio import NOFOLLOW
-from desktop_chat.store.model import ChatSummary, Message, SearchHit
+from desktop_chat.store.model import Message
+from desktop_chat.store.search_words import WORDS_SCHEMA
 
 log = logging.getLogger(__name__)
 
@@ -259,6 +259,7 @@ class SearchIndex:
         self.complete = False
         self.in_memory = False
         self.progress = (0, 0)  # (chats indexed, of how many) in the current catch-up pass
+        self._known_words: set[str] = set()  # words this session has put in the word list
 
     # ---- opening -------------------------------------------------------------------------
     def open(self, *, in_memory: bool = False) -> str:
@@ -290,8 +291,9 @@ class SearchIndex:
                 version = row[0] if row else None
             if version not in (None, str(SCHEMA_VERSION)):
                 raise sqlite3.DatabaseError(f"schema version {version}")
-            conn.executescript(_SCHEMA)
+            conn.executescript(_SCHEMA + WORDS_SCHEMA)
             conn.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (str(SCHEMA_VERSION),))
+            search_words.mark_new_index(conn)
         except BaseException:
             conn.close()
             raise
@@ -336,6 +338,7 @@ class SearchIndex:
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
+            self._known_words = set()
             self._delete_files()
             self._conn = self._connect()
         self.catch_up(background=False)
@@ -427,6 +430,7 @@ class SearchIndex:
 
     def _run_catch_up(self) -> None:
         try:
+            self._complete_words()
             for passes in range(MAX_CATCH_UP_PASSES + 1):
                 if self._stop.is_set():
                     return
@@ -443,6 +447,23 @@ class SearchIndex:
                         self._sync_chat(chat_id)
         except Exception:  # a background thread must not die silently
             log.exception("search index catch-up failed")
+
+    def _complete_words(self) -> None:
+        """Gives an index made before the word list existed its words, from the FTS index itself."""
+        with self._lock:
+            if self.in_memory or search_words.is_complete(self._db()):
+                return
+        words = search_words.vocabulary(self.path)  # messages indexed meanwhile add their own words
+        with self._lock:
+            db = self._db()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany("INSERT OR IGNORE INTO words VALUES(?)", ((w,) for w in words))
+                db.execute("INSERT OR REPLACE INTO meta VALUES('words', '1')")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
 
     def _remove_chat(self, chat_id: str) -> None:
         db = self._db()
@@ -529,8 +550,12 @@ class SearchIndex:
                 except Exception:
                     continue
                 rowid = self._insert_message(chat_id, message, seq)
-                db.execute("INSERT INTO message_fts(rowid, body) VALUES(?, ?)",
-                           (rowid, _index_text(message.searchable_text())))
+                indexed = _index_text(message.searchable_text())
+                db.execute("INSERT INTO message_fts(rowid, body) VALUES(?, ?)", (rowid, indexed))
+                new = search_words.words_of(indexed) - self._known_words
+                if new:
+                    db.executemany("INSERT OR IGNORE INTO words VALUES(?)", ((w,) for w in new))
+                    self._known_words |= new
                 seq += 1
             elif kind == "truncate_from":
                 found = db.execute("SELECT MIN(seq) FROM messages WHERE chat_id=? AND message_id=?",
@@ -559,10 +584,12 @@ class SearchIndex:
     def search(self, terms: list[str], limit: int) -> list[MessageMatch]:
         if not terms or limit <= 0:
             return []
-        fts_query = " ".join(f'"{t}"*' for t in terms)
         with self._lock:
             try:
-                rows = self._db().execute(
+                db = self._db()
+                fts_query = search_words.fts_query(db if self.in_memory or search_words.is_complete(db) else None,
+                                                   terms)
+                rows = db.execute(
                     "SELECT m.chat_id, m.message_id, m.text FROM message_fts "
                     "JOIN messages m ON m.rowid = message_fts.rowid "
                     "WHERE message_fts MATCH ? ORDER BY message_fts.rowid DESC LIMIT ?",
@@ -571,39 +598,3 @@ class SearchIndex:
                 log.warning("search failed: %s", exc)
                 return []
         return [MessageMatch(*row) for row in rows]
-
-
-def collect_hits(summaries: dict[str, ChatSummary], index: SearchIndex, terms: list[str],
-                 limit: int) -> list[SearchHit]:
-    """Chat titles (newest chats first), then message texts from the index, up to `limit` hits."""
-    hits: list[SearchHit] = []
-    for summary in _title_matches(sorted(summaries.values(), key=lambda s: -s.updated_at), terms):
-        if len(hits) >= limit:
-            return hits
-        snippet, ranges = make_snippet(summary.title, terms)
-        hits.append(SearchHit(summary.id, summary.title, None, snippet, ranges))
-    for match in index.search(terms, limit - len(hits)):
-        chat = summaries.get(match.chat_id)
-        if chat is None:  # deleted meanwhile
-            continue
-        snippet, ranges = make_snippet(match.text, terms)
-        hits.append(SearchHit(chat.id, chat.title, match.message_id, snippet, ranges))
-    return hits
-
-
-def _title_matches(ordered: list[ChatSummary], terms: list[str]) -> list[ChatSummary]:
-    """The chats whose title has every term (the rule of matches_all), in the given order. All the
-    titles are searched as one text, one regular expression per term: 10,000 titles one by one
-    took 20-40 ms a query."""
-    if not ordered:
-        return []
-    folded = [_fold_cached(s.title).replace("\n", " ") for s in ordered]
-    starts = list(itertools.accumulate((len(t) + 1 for t in folded[:-1]), initial=0))
-    text = "\n".join(folded)
-    found: set[int] | None = None
-    for term in terms:
-        rows = {bisect.bisect_right(starts, m.start()) - 1 for m in _pattern((term,)).finditer(text)}
-        found = rows if found is None else found & rows
-        if not found:
-            return []
-    return [ordered[row] for row in sorted(found or ())]

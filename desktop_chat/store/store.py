@@ -35,7 +35,7 @@ from typing import Any
 
 from desktop_chat.store import backup as backup_mod
 from desktop_chat.store import blobs, export, recovery, trash
-from desktop_chat.store.catalog import ChatCatalog, Survey
+from desktop_chat.store.catalog import ChatCatalog
 from desktop_chat.store.chatfile import (
     CHAT_SUFFIX,
     MAX_LINE_BYTES,
@@ -53,6 +53,7 @@ from desktop_chat.store.drafts import DRAFTS_NAME, Drafts, open_drafts
 from desktop_chat.store.errors import StoreError
 from desktop_chat.store.fileio import atomic_write
 from desktop_chat.store.index import INDEX_NAME, IndexEntry, list_order
+from desktop_chat.store.listing import BackgroundListing
 from desktop_chat.store.locks import LOCKS_DIR, StoreLocks
 from desktop_chat.store.model import (
     Attachment,
@@ -66,7 +67,8 @@ from desktop_chat.store.model import (
     new_id,
 )
 from desktop_chat.store.recovery import MOVED_TO_QUARANTINE, quarantine
-from desktop_chat.store.search import SEARCH_NAME, SearchIndex, collect_hits, query_terms
+from desktop_chat.store.search import SEARCH_NAME, SearchIndex, query_terms
+from desktop_chat.store.search_hits import collect_hits
 
 log = logging.getLogger(__name__)
 
@@ -118,11 +120,9 @@ class ChatStore:
         self._drafts = Drafts(self.data_dir / DRAFTS_NAME, self._locks.drafts)
         self._search = SearchIndex(self.data_dir / SEARCH_NAME, self.chats_dir)
         self._backup_thread: threading.Thread | None = None
-        self._cat.on_missing = self._complete_listing
-        self._listing_thread: threading.Thread | None = None
-        self._listing_start = threading.Lock()
-        self._survey: Survey | BaseException | None = None
-        self._survey_ready = threading.Event()
+        self._listing = BackgroundListing(self._cat, self._lock, lambda: self._open,
+                                          lambda: self._search.catch_up(background=self.search_in_background))
+        self._cat.on_missing = self._listing.complete_now
         self._listeners: list[Callable[[StoreChange], None]] = []
 
     # ---- change notifications --------------------------------------------------------------
@@ -185,7 +185,7 @@ class ChatStore:
                 self.report.notes.append(note)
             self._open = True
             if partial:  # the rest of the list, then the search catch-up: on a thread, when first needed
-                self._survey, self._survey_ready, self._listing_thread = None, threading.Event(), None
+                self._listing.reset()
             else:
                 self._search.catch_up(background=self.search_in_background)
             if self.auto_backup and writable:
@@ -196,10 +196,7 @@ class ChatStore:
     def close(self) -> None:
         if self._open and not self._cat.complete and self._cat.index_dirty:
             self.wait_for_listing()  # so the index saved below holds every chat
-        listing = self._listing_thread
-        if listing is not None:
-            listing.join()  # it needs the lock to finish: wait outside it
-            self._listing_thread = None
+        self._listing.join()  # it needs the lock to finish: wait outside it
         with self._lock:
             if not self._open:
                 return
@@ -232,6 +229,8 @@ class ChatStore:
         return done / total if total else 0.0
 
     def wait_for_search_index(self, timeout: float | None = None) -> bool:
+        self._listing.start()  # after a head-only open, the catch-up starts once the list is whole
+        self._listing.join()
         return self._search.wait(timeout)
 
     def rebuild_search_index(self) -> None:
@@ -247,59 +246,14 @@ class ChatStore:
 
     def list_the_rest(self) -> None:
         """Starts listing the chats beyond the head on a thread (at most once), then the search
-        catch-up. The window calls this once it has painted: on 2 cores, a thread parsing the index
-        during the first paint slows that paint down. Anything that needs every chat starts it too."""
-        with self._listing_start:
-            if self._listing_thread is None and not self._cat.complete and self._open:
-                self._listing_thread = threading.Thread(target=self._list_the_rest, name="chat-list", daemon=True)
-                self._listing_thread.start()
+        catch-up. The window asks for the whole list once it has painted: on 2 cores, a thread
+        parsing the index during the first paint slows that paint down. Anything that needs every
+        chat starts it too (listing.py)."""
+        self._listing.start()
 
     def wait_for_listing(self, timeout: float | None = None) -> bool:
         """Waits (without holding the store's lock) until every chat is listed; returns whether it is."""
-        if not self._cat.complete:
-            self.list_the_rest()
-            self._survey_ready.wait(timeout)
-            if self._survey_ready.is_set():
-                with self._lock:
-                    self._complete_listing()
-        return self._cat.complete
-
-    def _list_the_rest(self) -> None:
-        """The listing thread: survey the chat folder with no lock held, then merge it under the lock
-        (unless a caller that needed a chat not listed yet did so first), then catch search up."""
-        try:
-            survey: Survey | BaseException = self._cat.survey()
-        except BaseException as exc:  # merged as a full scan under the lock instead
-            survey = exc
-        self._survey = survey
-        self._survey_ready.set()
-        with self._lock:
-            if not self._open:
-                return
-            try:
-                self._complete_listing()
-            except Exception:  # a background thread must not die silently
-                log.exception("listing the chats failed")
-        # close() waits for this thread before closing the search index.
-        self._search.catch_up(background=self.search_in_background)
-
-    def _complete_listing(self) -> None:
-        """Makes the listing whole now (the caller holds the lock); waits for the survey if needed.
-        The survey takes no store lock, so waiting here cannot deadlock."""
-        if self._cat.complete:
-            return
-        self.list_the_rest()
-        if self._listing_thread is None:  # no survey is coming (not open)
-            self._cat.scan()
-            return
-        self._survey_ready.wait()
-        survey = self._survey
-        if self._cat.complete:
-            return
-        if isinstance(survey, Survey):
-            self._cat.apply_survey(survey)
-        else:
-            self._cat.scan()
+        return self._listing.wait(timeout)
 
     # ---- reading ---------------------------------------------------------------------------
     def list_chats(self, limit: int | None = None) -> list[ChatSummary]:
