@@ -4,6 +4,7 @@ paint that does not wait for the whole index."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from pathlib import Path
@@ -283,3 +284,37 @@ def test_the_window_paints_before_the_whole_index_is_read(qtbot, make_window, tm
         release.set()
     qtbot.waitUntil(lambda: window.chat_list_model.chat_count() == MANY, timeout=WAIT)
     assert [c.id for c in window.chat_list_model.chats()] == ids[::-1]
+
+
+def test_the_keyboard_steps_over_day_headers(qtbot, make_window) -> None:
+    window = make_window(None, online=False)
+    today = window.store.create_chat("Today's")
+    old = window.store.create_chat("Old one")
+    summary_old = window.store.get_chat_summary(old.id)
+    window.sidebar.load_chats()
+    # Make one chat a month old: the "Earlier" header now sits between the two rows.
+    window.chat_list_model.upsert(dataclasses.replace(summary_old, updated_at=time.time() - 30 * 24 * HOUR))
+    model = window.chat_list_model
+    assert model.is_header(model.row_of(old.id) - 1)
+    window.sidebar.choose(model.row_of(today.id))
+    window.chat_list.setFocus()
+    QTest.keyClick(window.chat_list, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: window.chat_id == old.id, timeout=WAIT)
+    window.switch_chat(1)  # Ctrl+PgDown wraps round past the header to the first chat
+    assert window.chat_id == today.id
+    window.switch_chat(-1)
+    assert window.chat_id == old.id
+
+
+def test_search_says_when_its_index_is_still_being_built(qtbot, make_window, monkeypatch) -> None:
+    window = make_window(None, online=False)
+    fill(window, "Выпечка", ["Рецепт пирога с вишней"])
+    progress: list[float | None] = [0.42]
+    monkeypatch.setattr(type(window.store), "search_progress", property(lambda _self: progress[0]))
+    window.sidebar.search_box.setText("пирог")
+    qtbot.waitUntil(lambda: window.sidebar.search_note.isVisible(), timeout=WAIT)
+    assert "42 %" in window.sidebar.search_note.text()
+    progress[0] = None  # built: the next look (once a second) hides the note
+    qtbot.waitUntil(lambda: not window.sidebar.search_note.isVisible(), timeout=WAIT)
+    window.sidebar.search_box.clear()
+    qtbot.waitUntil(lambda: window.sidebar.stack.currentWidget() is window.chat_list, timeout=WAIT)
