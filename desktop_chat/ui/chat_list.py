@@ -303,6 +303,7 @@ class ChatSidebar(QWidget):
             return
         self._fill_started = True
         self.chat_list.viewport().removeEventFilter(self)
+        self.model.start_journal()
         store = self._store
         with contextlib.suppress(RuntimeError):  # the window has closed and its lanes with it
             self._tasks.read(store.list_chats, self._fill, lambda _error: None)
@@ -312,7 +313,7 @@ class ChatSidebar(QWidget):
         current = self.chat_list.currentIndex().data(ID_ROLE)
         bar = self.chat_list.verticalScrollBar()
         position = bar.value()
-        self.model.set_chats(chats)
+        self.model.replace_keeping_changes(chats)
         self.select(current)
         bar.setValue(position)
         self._open_pending()

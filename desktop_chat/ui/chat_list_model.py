@@ -74,6 +74,7 @@ class ChatListModel(QAbstractListModel):
         self.group_labels = dict(GROUP_LABELS)
         self._writing: set[str] = set()  # chats with a reply in flight
         self._drafts: set[str] = set()  # chats with unsent text
+        self._journal: set[str] | None = None  # chats changed since start_journal (see ChatSidebar._fill)
 
     # ---- reading -------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -183,6 +184,22 @@ class ChatListModel(QAbstractListModel):
         self._key_of = {chat.id: key for key, chat in pairs}
         self.endResetModel()
 
+    def start_journal(self) -> None:
+        """Notes the chats changed from now on, so a whole list read meanwhile can be brought up to date."""
+        self._journal = set()
+
+    def replace_keeping_changes(self, chats: Iterable[ChatSummary]) -> None:
+        """set_chats with a list read in the background, then the changes noted since start_journal
+        applied again (a chat deleted or changed after that list was read stays so)."""
+        changed, self._journal = self._journal or set(), None
+        latest = {chat_id: self._by_id.get(chat_id) for chat_id in changed}
+        self.set_chats(chats)
+        for chat_id, chat in latest.items():
+            if chat is None:
+                self.remove(chat_id)
+            else:
+                self.upsert(chat)
+
     def refresh_day(self) -> bool:
         """Regroups when the day has changed since the rows were grouped (Today becomes Yesterday)."""
         if day_starts(self.clock()) == self._starts:
@@ -195,6 +212,8 @@ class ChatListModel(QAbstractListModel):
         insert (a new chat) or a dataChanged; headers appear and go with their groups."""
         new_key = self._key(chat)
         old_key = self._key_of.get(chat.id)
+        if self._journal is not None:
+            self._journal.add(chat.id)
         if old_key is None:
             self._ensure_header(new_key[0])
             row = bisect.bisect_left(self._keys, new_key)
@@ -224,6 +243,8 @@ class ChatListModel(QAbstractListModel):
             self._drop_empty_header(old_key[0])
 
     def remove(self, chat_id: str) -> None:
+        if self._journal is not None:
+            self._journal.add(chat_id)
         key = self._key_of.pop(chat_id, None)
         if key is None:
             return

@@ -318,3 +318,16 @@ def test_search_says_when_its_index_is_still_being_built(qtbot, make_window, mon
     qtbot.waitUntil(lambda: not window.sidebar.search_note.isVisible(), timeout=WAIT)
     window.sidebar.search_box.clear()
     qtbot.waitUntil(lambda: window.sidebar.stack.currentWidget() is window.chat_list, timeout=WAIT)
+
+
+def test_changes_while_the_rest_is_read_are_kept(qtbot) -> None:
+    model = ChatListModel()
+    model.clock = lambda: NOW
+    model.set_chats([summary("a", NOW - 10), summary("b", NOW - 20)])
+    model.start_journal()
+    read_before = [summary("a", NOW - 10), summary("b", NOW - 20), summary("c", NOW - 30)]
+    model.remove("b")  # deleted after the whole list was read, before it arrived
+    model.upsert(summary("a", NOW - 10, title="Renamed"))
+    model.replace_keeping_changes(read_before)
+    assert [c.id for c in model.chats()] == ["a", "c"]
+    assert model.get("a").title == "Renamed"
