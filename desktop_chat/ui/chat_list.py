@@ -8,6 +8,7 @@ import contextlib
 from PySide6.QtCore import (
     QAbstractListModel,
     QEvent,
+    QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -273,6 +274,8 @@ class ChatSidebar(QWidget):
         self.model.writing_label = self.tr("Writing a reply…")
         self.model.read_only_label = self.tr("read only")
         self.model.draft_label = self.tr("Draft")
+        # Times and weekdays in the UI's language (the translation names its locale).
+        self.model.locale = QLocale(self.tr("en_US", "the locale of times and weekdays in the chat list"))
         self.model.group_labels.update({PINNED: self.tr("Pinned"), TODAY: self.tr("Today"),
                                         YESTERDAY: self.tr("Yesterday"), THIS_WEEK: self.tr("This week"),
                                         EARLIER: self.tr("Earlier")})

@@ -72,6 +72,7 @@ class ChatListModel(QAbstractListModel):
         self.read_only_label = "read only"
         self.draft_label = "Draft"
         self.group_labels = dict(GROUP_LABELS)
+        self.locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)  # times and weekdays
         self._writing: set[str] = set()  # chats with a reply in flight
         self._drafts: set[str] = set()  # chats with unsent text
         self._journal: set[str] | None = None  # chats changed since start_journal (see ChatSidebar._fill)
@@ -121,7 +122,7 @@ class ChatListModel(QAbstractListModel):
             return self.writing_label
         when = QDateTime.fromSecsSinceEpoch(int(chat.updated_at))
         group = group_of(chat, self._starts)
-        locale = QLocale()
+        locale = self.locale
         if group in (TODAY, YESTERDAY):
             text = locale.toString(when.time(), QLocale.FormatType.ShortFormat)
         elif group == THIS_WEEK:

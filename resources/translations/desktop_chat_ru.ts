@@ -266,6 +266,11 @@
         <translation>Черновик</translation>
     </message>
     <message>
+        <source>en_US</source>
+        <comment>the locale of times and weekdays in the chat list</comment>
+        <translation>ru_RU</translation>
+    </message>
+    <message>
         <source>Today</source>
         <translation>Сегодня</translation>
     </message>

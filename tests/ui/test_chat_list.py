@@ -331,3 +331,13 @@ def test_changes_while_the_rest_is_read_are_kept(qtbot) -> None:
     model.replace_keeping_changes(read_before)
     assert [c.id for c in model.chats()] == ["a", "c"]
     assert model.get("a").title == "Renamed"
+
+
+def test_times_follow_the_ui_language(model: ChatListModel) -> None:
+    from PySide6.QtCore import QLocale
+
+    model.locale = QLocale("ru_RU")
+    monday = model.index(rows(model).index("monday")).data(SUBTITLE_ROLE)
+    assert monday.startswith("пн")  # the weekday in Russian, the time in 24 hours
+    model.locale = QLocale("en_US")
+    assert model.index(rows(model).index("monday")).data(SUBTITLE_ROLE).startswith("Mon")
