@@ -46,10 +46,12 @@ def day_starts(now: float) -> tuple[float, float, float]:
 
 
 def group_of(chat: ChatSummary, starts: tuple[float, float, float]) -> int:
-    if chat.pinned:
-        return PINNED
+    return PINNED if chat.pinned else day_of(chat.updated_at, starts)
+
+
+def day_of(at: float, starts: tuple[float, float, float]) -> int:
+    """TODAY, YESTERDAY, THIS_WEEK (the five days before) or EARLIER, in local time."""
     today, yesterday, week = starts
-    at = chat.updated_at
     return TODAY if at >= today else YESTERDAY if at >= yesterday else THIS_WEEK if at >= week else EARLIER
 
 
@@ -121,7 +123,7 @@ class ChatListModel(QAbstractListModel):
         if chat.id in self._writing:
             return self.writing_label
         when = QDateTime.fromSecsSinceEpoch(int(chat.updated_at))
-        group = group_of(chat, self._starts)
+        group = day_of(chat.updated_at, self._starts)  # a pinned chat's line says its day too
         locale = self.locale
         if group in (TODAY, YESTERDAY):
             text = locale.toString(when.time(), QLocale.FormatType.ShortFormat)
