@@ -183,6 +183,7 @@ class ChatSidebar(QWidget):
     chatSelected = Signal(str)  # chat id, picked in the list
     resultChosen = Signal(str, object)  # chat id, message id (None for a title hit)
     deleteRequested = Signal()  # Delete pressed in the chat list: delete the open chat (with undo)
+    listCompleted = Signal()  # every chat is listed (after a head-only start): the store's report is whole
 
     SEARCH_DELAY_MS = 200  # wait for a pause in typing before searching
     FIRST_SCREEN = 60  # chats shown before the first paint; the rest follow from the background
@@ -293,12 +294,14 @@ class ChatSidebar(QWidget):
         store = self._store
         self.model.set_chats(store.list_chats(limit=self.FIRST_SCREEN))
         self._pending_open = last_chat if isinstance(last_chat, str) and last_chat else None
-        if store.listing_complete and self.model.chat_count() < self.FIRST_SCREEN:
-            QTimer.singleShot(0, self._open_pending)
-        else:  # the rest once the window has painted (or soon, if it is not shown)
+        QTimer.singleShot(0, self._open_pending)  # if it is among the first; else once all are listed
+        if not store.listing_complete or self.model.chat_count() >= self.FIRST_SCREEN:
+            # the rest once the window has painted (or soon, if it is not shown)
             self._fill_started = False
             self.chat_list.viewport().installEventFilter(self)
             QTimer.singleShot(self.FILL_AFTER_MS, self._start_fill)
+        else:
+            QTimer.singleShot(0, self._listed)
         self._drafts_timer.start()
 
     def _start_fill(self) -> None:
@@ -319,11 +322,20 @@ class ChatSidebar(QWidget):
         self.model.replace_keeping_changes(chats)
         self.select(current)
         bar.setValue(position)
+        self._listed()
+
+    def _listed(self) -> None:
         self._open_pending()
+        self._pending_open = None  # not listed at all: deleted since
+        self.listCompleted.emit()
 
     def _open_pending(self) -> None:
-        chat_id, self._pending_open = self._pending_open, None
-        if chat_id is not None and self.model.get(chat_id) is not None and not self.chat_list.currentIndex().isValid():
+        """Opens the last chat once it is listed, unless the person has opened one meanwhile."""
+        chat_id = self._pending_open
+        if chat_id is None or self.model.get(chat_id) is None:
+            return
+        self._pending_open = None
+        if not self.chat_list.currentIndex().isValid():
             self.chatSelected.emit(chat_id)
 
     def refresh_drafts(self) -> None:

@@ -341,3 +341,28 @@ def test_times_follow_the_ui_language(model: ChatListModel) -> None:
     assert monday.startswith("пн")  # the weekday in Russian, the time in 24 hours
     model.locale = QLocale("en_US")
     assert model.index(rows(model).index("monday")).data(SUBTITLE_ROLE).startswith("Mon")
+
+
+def test_a_big_store_reopens_its_last_chat_before_the_rest_is_listed(qtbot, make_window, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_chat.settings import Settings
+    from tests.store.helpers import open_store
+
+    data_dir = tmp_path / "data"
+    ids = write_chats(data_dir, MANY)
+    open_store(data_dir, list_in_background=False).close()
+    release = threading.Event()
+    survey = ChatCatalog.survey
+    monkeypatch.setattr(ChatCatalog, "survey", lambda self: (release.wait(10), survey(self))[1])
+    settings = Settings()
+    settings.ui_state["last_chat"] = ids[-3]  # among the first screen
+    try:
+        window = make_window(None, online=False, data_dir=data_dir, settings=settings)
+        completed: list[bool] = []
+        window.sidebar.listCompleted.connect(lambda: completed.append(True))
+        qtbot.waitUntil(lambda: window.chat_id == ids[-3], timeout=WAIT)
+        assert not window.store.listing_complete and not completed
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: bool(completed), timeout=WAIT)
+    assert window.chat_list.currentIndex().data(ID_ROLE) == ids[-3]  # still selected after the fill
