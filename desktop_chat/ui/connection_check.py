@@ -142,7 +142,29 @@ class BackgroundCall(QObject):
         self.finished.emit()
 
 
-def _check(make_client: MakeClient, credentials: Credentials, base_url: str, model_uri: str) -> None:
+# The credentials to check, or a function that makes them on the worker thread (an OAuth token is
+# exchanged for an IAM token there: that is a network call).
+CheckCredentials = Credentials | Callable[[], Credentials]
+
+
+def credentials_for_check(sign_in: str, secret: str, folder_id: str, iam_expires_at: float | None,
+                          settings: Any) -> CheckCredentials:
+    """What the connection check sends for this sign-in: an API key or IAM token as it is; an OAuth
+    token exchanged for an IAM token first; a pasted IAM token refused once its known expiry passed."""
+    from desktop_chat.secrets import CredentialSource, iam_base_of
+
+    if sign_in == "api_key":
+        return Credentials(kind="api_key", secret=secret, folder_id=folder_id)
+    if sign_in == "iam_token" and iam_expires_at is None:
+        return Credentials(kind="iam_token", secret=secret, folder_id=folder_id)
+    source = CredentialSource(folder_id, "oauth_token" if sign_in == "oauth_token" else "iam_token", secret,
+                              expires_at=iam_expires_at, iam_base=iam_base_of(settings))
+    return source.current
+
+
+def _check(make_client: MakeClient, credentials: CheckCredentials, base_url: str, model_uri: str) -> None:
+    if callable(credentials):
+        credentials = credentials()
     client = make_client(credentials, base_url)
     try:
         client.check_connection(model_uri)
@@ -177,7 +199,7 @@ class ConnectionCheck(QObject):
     def is_running(self) -> bool:
         return self._call.is_running()
 
-    def start(self, credentials: Credentials, base_url: str, model_uri: str) -> None:
+    def start(self, credentials: CheckCredentials, base_url: str, model_uri: str) -> None:
         """Start a check; a check already running is abandoned (its result would be stale)."""
         if self._call.is_running():
             self._call.abandon()
@@ -198,8 +220,13 @@ class ConnectionCheck(QObject):
     @Slot(object)
     def _on_error(self, exc: object) -> None:
         from desktop_chat.api.errors import ApiError
+        from desktop_chat.api.iam import IamError
 
-        if isinstance(exc, ApiError):
+        if isinstance(exc, IamError):
+            kinds = {"revoked": "oauth_revoked", "expired": "iam_expired", "network": "network"}
+            kind = kinds.get(exc.kind, "server")
+            self.failed.emit(self._iam_message(kind), kind)
+        elif isinstance(exc, ApiError):
             self.failed.emit(exc.user_message(self.lang), exc.kind)
         elif isinstance(exc, ValueError):
             # The client refuses a bad API address before sending anything; its text names the
@@ -209,6 +236,15 @@ class ConnectionCheck(QObject):
         else:
             log.warning("connection check failed unexpectedly: %s", type(exc).__name__)
             self.failed.emit(self._unexpected_message(type(exc).__name__), FAILURE_UNEXPECTED)
+
+    def _iam_message(self, kind: str) -> str:
+        if kind == "oauth_revoked":
+            return self.tr("Yandex ID did not accept the OAuth token. Get a new one.")
+        if kind == "iam_expired":
+            return self.tr("The IAM token has expired. Paste a new one.")
+        if kind == "network":
+            return self.tr("Could not reach the Yandex Cloud IAM service. Check your internet connection.")
+        return self.tr("The Yandex Cloud IAM service did not give a token. Try again in a minute.")
 
     def _invalid_address_message(self) -> str:
         return self.tr("The API address is not valid. It must start with https:// "
