@@ -508,8 +508,12 @@ class AccountForm(QWidget):
     def folder_problem(self) -> str:
         return "" if self._env.folder_id else folder_problem_text(self.folder_edit.text())
 
+    def api_base_problem(self) -> bool:
+        return any(p.startswith("api_base:") for p in validate(Settings(api_base=self.api_base())))
+
     def is_complete(self) -> bool:
-        return bool(self.folder_id() and self.secret()) and not self.folder_problem()
+        """Enough to go on: a folder ID the settings can save, a secret, a usable API address."""
+        return bool(self.folder_id() and self.secret()) and not self.folder_problem() and not self.api_base_problem()
 
     # --- reactions -------------------------------------------------------------------------------
 
@@ -617,8 +621,7 @@ class AccountForm(QWidget):
             self.expiry_note.set(*expiry_text(expires, self._clock()))
 
     def refresh_api_base_note(self) -> None:
-        problems = {p.split(":", 1)[0] for p in validate(Settings(api_base=self.api_base()))}
-        shown = "api_base" in problems and "api_base" in self._armed
+        shown = self.api_base_problem() and "api_base" in self._armed
         self.api_base_note.set(StatusLine.ERROR if shown else StatusLine.NONE,
                                self._api_base_problem_text() if shown else "")
 
