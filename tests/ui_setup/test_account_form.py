@@ -13,7 +13,6 @@ from desktop_chat.secrets import IAM_EXPIRY_STATE, SecretStore
 from desktop_chat.settings import Settings, validate
 from desktop_chat.ui.account_form import AccountForm, StatusLine
 from desktop_chat.ui.first_run import FirstRunWizard
-from desktop_chat.ui.settings_dialog import SettingsDialog
 from tests.fakes.iam_server import FakeIamServer
 from tests.fixtures.fake_server import FAKE_API_KEY, FAKE_FOLDER_ID
 from tests.ui_setup.test_settings_dialog import make_dialog, paste
