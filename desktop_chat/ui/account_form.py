@@ -173,10 +173,6 @@ class SecretField(QWidget):
 
 # Helpers shared by the setup UI use one fixed translation context, "Setup".
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Setup", text)
-
-
 def storage_text(secrets: SecretStore) -> tuple[int, str]:
     """(StatusLine state, sentence) about where the key will be kept: no promise the system cannot keep."""
     kind = secrets.problem_kind

@@ -86,10 +86,6 @@ def secrets_lane(window: QObject) -> SecretsLane:
     return lane if isinstance(lane, SecretsLane) else SecretsLane(window)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Setup", text)
-
-
 class CredentialsKeeper(QObject):
     """Keeps the window's credentials valid: see the module's docstring."""
 
@@ -143,12 +139,12 @@ class CredentialsKeeper(QObject):
             return
         kind = error.kind if isinstance(error, IamError) else "unexpected"
         if kind == "revoked":
-            self._take_away(_tr("Yandex ID no longer accepts your OAuth token. Paste a new one, "
+            self._take_away(QCoreApplication.translate("Setup", "Yandex ID no longer accepts your OAuth token. Paste a new one, "
                                 "or an API key, in Settings."))
         elif kind == "expired":
-            self._take_away(_tr("Your IAM token has expired. Paste a new one, or an API key, in Settings."))
+            self._take_away(QCoreApplication.translate("Setup", "Your IAM token has expired. Paste a new one, or an API key, in Settings."))
         else:  # no network, a busy service: the token in use (if any) is still valid; try again soon
-            self._status(_tr("Could not renew the IAM token; trying again in a minute."))
+            self._status(QCoreApplication.translate("Setup", "Could not renew the IAM token; trying again in a minute."))
             self.timer.start(RETRY_RENEWAL_MS)
 
     def _schedule(self) -> None:
@@ -197,7 +193,7 @@ class CredentialsKeeper(QObject):
         self._warned = True
         expires = self._source.expires_at if self._source is not None else None
         when = QDateTime.fromSecsSinceEpoch(int(expires or 0)).toString("HH:mm")
-        self._status(_tr("Your IAM token stops working at {0}. Paste a new one in Settings, or use an API "
+        self._status(QCoreApplication.translate("Setup", "Your IAM token stops working at {0}. Paste a new one in Settings, or use an API "
                          "key, which does not expire.").format(when))
 
     def _take_away(self, sentence: str) -> None:
