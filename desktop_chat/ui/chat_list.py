@@ -50,6 +50,8 @@ class ChatListModel(QAbstractListModel):
         self._chats: list[ChatSummary] = []
         self.untitled = "New chat"
         self.pinned_label = "Pinned"
+        self.writing_label = "Writing a reply…"
+        self._writing: set[str] = set()  # chats with a reply in flight
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._chats)
@@ -62,6 +64,8 @@ class ChatListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return ("📌 " if chat.pinned else "") + title + (" 🔒" if chat.read_only else "")
         if role == SUBTITLE_ROLE:
+            if chat.id in self._writing:
+                return self.writing_label
             return time.strftime("%d.%m.%Y %H:%M", time.localtime(chat.updated_at))
         if role == Qt.ItemDataRole.ToolTipRole:
             return title
@@ -75,6 +79,18 @@ class ChatListModel(QAbstractListModel):
         self.beginResetModel()
         self._chats = sorted(chats, key=sort_key)
         self.endResetModel()
+
+    def set_writing(self, chat_ids: set[str]) -> None:
+        """Marks the chats whose reply is being written (their second line says so)."""
+        changed = chat_ids ^ self._writing
+        self._writing = set(chat_ids)
+        for row, chat in enumerate(self._chats):
+            if chat.id in changed:
+                index = self.index(row)
+                self.dataChanged.emit(index, index)
+
+    def writing(self) -> set[str]:
+        return set(self._writing)
 
     def chats(self) -> list[ChatSummary]:
         return list(self._chats)
@@ -282,6 +298,7 @@ class ChatSidebar(QWidget):
         self.model.untitled = self.results_model.untitled = self.tr("New chat")
         self.results_model.matches_label = self.tr("Matching messages in this chat: %n")
         self.model.pinned_label = self.tr("Pinned")
+        self.model.writing_label = self.tr("Writing a reply…")
         self.chat_list.viewport().update()
 
     def changeEvent(self, event: QEvent) -> None:

@@ -139,12 +139,14 @@ class CredentialsKeeper(QObject):
             return
         kind = error.kind if isinstance(error, IamError) else "unexpected"
         if kind == "revoked":
-            self._take_away(QCoreApplication.translate("Setup", "Yandex ID no longer accepts your OAuth token. Paste a new one, "
-                                "or an API key, in Settings."))
+            self._take_away(QCoreApplication.translate(
+                "Setup", "Yandex ID no longer accepts your OAuth token. Paste a new one, or an API key, in Settings."))
         elif kind == "expired":
-            self._take_away(QCoreApplication.translate("Setup", "Your IAM token has expired. Paste a new one, or an API key, in Settings."))
+            self._take_away(QCoreApplication.translate(
+                "Setup", "Your IAM token has expired. Paste a new one, or an API key, in Settings."))
         else:  # no network, a busy service: the token in use (if any) is still valid; try again soon
-            self._status(QCoreApplication.translate("Setup", "Could not renew the IAM token; trying again in a minute."))
+            self._status(QCoreApplication.translate(
+                "Setup", "Could not renew the IAM token; trying again in a minute."))
             self.timer.start(RETRY_RENEWAL_MS)
 
     def _schedule(self) -> None:
@@ -193,8 +195,9 @@ class CredentialsKeeper(QObject):
         self._warned = True
         expires = self._source.expires_at if self._source is not None else None
         when = QDateTime.fromSecsSinceEpoch(int(expires or 0)).toString("HH:mm")
-        self._status(QCoreApplication.translate("Setup", "Your IAM token stops working at {0}. Paste a new one in Settings, or use an API "
-                         "key, which does not expire.").format(when))
+        self._status(QCoreApplication.translate(
+            "Setup", "Your IAM token stops working at {0}. Paste a new one in Settings, or use an API "
+            "key, which does not expire.").format(when))
 
     def _take_away(self, sentence: str) -> None:
         self.timer.stop()

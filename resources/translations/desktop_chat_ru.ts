@@ -105,6 +105,103 @@
     </message>
 </context>
 <context>
+    <name>Banner</name>
+    <message>
+        <source>Your chats can be read but not changed: %s</source>
+        <translation>Чаты можно читать, но не изменять: %s</translation>
+    </message>
+    <message>
+        <source>Open settings</source>
+        <translation>Открыть настройки</translation>
+    </message>
+    <message>
+        <source>This computer has no password storage, so Desktop Chat cannot keep your key between runs. Add it in Settings for this session; your chats can be read without it.</source>
+        <translation>На этом компьютере нет хранилища паролей, поэтому Desktop Chat не может сохранить ваш ключ до следующего запуска. Добавьте его в настройках на этот сеанс — читать чаты можно и без него.</translation>
+    </message>
+    <message>
+        <source>No API key yet: you can read, search and export your chats. To talk to YandexGPT, add a key.</source>
+        <translation>API-ключ ещё не добавлен: чаты можно читать, искать и экспортировать. Чтобы общаться с YandexGPT, добавьте ключ.</translation>
+    </message>
+</context>
+<context>
+    <name>ChatHeader</name>
+    <message>
+        <source>The model that answers in this chat (%s)</source>
+        <translation>Модель, которая отвечает в этом чате (%s)</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Модель</translation>
+    </message>
+    <message>
+        <source>This chat&apos;s settings: system prompt, model (Ctrl+Shift+S)</source>
+        <translation>Настройки этого чата: системная инструкция, модель (Ctrl+Shift+S)</translation>
+    </message>
+    <message>
+        <source>Chat settings</source>
+        <translation>Настройки чата</translation>
+    </message>
+    <message>
+        <source>Chat: %s</source>
+        <translation>Чат: %s</translation>
+    </message>
+    <message>
+        <source>What this chat&apos;s replies cost, at the prices of %s</source>
+        <translation>Сколько стоили ответы в этом чате, по ценам на %s</translation>
+    </message>
+</context>
+<context>
+    <name>ChatOps</name>
+    <message>
+        <source>Rename chat</source>
+        <translation>Переименовать чат</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>Название:</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>Новый чат</translation>
+    </message>
+    <message>
+        <source>Chat “%s” deleted.</source>
+        <translation>Чат «%s» удалён.</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>Web page (*.html)</source>
+        <translation>Веб-страница (*.html)</translation>
+    </message>
+    <message>
+        <source>Desktop Chat JSON (*.json)</source>
+        <translation>JSON-файл Desktop Chat (*.json)</translation>
+    </message>
+    <message>
+        <source>Export chat</source>
+        <translation>Экспорт чата</translation>
+    </message>
+    <message>
+        <source>Exported to %s</source>
+        <translation>Чат экспортирован: %s</translation>
+    </message>
+    <message>
+        <source>Import chat</source>
+        <translation>Импорт чата</translation>
+    </message>
+    <message>
+        <source>Chat imported.</source>
+        <translation>Чат импортирован.</translation>
+    </message>
+    <message>
+        <source>This file could not be imported: %s</source>
+        <translation>Не удалось импортировать файл: %s</translation>
+    </message>
+</context>
+<context>
     <name>ChatSettingsDialog</name>
     <message>
         <source>Chat settings</source>
@@ -188,6 +285,10 @@
     <message>
         <source>Pinned</source>
         <translation>Закреплён</translation>
+    </message>
+    <message>
+        <source>Writing a reply…</source>
+        <translation>Пишет ответ…</translation>
     </message>
     <message>
         <source>Nothing found for “%s”.</source>
@@ -292,6 +393,21 @@
     </message>
 </context>
 <context>
+    <name>ContextMeter</name>
+    <message>
+        <source>Context: %1 of %2 tokens (%3%)</source>
+        <translation>Контекст: %1 из %2 токенов (%3%)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n earliest message(s) will not be sent</source>
+        <translation>
+            <numerusform>%n старое сообщение не будет отправлено</numerusform>
+            <numerusform>%n старых сообщения не будут отправлены</numerusform>
+            <numerusform>%n старых сообщений не будут отправлены</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>DetailsPage</name>
     <message>
         <source>Paste your API key and folder ID</source>
@@ -300,6 +416,29 @@
     <message>
         <source>Copy them from AI Studio and paste them here.</source>
         <translation>Скопируйте их в AI Studio и вставьте сюда.</translation>
+    </message>
+</context>
+<context>
+    <name>FindBar</name>
+    <message>
+        <source>Find in this chat (Enter: next)</source>
+        <translation>Найти в этом чате (Enter — следующее)</translation>
+    </message>
+    <message>
+        <source>Find in this chat</source>
+        <translation>Найти в этом чате</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>Закрыть (Esc)</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation>Не найдено</translation>
+    </message>
+    <message>
+        <source>message %1 of %2</source>
+        <translation>сообщение %1 из %2</translation>
     </message>
 </context>
 <context>
@@ -363,10 +502,6 @@
         <translation>Desktop Chat</translation>
     </message>
     <message>
-        <source>Search all chats</source>
-        <translation>Поиск по всем чатам</translation>
-    </message>
-    <message>
         <source>New chat</source>
         <translation>Новый чат</translation>
     </message>
@@ -383,140 +518,83 @@ Your chats are kept on this computer and can be read offline.</source>
 Ваши чаты хранятся на этом компьютере, их можно читать и без интернета.</translation>
     </message>
     <message>
-        <source>This chat&apos;s settings: system prompt, model (Ctrl+Shift+S)</source>
-        <translation>Настройки этого чата: системная инструкция, модель (Ctrl+Shift+S)</translation>
-    </message>
-    <message>
-        <source>Chat settings</source>
-        <translation>Настройки чата</translation>
-    </message>
-    <message>
-        <source>Find in this chat (Enter: next)</source>
-        <translation>Найти в этом чате (Enter — следующее)</translation>
-    </message>
-    <message>
-        <source>Find in this chat</source>
-        <translation>Найти в этом чате</translation>
-    </message>
-    <message>
-        <source>Close (Esc)</source>
-        <translation>Закрыть (Esc)</translation>
-    </message>
-    <message>
         <source>Undo</source>
         <translation>Отменить</translation>
-    </message>
-    <message>
-        <source>Find in chat</source>
-        <translation>Найти в чате</translation>
-    </message>
-    <message>
-        <source>Stop the reply</source>
-        <translation>Остановить ответ</translation>
-    </message>
-    <message>
-        <source>Regenerate the last reply</source>
-        <translation>Сгенерировать последний ответ заново</translation>
-    </message>
-    <message>
-        <source>Next chat</source>
-        <translation>Следующий чат</translation>
-    </message>
-    <message>
-        <source>Previous chat</source>
-        <translation>Предыдущий чат</translation>
-    </message>
-    <message>
-        <source>Rename…</source>
-        <translation>Переименовать…</translation>
-    </message>
-    <message>
-        <source>Duplicate</source>
-        <translation>Создать копию</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>Удалить</translation>
-    </message>
-    <message>
-        <source>Undo delete</source>
-        <translation>Отменить удаление</translation>
-    </message>
-    <message>
-        <source>Chat settings…</source>
-        <translation>Настройки чата…</translation>
-    </message>
-    <message>
-        <source>Markdown…</source>
-        <translation>Markdown…</translation>
-    </message>
-    <message>
-        <source>HTML…</source>
-        <translation>HTML…</translation>
-    </message>
-    <message>
-        <source>JSON…</source>
-        <translation>JSON…</translation>
-    </message>
-    <message>
-        <source>Import chat from JSON…</source>
-        <translation>Импортировать чат из JSON…</translation>
-    </message>
-    <message>
-        <source>Settings…</source>
-        <translation>Настройки…</translation>
-    </message>
-    <message>
-        <source>Quit</source>
-        <translation>Выйти</translation>
-    </message>
-    <message>
-        <source>About Desktop Chat</source>
-        <translation>О программе Desktop Chat</translation>
-    </message>
-    <message>
-        <source>&amp;File</source>
-        <translation>&amp;Файл</translation>
-    </message>
-    <message>
-        <source>Export chat as</source>
-        <translation>Экспортировать чат</translation>
-    </message>
-    <message>
-        <source>&amp;Chat</source>
-        <translation>&amp;Чат</translation>
-    </message>
-    <message>
-        <source>&amp;Help</source>
-        <translation>&amp;Справка</translation>
     </message>
     <message>
         <source>Open settings</source>
         <translation>Открыть настройки</translation>
     </message>
     <message>
-        <source>This computer has no password storage, so Desktop Chat cannot keep your key between runs. Add it in Settings for this session; your chats can be read without it.</source>
-        <translation>На этом компьютере нет хранилища паролей, поэтому Desktop Chat не может сохранить ваш ключ до следующего запуска. Добавьте его в настройках на этот сеанс — читать чаты можно и без него.</translation>
-    </message>
-    <message>
-        <source>No API key yet: you can read, search and export your chats. To talk to YandexGPT, add a key.</source>
-        <translation>API-ключ ещё не добавлен: чаты можно читать, искать и экспортировать. Чтобы общаться с YandexGPT, добавьте ключ.</translation>
-    </message>
-    <message>
         <source>This chat could not be opened: %s</source>
         <translation>Не удалось открыть чат: %s</translation>
     </message>
     <message>
+        <source>Retry</source>
+        <translation>Повторить</translation>
+    </message>
+    <message>
+        <source>The conversation is too long for the model. Start a new chat or shorten the message.</source>
+        <translation>Переписка слишком длинная для модели. Начните новый чат или сократите сообщение.</translation>
+    </message>
+    <message>
+        <source>The reply failed. Retry in a moment.</source>
+        <translation>Не удалось получить ответ. Повторите чуть позже.</translation>
+    </message>
+    <message>
+        <source>%s replies are being written at once already. Wait for one of them to finish; your message is kept in the box.</source>
+        <translation>Уже пишется %s ответов одновременно. Дождитесь, пока один из них закончится; сообщение осталось в поле ввода.</translation>
+    </message>
+    <message>
+        <source>This chat was saved by a newer version of Desktop Chat and is read-only.</source>
+        <translation>Этот чат сохранён более новой версией Desktop Chat, его можно только читать.</translation>
+    </message>
+    <message>
+        <source>To send messages, add your Yandex Cloud API key and folder ID in Settings. Your message is kept in the box.</source>
+        <translation>Чтобы отправлять сообщения, добавьте в настройках API-ключ и ID каталога Yandex Cloud. Ваше сообщение осталось в поле ввода.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n earlier message(s) above this line are not sent to the model: the conversation is longer than its context window.</source>
+        <translation>
+            <numerusform>%n сообщение выше этой черты не отправляется модели: переписка не помещается в её контекстное окно.</numerusform>
+            <numerusform>%n сообщения выше этой черты не отправляются модели: переписка не помещается в её контекстное окно.</numerusform>
+            <numerusform>%n сообщений выше этой черты не отправляются модели: переписка не помещается в её контекстное окно.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Something went wrong inside the app: %s</source>
+        <translation>В программе что-то пошло не так: %s</translation>
+    </message>
+    <message>
+        <source>Could not save to disk: %s. Free some disk space and try again.</source>
+        <translation>Не удалось сохранить на диск: %s. Освободите место на диске и попробуйте ещё раз.</translation>
+    </message>
+    <message>
+        <source>Your text is still in the box.</source>
+        <translation>Ваш текст остался в поле ввода.</translation>
+    </message>
+    <message>
+        <source>To get a reply, add your API key in Settings.</source>
+        <translation>Чтобы получить ответ, добавьте API-ключ в настройках.</translation>
+    </message>
+    <message>
+        <source>Could not save: %s</source>
+        <translation>Не удалось сохранить: %s</translation>
+    </message>
+    <message>
+        <source>This chat&apos;s model “%s” is unknown. Choose another one in the chat&apos;s settings.</source>
+        <translation>Модель этого чата «%s» неизвестна. Выберите другую в настройках чата.</translation>
+    </message>
+    <message>
+        <source>The settings could not be saved: %s</source>
+        <translation>Не удалось сохранить настройки: %s</translation>
+    </message>
+</context>
+<context>
+    <name>MessageActions</name>
+    <message>
         <source>Copy</source>
         <translation>Копировать</translation>
-    </message>
-    <message>
-        <source>Pin</source>
-        <translation>Закрепить</translation>
-    </message>
-    <message>
-        <source>Unpin</source>
-        <translation>Открепить</translation>
     </message>
     <message>
         <source>Copy as Markdown</source>
@@ -551,76 +629,20 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Токены: %1 в запросе, %2 в ответе</translation>
     </message>
     <message>
+        <source>(%1 of them thinking)</source>
+        <translation>(из них на размышления: %1)</translation>
+    </message>
+    <message>
         <source>Retry</source>
         <translation>Повторить</translation>
     </message>
     <message>
+        <source>Open settings</source>
+        <translation>Открыть настройки</translation>
+    </message>
+    <message>
         <source>Regenerate</source>
         <translation>Сгенерировать заново</translation>
-    </message>
-    <message>
-        <source>The conversation is too long for the model. Start a new chat or shorten the message.</source>
-        <translation>Переписка слишком длинная для модели. Начните новый чат или сократите сообщение.</translation>
-    </message>
-    <message>
-        <source>The reply failed. Retry in a moment.</source>
-        <translation>Не удалось получить ответ. Повторите чуть позже.</translation>
-    </message>
-    <message>
-        <source>This chat was saved by a newer version of Desktop Chat and is read-only.</source>
-        <translation>Этот чат сохранён более новой версией Desktop Chat, его можно только читать.</translation>
-    </message>
-    <message>
-        <source>To send messages, add your Yandex Cloud API key and folder ID in Settings. Your message is kept in the box.</source>
-        <translation>Чтобы отправлять сообщения, добавьте в настройках API-ключ и ID каталога Yandex Cloud. Ваше сообщение осталось в поле ввода.</translation>
-    </message>
-    <message>
-        <source>Writing…</source>
-        <translation>Пишет…</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>Остановить</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n earlier message(s) above this line are not sent to the model: the conversation is longer than its context window.</source>
-        <translation>
-            <numerusform>%n сообщение выше этой черты не отправляется модели: переписка не помещается в её контекстное окно.</numerusform>
-            <numerusform>%n сообщения выше этой черты не отправляются модели: переписка не помещается в её контекстное окно.</numerusform>
-            <numerusform>%n сообщений выше этой черты не отправляются модели: переписка не помещается в её контекстное окно.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Something went wrong inside the app: %s</source>
-        <translation>В программе что-то пошло не так: %s</translation>
-    </message>
-    <message>
-        <source>A reply is still being written in “%s”. Wait for it, or open that chat and stop it.</source>
-        <translation>В чате «%s» ещё пишется ответ. Дождитесь его или откройте этот чат и остановите ответ.</translation>
-    </message>
-    <message>
-        <source>Could not save to disk: %s. Free some disk space and try again.</source>
-        <translation>Не удалось сохранить на диск: %s. Освободите место на диске и попробуйте ещё раз.</translation>
-    </message>
-    <message>
-        <source>Your text is still in the box.</source>
-        <translation>Ваш текст остался в поле ввода.</translation>
-    </message>
-    <message>
-        <source>To get a reply, add your API key in Settings.</source>
-        <translation>Чтобы получить ответ, добавьте API-ключ в настройках.</translation>
-    </message>
-    <message>
-        <source>Editing: sending replaces this message and removes everything after it.</source>
-        <translation>Редактирование: при отправке это сообщение заменится, а всё, что после него, удалится.</translation>
-    </message>
-    <message>
-        <source>Could not save: %s</source>
-        <translation>Не удалось сохранить: %s</translation>
-    </message>
-    <message>
-        <source>This chat&apos;s model “%s” is unknown. Choose another one in the chat&apos;s settings.</source>
-        <translation>Модель этого чата «%s» неизвестна. Выберите другую в настройках чата.</translation>
     </message>
     <message>
         <source>Select text…</source>
@@ -650,87 +672,24 @@ Your chats are kept on this computer and can be read offline.</source>
         <source>The key was not accepted: it may have expired or been revoked. Paste a valid API key or IAM token and press Save.</source>
         <translation>Ключ не принят: возможно, срок его действия истёк или его отозвали. Вставьте действующий API-ключ или IAM-токен и нажмите «Сохранить».</translation>
     </message>
+</context>
+<context>
+    <name>ModelChoices</name>
     <message>
-        <source>Context: %1 of %2 tokens (%3%)</source>
-        <translation>Контекст: %1 из %2 токенов (%3%)</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n earliest message(s) will not be sent</source>
-        <translation>
-            <numerusform>%n старое сообщение не будет отправлено</numerusform>
-            <numerusform>%n старых сообщения не будут отправлены</numerusform>
-            <numerusform>%n старых сообщений не будут отправлены</numerusform>
-        </translation>
+        <source>Remembers about %s tokens of the conversation</source>
+        <translation>Помнит около %s токенов разговора</translation>
     </message>
     <message>
-        <source>Not found</source>
-        <translation>Не найдено</translation>
+        <source>Can see pictures</source>
+        <translation>Понимает картинки</translation>
     </message>
     <message>
-        <source>message %1 of %2</source>
-        <translation>сообщение %1 из %2</translation>
+        <source>Can think longer before answering</source>
+        <translation>Умеет дольше думать перед ответом</translation>
     </message>
     <message>
-        <source>Rename chat</source>
-        <translation>Переименовать чат</translation>
-    </message>
-    <message>
-        <source>Title:</source>
-        <translation>Название:</translation>
-    </message>
-    <message>
-        <source>The message is still being saved; delete the chat in a moment.</source>
-        <translation>Сообщение ещё сохраняется — удалите чат через секунду.</translation>
-    </message>
-    <message>
-        <source>Chat “%s” deleted.</source>
-        <translation>Чат «%s» удалён.</translation>
-    </message>
-    <message>
-        <source>Markdown (*.md)</source>
-        <translation>Markdown (*.md)</translation>
-    </message>
-    <message>
-        <source>Web page (*.html)</source>
-        <translation>Веб-страница (*.html)</translation>
-    </message>
-    <message>
-        <source>Desktop Chat JSON (*.json)</source>
-        <translation>JSON-файл Desktop Chat (*.json)</translation>
-    </message>
-    <message>
-        <source>Export chat</source>
-        <translation>Экспорт чата</translation>
-    </message>
-    <message>
-        <source>Exported to %s</source>
-        <translation>Чат экспортирован: %s</translation>
-    </message>
-    <message>
-        <source>Import chat</source>
-        <translation>Импорт чата</translation>
-    </message>
-    <message>
-        <source>Chat imported.</source>
-        <translation>Чат импортирован.</translation>
-    </message>
-    <message>
-        <source>This file could not be imported: %s</source>
-        <translation>Не удалось импортировать файл: %s</translation>
-    </message>
-    <message>
-        <source>Desktop Chat %s
-
-A desktop client for YandexGPT. Your chats stay on your computer:
-%s</source>
-        <translation>Desktop Chat %s
-
-Программа для общения с YandexGPT. Ваши чаты хранятся на вашем компьютере, в папке:
-%s</translation>
-    </message>
-    <message>
-        <source>The settings could not be saved: %s</source>
-        <translation>Не удалось сохранить настройки: %s</translation>
+        <source>Price per 1,000 tokens: %1 in, %2 out (prices of %3)</source>
+        <translation>Цена за 1000 токенов: %1 на входе, %2 на выходе (цены на %3)</translation>
     </message>
 </context>
 <context>
@@ -750,6 +709,21 @@ A desktop client for YandexGPT. Your chats stay on your computer:
     <message>
         <source>{0} has more decimals than are used, so {1} is used.</source>
         <translation>В числе {0} больше знаков после запятой, чем нужно, поэтому взято {1}.</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyPresenter</name>
+    <message>
+        <source>Writing…</source>
+        <translation>Пишет…</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Остановить</translation>
+    </message>
+    <message>
+        <source>This chat&apos;s model “%s” is unknown. Choose another one in the chat&apos;s settings.</source>
+        <translation>Модель этого чата «%s» неизвестна. Выберите другую в настройках чата.</translation>
     </message>
 </context>
 <context>
@@ -1041,6 +1015,123 @@ A desktop client for YandexGPT. Your chats stay on your computer:
     <message>
         <source>Create API key</source>
         <translation>Создать API-ключ</translation>
+    </message>
+</context>
+<context>
+    <name>WindowActions</name>
+    <message>
+        <source>About Desktop Chat</source>
+        <translation>О программе Desktop Chat</translation>
+    </message>
+    <message>
+        <source>Desktop Chat %s
+
+A desktop client for YandexGPT and the other models of Yandex AI Studio. Your chats stay on your computer:
+%s</source>
+        <translation>Desktop Chat %s
+
+Программа для общения с YandexGPT и другими моделями Yandex AI Studio. Ваши чаты хранятся на вашем компьютере, в папке:
+%s</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>Новый чат</translation>
+    </message>
+    <message>
+        <source>Search all chats</source>
+        <translation>Поиск по всем чатам</translation>
+    </message>
+    <message>
+        <source>Find in chat</source>
+        <translation>Найти в чате</translation>
+    </message>
+    <message>
+        <source>Stop the reply</source>
+        <translation>Остановить ответ</translation>
+    </message>
+    <message>
+        <source>Regenerate the last reply</source>
+        <translation>Сгенерировать последний ответ заново</translation>
+    </message>
+    <message>
+        <source>Choose the model…</source>
+        <translation>Выбрать модель…</translation>
+    </message>
+    <message>
+        <source>Next chat</source>
+        <translation>Следующий чат</translation>
+    </message>
+    <message>
+        <source>Previous chat</source>
+        <translation>Предыдущий чат</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Переименовать…</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>Закрепить</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>Создать копию</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <source>Undo delete</source>
+        <translation>Отменить удаление</translation>
+    </message>
+    <message>
+        <source>Chat settings…</source>
+        <translation>Настройки чата…</translation>
+    </message>
+    <message>
+        <source>Markdown…</source>
+        <translation>Markdown…</translation>
+    </message>
+    <message>
+        <source>HTML…</source>
+        <translation>HTML…</translation>
+    </message>
+    <message>
+        <source>JSON…</source>
+        <translation>JSON…</translation>
+    </message>
+    <message>
+        <source>Import chat from JSON…</source>
+        <translation>Импортировать чат из JSON…</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Настройки…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Выйти</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Файл</translation>
+    </message>
+    <message>
+        <source>Export chat as</source>
+        <translation>Экспортировать чат</translation>
+    </message>
+    <message>
+        <source>&amp;Chat</source>
+        <translation>&amp;Чат</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Справка</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>Открепить</translation>
     </message>
 </context>
 <context>

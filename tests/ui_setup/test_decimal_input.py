@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from desktop_chat.conversation import Defaults
+from desktop_chat.chat.conversation import Defaults
 from desktop_chat.settings import Settings
 from desktop_chat.store import ChatSettings
 from desktop_chat.ui.account_form import StatusLine

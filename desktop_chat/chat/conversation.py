@@ -7,12 +7,12 @@ never left out. The chat view marks where the cut is, so people know what the mo
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from desktop_chat.api.models import context_window
+from desktop_chat import catalogue
 from desktop_chat.store import ChatSettings, Message
 
 if TYPE_CHECKING:
@@ -33,16 +33,16 @@ STATUS_BY_API: dict[str, str] = {
 }
 _NOT_HISTORY = {"error"}
 
-# Offline estimate of tokens: YandexGPT's tokenizer gives about one token per 3-4 characters of
-# Russian or English prose; 3 errs on the side of sending less rather than hitting the limit.
-CHARS_PER_TOKEN = 3.0
+# Each message costs a few tokens of its own (role markers) besides its text.
 TOKENS_PER_MESSAGE = 4
 TITLE_LENGTH = 60
+DEFAULT_CONTEXT_TOKENS = 32768
 
 
-def estimate_tokens(text: str) -> int:
-    """A cautious token count for text when the tokenizer endpoint cannot be asked."""
-    return TOKENS_PER_MESSAGE + math.ceil(len(text) / CHARS_PER_TOKEN)
+def estimate_tokens(text: str, model: str | None = None) -> int:
+    """A slightly cautious token count for one message when the tokenizer cannot be asked, from the
+    model's measured characters per token (the catalogue's, for Russian and English)."""
+    return TOKENS_PER_MESSAGE + catalogue.estimate_tokens(text, model)
 
 
 @dataclass(frozen=True)
@@ -90,16 +90,19 @@ def history_messages(messages: Sequence[Message]) -> list[Message]:
 
 
 def plan_request(messages: Sequence[Message], settings: ChatSettings, defaults: Defaults,
-                 count_tokens=estimate_tokens) -> RequestPlan:
+                 count_tokens: Callable[[str], int] | None = None) -> RequestPlan:
     """Builds the request for a chat whose last message is the user's new one.
 
-    `count_tokens(text)` counts one message's tokens; the default is the offline estimate.
+    `count_tokens(text)` counts one message's tokens; the default is the model's offline estimate.
     """
     from desktop_chat.api.client import ChatMessage
 
     model = chat_model(settings, defaults)
     options = chat_options(settings, defaults)
-    window = context_window(model)
+    window = catalogue.context_window(model) if catalogue.find(model) is not None else DEFAULT_CONTEXT_TOKENS
+    if count_tokens is None:
+        def count_tokens(text: str) -> int:
+            return estimate_tokens(text, model)
     history = history_messages(messages)
     budget = window - options.max_tokens
 
@@ -140,6 +143,8 @@ def reply_message(completion: Completion | None, partial_text: str, *, model: st
             usage = {"input": completion.usage.input_tokens,
                      "completion": completion.usage.completion_tokens,
                      "total": completion.usage.total_tokens}
+            if completion.usage.reasoning_tokens:
+                usage["reasoning"] = completion.usage.reasoning_tokens
         return Message.new("assistant", text, status=status or STATUS_BY_API.get(completion.status.name, "final"),
                            usage=usage, model_version=completion.model_version, model=model, error=error)
     return Message.new("assistant", partial_text, status=status or "error", model=model, error=error)
@@ -167,3 +172,25 @@ def awaiting_reply(messages: Sequence[Message]) -> bool:
         return False
     last = messages[-1]
     return last.role == "user" or (last.role == "assistant" and last.status == "error")
+
+
+@dataclass
+class _StoredUsage:
+    input_tokens: int
+    completion_tokens: int
+    reasoning_tokens: int
+    total_tokens: int
+
+
+def message_cost(message: Message) -> Decimal | None:
+    """₽ a stored reply cost, from its usage and the catalogue's prices; None when unknown."""
+    usage = message.usage
+    if not usage or message.role != "assistant":
+        return None
+    return catalogue.price(message.model or "", _StoredUsage(
+        usage.get("input", 0), usage.get("completion", 0), usage.get("reasoning", 0), usage.get("total", 0)))
+
+
+def chat_cost(messages: Sequence[Message]) -> Decimal:
+    """What the replies of a chat cost together (replies without a known price count as nothing)."""
+    return sum((c for m in messages if (c := message_cost(m)) is not None), Decimal(0))
