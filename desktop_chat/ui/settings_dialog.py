@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSize, QTimer, Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,15 +29,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -45,22 +42,18 @@ from PySide6.QtWidgets import (
 from desktop_chat.api.models import MODELS, model_uri
 from desktop_chat.secrets import EnvOverrides, SecretKind, SecretStore, SignIn, with_sign_in
 from desktop_chat.settings import MAX_TOKENS_LIMIT, Settings, validate
-from desktop_chat.ui.account_form import (  # noqa: F401  (re-exported for older imports)
-    TITLE_BAR_ALLOWANCE,
-    AccountForm,
-    SecretField,
-    StatusLine,
-    check_failure_text,
-    clean_folder_id,
-    folder_note,
-    folder_problem_text,
-    grow_to_fit_later,
-    hint_text,
-    storage_text,
-)
+from desktop_chat.ui.account_form import AccountForm
 from desktop_chat.ui.connection_check import ConnectionCheck, MakeClient, credentials_for_check
 from desktop_chat.ui.i18n import ui_language
 from desktop_chat.ui.number_input import DecimalSpinBox
+from desktop_chat.ui.setup_parts import (
+    TITLE_BAR_ALLOWANCE,
+    FormScroll,
+    StatusLine,
+    align_label_columns,
+    check_failure_text,
+    notice_panel,
+)
 
 
 @dataclass(frozen=True)
@@ -73,39 +66,6 @@ class SettingsResult:
     settings: Settings
     secret: str | None = field(default=None, repr=False)
     secret_kind: SecretKind = "api_key"
-
-
-class _FormScroll(QScrollArea):
-    """The dialog's form, scrollable when the screen is too small for it.
-
-    QScrollArea's own size hint is capped at a few hundred pixels; this one asks for the whole form at
-    the width `hint_width` (set by the dialog before it picks its size) plus `reserve` pixels for notes
-    that appear later, so the dialog opens big enough and then keeps its size.
-    """
-
-    def __init__(self, content: QWidget, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("SettingsScroll")
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setWidget(content)
-        self.hint_width = 0
-        self.reserve = 0
-
-    def content_height(self, width: int) -> int:
-        content = self.widget()
-        layout = content.layout() if content is not None else None
-        if layout is None:
-            return 0
-        if width > 0 and layout.hasHeightForWidth():
-            return layout.totalHeightForWidth(width)
-        return layout.totalSizeHint().height()
-
-    def sizeHint(self) -> QSize:
-        content = self.widget()
-        width = content.sizeHint().width() if content is not None else 0
-        return QSize(width, self.content_height(max(width, self.hint_width)) + self.reserve)
 
 
 class SettingsDialog(QDialog):
@@ -150,7 +110,7 @@ class SettingsDialog(QDialog):
     def _build(self, notice: str, settings: Settings) -> None:
         root = QVBoxLayout(self)
         root.setSpacing(10)
-        self._build_notice(notice)
+        self.notice_frame, self.notice = notice_panel(self, notice)  # why the dialog opened, on top
         root.addWidget(self.notice_frame)
 
         content = QWidget(self)
@@ -158,7 +118,7 @@ class SettingsDialog(QDialog):
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(10)
-        self._scroll = _FormScroll(content, self)
+        self._scroll = FormScroll(content, self)
         root.addWidget(self._scroll, 1)
 
         # Account: the form shared with the first-run guide, then "Check connection".
@@ -267,31 +227,6 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         root.addWidget(self.buttons)
         self.setMinimumWidth(600)  # Russian labels are longer than English ones
-
-    def _build_notice(self, notice: str) -> None:
-        """A tinted panel with a warning sign on top of everything, for the reason the dialog opened."""
-        self.notice_frame = QFrame(self)
-        self.notice_frame.setObjectName("SettingsNotice")
-        self.notice_frame.setStyleSheet(
-            "QFrame#SettingsNotice { background-color: rgba(255, 183, 0, 46); "
-            "border: 1px solid rgba(204, 136, 0, 170); border-radius: 6px; }")
-        row = QHBoxLayout(self.notice_frame)
-        row.setContentsMargins(10, 8, 10, 8)
-        row.setSpacing(10)
-        icon = QLabel(self.notice_frame)
-        size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, self)
-        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(size, size))
-        row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
-        self.notice = QLabel(notice, self.notice_frame)
-        self.notice.setWordWrap(True)
-        self.notice.setTextFormat(Qt.TextFormat.PlainText)
-        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.notice.setAccessibleName(notice)
-        font = self.notice.font()
-        font.setBold(True)
-        self.notice.setFont(font)
-        row.addWidget(self.notice, 1)
-        self.notice_frame.setVisible(bool(notice))
 
     def _fill(self, settings: Settings) -> None:
         index = self.model_combo.findData(settings.model)
@@ -501,21 +436,6 @@ class SettingsDialog(QDialog):
         self._check.abandon()  # a check still running finishes on its own; its result is not wanted
         self.account.abandon()
         super().done(code)
-
-
-def align_label_columns(forms: list[object]) -> None:
-    """Give these form layouts one label column width, so their fields line up."""
-    labels: list[QWidget] = []
-    for form in forms:
-        if isinstance(form, QFormLayout):
-            for row in range(form.rowCount()):
-                item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-                widget = item.widget() if item is not None else None
-                if widget is not None:
-                    labels.append(widget)
-    width = max((label.sizeHint().width() for label in labels), default=0)
-    for label in labels:
-        label.setMinimumWidth(width)
 
 
 def open_credentials_fix(parent: QWidget | None, settings: Settings, secrets: SecretStore,

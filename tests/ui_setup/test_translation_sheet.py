@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ["desktop_chat/ui/settings_dialog.py", "desktop_chat/ui/first_run.py",
            "desktop_chat/ui/connection_check.py", "desktop_chat/ui/account_form.py",
-           "desktop_chat/ui/number_input.py", "desktop_chat/ui/setup_flow.py"]
+           "desktop_chat/ui/number_input.py", "desktop_chat/ui/setup_flow.py", "desktop_chat/ui/setup_parts.py"]
 SHEET = ROOT / "resources" / "translations" / "setup_strings_ru.tsv"
 
 
