@@ -162,12 +162,24 @@ def credentials_for_check(sign_in: str, secret: str, folder_id: str, iam_expires
     return source.current
 
 
+def checkable_uri(model_uri: str, folder_id: str) -> str:
+    """The model the free check asks about: the chosen one where the native tokenizer knows it; for the
+    models served only by the OpenAI-compatible API (no free call there proves a model), YandexGPT Lite in
+    the same folder, which still proves the key and the folder."""
+    from desktop_chat import catalogue
+
+    entry = catalogue.find(model_uri)
+    if entry is None or entry.can_count_tokens or not folder_id:
+        return model_uri
+    return catalogue.model_uri(folder_id, "yandexgpt-lite")
+
+
 def _check(make_client: MakeClient, credentials: CheckCredentials, base_url: str, model_uri: str) -> None:
     if callable(credentials):
         credentials = credentials()
     client = make_client(credentials, base_url)
     try:
-        client.check_connection(model_uri)
+        client.check_connection(checkable_uri(model_uri, credentials.folder_id))
     finally:
         close = getattr(client, "close", None)
         if close is not None:

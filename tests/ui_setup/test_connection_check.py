@@ -81,3 +81,13 @@ def test_a_new_check_replaces_a_running_one(qtbot, gated_client):
     with qtbot.waitSignal(check.finished, timeout=5000):
         gated_client.release.set()
     assert results == ["ok"]
+
+
+def test_the_check_is_free_even_for_models_without_a_tokenizer():
+    from desktop_chat.api.models import model_uri
+    from desktop_chat.ui.connection_check import checkable_uri
+
+    folder = "b1gfolder0000000000a"
+    native = model_uri(folder, "yandexgpt/rc")
+    assert checkable_uri(native, folder) == native  # the chosen model itself is proved
+    assert checkable_uri(model_uri(folder, "deepseek-v32"), folder) == model_uri(folder, "yandexgpt-lite")
