@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QCoreApplication, QLocale, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, QSize, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QDoubleSpinBox, QWidget
 
@@ -44,6 +44,16 @@ class DecimalSpinBox(QDoubleSpinBox):
         self.setLocale(number_locale(lang))
         self.setGroupSeparatorShown(False)
         self.setKeyboardTracking(True)
+
+    def sizeHint(self) -> QSize:
+        # Qt measures the texts of the range's ends, which are short here ("0", "1"): room for "0.75".
+        hint = super().sizeHint()
+        sample = "-0" + self.locale().decimalPoint() + "0" * max(self.decimals(), 1)
+        wide = self.fontMetrics().horizontalAdvance(self.prefix() + sample + self.suffix()) + 40
+        return QSize(max(hint.width(), wide), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
 
     # --- text <-> number ------------------------------------------------------------------------
 

@@ -212,7 +212,9 @@ class SettingsDialog(QDialog):
         row.addSpacing(12)
         row.addWidget(theme_label)
         row.addWidget(self.theme_combo, 1)
-        form.addRow(self.tr("La&nguage:"), row)
+        language_label = QLabel(self.tr("La&nguage:"), look)
+        language_label.setBuddy(self.language_combo)
+        form.addRow(language_label, row)
         column.addWidget(look)
 
         self.form_error = StatusLine(content, grow_window=False)  # a problem no field shows
