@@ -7,8 +7,9 @@ how long a new person needs for the whole setup.
 Each step is driven as a person does it (typing, pasting, pressing Next); the widgets are grabbed with
 QWidget.grab(). The estimate adds, per step, reading time for the words shown (150 words a minute: a
 careful first read) and an estimate of what a person does there in the browser (signing in, pressing
-"Create API key", copying two values): those seconds are estimates, not measured in AI Studio. Nothing is sent anywhere: the check answers
-from a stub, and the keyring is an in-memory one (and a failing one for the no-password-storage shot).
+"Create API key", copying two values): those seconds are estimates, not measured in AI Studio.
+Nothing is sent anywhere: the check answers from a stub, and the keyring is an in-memory one (and a
+failing one for the no-password-storage shot).
 """
 
 from __future__ import annotations
