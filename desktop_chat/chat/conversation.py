@@ -84,9 +84,28 @@ def chat_options(settings: ChatSettings, defaults: Defaults) -> CompletionOption
     return CompletionOptions(temperature=temperature, max_tokens=max_tokens)
 
 
+def has_economy(model: str) -> bool:
+    """The model has the cheaper, slower asynchronous mode (Yandex's own models)."""
+    entry = catalogue.find(model)
+    return entry is not None and entry.has_async
+
+
 def history_messages(messages: Sequence[Message]) -> list[Message]:
-    """The stored messages that count as conversation history (skips failed and empty replies)."""
-    return [m for m in messages if m.text.strip() and m.status not in _NOT_HISTORY]
+    """The stored messages that count as conversation history.
+
+    Left out: failed and empty replies, and a whole turn the content filter ended (its question and
+    the refusal): sent again, it can keep every later reply of the chat filtered. The turn stays on
+    screen, marked, and can be edited and resent.
+    """
+    kept: list[Message] = []
+    for message in messages:
+        if message.role == "assistant" and message.status == "content_filter":
+            if kept and kept[-1].role == "user":
+                kept.pop()
+            continue
+        if message.text.strip() and message.status not in _NOT_HISTORY:
+            kept.append(message)
+    return kept
 
 
 def plan_request(messages: Sequence[Message], settings: ChatSettings, defaults: Defaults,

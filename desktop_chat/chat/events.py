@@ -39,6 +39,7 @@ class ReplyStarted:
     replaces: Message | None  # the reply being regenerated or retried (kept until the new one is stored)
     first_sent_id: str | None  # the oldest stored message sent; None when nothing was left out
     left_out: int
+    waiting: bool = False  # economy mode: no text streams; the whole reply comes at the end
 
 
 @dataclass(frozen=True)

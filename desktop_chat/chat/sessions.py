@@ -14,8 +14,10 @@ is lost: a stopped, failed or abandoned reply stores what arrived (see `_finish`
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -30,6 +32,7 @@ from desktop_chat.chat.events import (
     ReplyStarted,
     SessionEvent,
 )
+from desktop_chat.chat.pending import PendingReplies, PendingReply
 from desktop_chat.providers.registry import NoAccount, Providers, UnknownModel
 from desktop_chat.store import ChatSettings, ChatStore, Message
 
@@ -81,6 +84,7 @@ class LiveReply:
     text: str = ""
     reasoning: str = ""
     abandoned: bool = False  # closing or deleting: no verdict on a regenerated reply
+    operation_id: str = ""  # economy mode: the background operation this reply waits for
     done: threading.Event = field(default_factory=threading.Event)
 
 
@@ -88,6 +92,7 @@ class ChatSessions:
     def __init__(self, store: ChatStore, providers: Providers, defaults: Callable[[], Defaults],
                  runner: JobRunner, *, limit: int = DEFAULT_PARALLEL_REPLIES) -> None:
         self.store = store
+        self.pending = PendingReplies(store.data_dir)
         self.providers = providers
         self.defaults = defaults
         self.runner = runner
@@ -237,12 +242,20 @@ class ChatSessions:
             plan = conversation.plan_request(messages, settings, self.defaults())
             reply.model = plan.model
             provider, uri = self.providers.resolve(plan.model)
+            economy = settings.economy and conversation.has_economy(plan.model) and hasattr(provider, "start_async")
             self._emit(ReplyStarted(reply.ticket, chat_id, plan.model, reply.replaces, plan.first_sent_id,
-                                    plan.left_out))
-            for completion in provider.stream(uri, plan.messages, plan.options, reply.cancel):
-                reply.text = completion.text  # the whole text so far: replace, never append
-                reply.reasoning = getattr(completion, "reasoning_text", "")
-                self._emit(ReplyProgress(reply.ticket, chat_id, reply.text, reply.reasoning))
+                                    plan.left_out, waiting=economy))
+            if economy:
+                operation_id = provider.start_async(uri, plan.messages, plan.options)  # type: ignore[attr-defined]
+                reply.operation_id = operation_id
+                self.pending.add(PendingReply(chat_id, operation_id, plan.model,
+                                              reply.replaces.id if reply.replaces else None, time.time()))
+                completion = self._wait(provider, reply, chat_id)
+            else:
+                for completion in provider.stream(uri, plan.messages, plan.options, reply.cancel):
+                    reply.text = completion.text  # the whole text so far: replace, never append
+                    reply.reasoning = getattr(completion, "reasoning_text", "")
+                    self._emit(ReplyProgress(reply.ticket, chat_id, reply.text, reply.reasoning))
         except Exception as exc:
             error = exc
         finally:
@@ -254,9 +267,60 @@ class ChatSessions:
             self._release(reply)  # before the event: whoever hears it sees the chat free
         self._emit(event)
 
+    def _wait(self, provider: object, reply: LiveReply, chat_id: str) -> Completion | None:
+        """Waits for an economy-mode reply; it arrives whole."""
+        completion = provider.wait_async(reply.operation_id, reply.cancel)  # type: ignore[attr-defined]
+        reply.text = completion.text
+        self._emit(ReplyProgress(reply.ticket, chat_id, reply.text))
+        return completion
+
+    def resume_pending(self) -> list[int]:
+        """Waits again for the economy-mode replies asked for before the app was closed."""
+        tickets = []
+        for pending in self.pending.all():
+            try:
+                messages = self.store.load_chat(pending.chat_id).messages
+                reply = self._claim(pending.chat_id)
+            except Exception as error:  # the chat is gone, or busy: try again at the next start
+                log.info("a pending reply was not resumed: %s", type(error).__name__)
+                continue
+            reply.model, reply.operation_id = pending.model, pending.operation_id
+            reply.replaces = next((m for m in messages if m.id == pending.replaces), None)
+            self.runner.start(functools.partial(self._resume, reply, pending))
+            tickets.append(reply.ticket)
+        return tickets
+
+    def _resume(self, reply: LiveReply, pending: PendingReply) -> None:
+        completion: Completion | None = None
+        error: BaseException | None = None
+        provider = None
+        try:
+            provider, _uri = self.providers.resolve(pending.model)
+            self._emit(ReplyStarted(reply.ticket, pending.chat_id, pending.model, reply.replaces, None, 0,
+                                    waiting=True))
+            completion = self._wait(provider, reply, pending.chat_id)
+        except Exception as exc:
+            error = exc
+        finally:
+            if provider is not None:
+                provider.close()
+        try:
+            event = self._finish(reply, pending.chat_id, completion, error)
+        finally:
+            self._release(reply)
+        self._emit(event)
+
     def _finish(self, reply: LiveReply, chat_id: str, completion: Completion | None,
                 error: BaseException | None) -> ReplyFinished:
         """Decides what to store for the reply and stores it; returns what to tell."""
+        event = self._store_reply(reply, chat_id, completion, error)
+        if reply.operation_id and not (reply.abandoned and event.reply is None):
+            # Stored, failed or stopped on purpose: no longer pending. Closing the app keeps it pending.
+            self.pending.remove(reply.operation_id)
+        return event
+
+    def _store_reply(self, reply: LiveReply, chat_id: str, completion: Completion | None,
+                     error: BaseException | None) -> ReplyFinished:
         from desktop_chat.api.errors import ApiError
 
         old = reply.replaces

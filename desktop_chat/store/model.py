@@ -98,10 +98,18 @@ class ChatSettings:
     model: str = ""  # "" = the app default
     temperature: float | None = None
     max_tokens: int | None = None
+    reasoning: bool = False  # "think longer", where the model can
+    economy: bool = False  # replies through the slower, cheaper asynchronous mode, where the model has it
 
     def to_dict(self) -> dict[str, Any]:
-        return {"system_prompt": self.system_prompt, "model": self.model,
-                "temperature": self.temperature, "max_tokens": self.max_tokens}
+        data: dict[str, Any] = {"system_prompt": self.system_prompt, "model": self.model,
+                                "temperature": self.temperature, "max_tokens": self.max_tokens}
+        # Written only when on, so files stay as they were for chats that never used them.
+        if self.reasoning:
+            data["reasoning"] = True
+        if self.economy:
+            data["economy"] = True
+        return data
 
     @classmethod
     def from_dict(cls, data: object) -> ChatSettings:
@@ -117,8 +125,12 @@ class ChatSettings:
             raise StoreError("invalid", "chat settings: temperature must be a number")
         if max_tokens is not None and (not isinstance(max_tokens, int) or isinstance(max_tokens, bool)):
             raise StoreError("invalid", "chat settings: max_tokens must be a whole number")
+        reasoning, economy = data.get("reasoning", False), data.get("economy", False)
+        if not isinstance(reasoning, bool) or not isinstance(economy, bool):
+            raise StoreError("invalid", "chat settings: reasoning and economy must be true or false")
         return cls(system_prompt=prompt, model=model,
-                   temperature=None if temperature is None else float(temperature), max_tokens=max_tokens)
+                   temperature=None if temperature is None else float(temperature), max_tokens=max_tokens,
+                   reasoning=reasoning, economy=economy)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QTool
 
 class ChatHeader(QWidget):
     modelChosen = Signal(str)  # a model id
+    optionsChanged = Signal(bool, bool)  # think longer, economy mode
     settingsRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -29,6 +30,8 @@ class ChatHeader(QWidget):
         self.model_picker.setObjectName("modelPicker")
         self.model_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.model_picker.setMaxVisibleItems(16)
+        self.think_button = self._switch("thinkButton")
+        self.economy_button = self._switch("economyButton")
         self.settings_button = QToolButton(self)
         self.settings_button.setObjectName("chatSettingsButton")
         self.settings_button.setText("⚙")
@@ -37,12 +40,43 @@ class ChatHeader(QWidget):
         layout.addWidget(self.title_label, 1)
         layout.addWidget(self.cost_label)
         layout.addWidget(self.model_picker)
+        layout.addWidget(self.think_button)
+        layout.addWidget(self.economy_button)
         layout.addWidget(self.settings_button)
         self._filling = False
         self.model_picker.activated.connect(self._on_activated)
         self.settings_button.clicked.connect(self.settingsRequested)
 
+    def _switch(self, name: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setObjectName(name)
+        button.setCheckable(True)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.toggled.connect(self._on_switch)
+        return button
+
+    def _on_switch(self, _checked: bool) -> None:
+        if not self._filling:
+            self.optionsChanged.emit(self.think_button.isChecked(), self.economy_button.isChecked())
+
+    def set_options(self, *, think: bool, can_think: bool, economy: bool, has_economy: bool) -> None:
+        """The chat's switches, shown only where its model can use them."""
+        self._filling = True
+        try:
+            self.think_button.setChecked(think and can_think)
+            self.think_button.setVisible(can_think)
+            self.economy_button.setChecked(economy and has_economy)
+            self.economy_button.setVisible(has_economy)
+        finally:
+            self._filling = False
+
     def retranslate(self, shortcut: str) -> None:
+        self.think_button.setText(self.tr("Think longer"))
+        self.think_button.setToolTip(self.tr("The model reasons before answering: better on hard questions, "
+                                             "slower, and the thinking is paid as part of the reply"))
+        self.economy_button.setText(self.tr("Economy"))
+        self.economy_button.setToolTip(self.tr("Replies come whole after a while instead of word by word, "
+                                               "at about half the price. They arrive even if you close the app."))
         self.model_picker.setToolTip(self.tr("The model that answers in this chat (%s)") % shortcut)
         self.model_picker.setAccessibleName(self.tr("Model"))
         self.settings_button.setToolTip(self.tr("This chat's settings: system prompt, model (Ctrl+Shift+S)"))

@@ -20,6 +20,7 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QListView, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
 
+from desktop_chat import catalogue
 from desktop_chat.catalogue import format_rub, prices_date
 from desktop_chat.chat import conversation
 from desktop_chat.chat.conversation import Defaults
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.chat_id: str | None = None
         self.chat_settings = ChatSettings()
         self.read_only = False
+        self._resumed = False
         self.editing_message_id: str | None = None
         self._draft_before_edit = ""
         # Failed replies of this session: message id -> the error, whose words follow the UI language.
@@ -163,6 +165,8 @@ class MainWindow(QMainWindow):
         self.chat_view.nearTop.connect(self._grow_history)
         self.header.settingsRequested.connect(self.chat_ops.edit_settings)
         self.header.modelChosen.connect(self._on_model_chosen)
+        self.header.optionsChanged.connect(lambda think, economy: self.set_chat_settings(
+            dataclasses.replace(self.chat_settings, reasoning=think, economy=economy)))
         self.banner.linkActivated.connect(lambda _href: self.open_settings())
         self.find_bar.closed.connect(self.composer.edit.setFocus)
         self.undo_button.clicked.connect(self.chat_ops.undo_delete)
@@ -235,6 +239,9 @@ class MainWindow(QMainWindow):
             self.chat_model.set_tail([r for r in self.chat_model.tail() if r.kind != "notice"])
         self._update_banner()
         self.update_meter()
+        if credentials is not None and not self._resumed:
+            self._resumed = True
+            self.sessions.resume_pending()  # economy-mode replies asked for before the last close
         if credentials is not None and self.models.needs_refresh(credentials.folder_id):
             models, providers = self.models, self.sessions.providers
             self.tasks.read(lambda: models.refresh(providers), lambda _entries: self.update_title(),
@@ -335,6 +342,10 @@ class MainWindow(QMainWindow):
         model = conversation.chat_model(self.chat_settings, self.defaults())
         self.header.set_models(model_choices(self.services.language, self.models.entries()), model)
         self.header.model_picker.setEnabled(not self.read_only)
+        entry = catalogue.find(model)
+        self.header.set_options(think=self.chat_settings.reasoning, economy=self.chat_settings.economy,
+                                can_think=entry is not None and entry.reasoning != "none",
+                                has_economy=entry is not None and entry.has_async)
         total, language = conversation.chat_cost(self.chat_model.messages), self.services.language
         self.header.set_cost(format_rub(total, language) if total else "", prices_date(language))
         self.window_actions.update_for_chat(self.chat_id is not None, summary is not None and summary.pinned)

@@ -43,7 +43,9 @@ class MessageActions(QObject):
             status_note = {
                 "truncated": self.tr("The reply was cut off: it reached the length limit (max tokens). "
                                      "You can raise the limit in the chat's settings."),
-                "content_filter": self.tr("The model declined to answer this (content filter)."),
+                "content_filter": self.tr("The model declined to answer this (content filter). This question and "
+                                          "answer are not sent to the model again; edit the question to ask "
+                                          "it differently."),
                 "stopped": self.tr("Stopped."),
             }.get(message.status)
             if message.status == "error":

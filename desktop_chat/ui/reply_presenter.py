@@ -91,7 +91,8 @@ class ReplyPresenter(QObject):
     def _reply_started(self, event: ReplyStarted) -> None:
         window = self.window
         row = Row("streaming", text="")
-        row.footer_note = self.tr("Writing…")
+        row.footer_note = self.tr("Waiting for the reply (economy mode: slower, about half the price)…") \
+            if event.waiting else self.tr("Writing…")
         row.actions = [("action:stop", self.tr("Stop"))]
         self.rows[event.ticket] = row
         if event.chat_id == window.chat_id:

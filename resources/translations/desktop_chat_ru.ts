@@ -126,6 +126,22 @@
 <context>
     <name>ChatHeader</name>
     <message>
+        <source>Think longer</source>
+        <translation>Думать дольше</translation>
+    </message>
+    <message>
+        <source>The model reasons before answering: better on hard questions, slower, and the thinking is paid as part of the reply</source>
+        <translation>Модель рассуждает перед ответом: лучше справляется со сложными вопросами, но медленнее, и размышления оплачиваются как часть ответа</translation>
+    </message>
+    <message>
+        <source>Economy</source>
+        <translation>Экономно</translation>
+    </message>
+    <message>
+        <source>Replies come whole after a while instead of word by word, at about half the price. They arrive even if you close the app.</source>
+        <translation>Ответ приходит целиком через некоторое время, а не по словам, и стоит примерно вдвое дешевле. Он придёт, даже если закрыть программу.</translation>
+    </message>
+    <message>
         <source>The model that answers in this chat (%s)</source>
         <translation>Модель, которая отвечает в этом чате (%s)</translation>
     </message>
@@ -289,6 +305,10 @@
     <message>
         <source>Writing a reply…</source>
         <translation>Пишет ответ…</translation>
+    </message>
+    <message>
+        <source>read only</source>
+        <translation>только для чтения</translation>
     </message>
     <message>
         <source>Nothing found for “%s”.</source>
@@ -617,8 +637,8 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Ответ оборвался: он достиг предельной длины (лимита токенов). Лимит можно увеличить в настройках чата.</translation>
     </message>
     <message>
-        <source>The model declined to answer this (content filter).</source>
-        <translation>Модель отказалась на это отвечать (сработал фильтр содержимого).</translation>
+        <source>The model declined to answer this (content filter). This question and answer are not sent to the model again; edit the question to ask it differently.</source>
+        <translation>Модель отказалась отвечать на это (фильтр содержания). Этот вопрос и ответ больше не отправляются модели; чтобы спросить иначе, измените вопрос.</translation>
     </message>
     <message>
         <source>Stopped.</source>
@@ -713,6 +733,10 @@ Your chats are kept on this computer and can be read offline.</source>
 </context>
 <context>
     <name>ReplyPresenter</name>
+    <message>
+        <source>Waiting for the reply (economy mode: slower, about half the price)…</source>
+        <translation>Ждём ответ (экономный режим: медленнее, примерно вдвое дешевле)…</translation>
+    </message>
     <message>
         <source>Writing…</source>
         <translation>Пишет…</translation>

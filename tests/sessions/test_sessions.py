@@ -304,3 +304,54 @@ def test_sigkill_with_two_replies_in_flight_loses_no_acknowledged_message(tmp_pa
             assert message_id in [m.id for m in store.load_chat(chat_id).messages]
     finally:
         store.close()
+
+
+def test_economy_mode_asks_asynchronously_and_the_reply_survives_a_restart(store, fake_server):
+    from desktop_chat.chat.pending import PendingReplies
+
+    account = Account(FAKE_FOLDER_ID, "api_key", FAKE_API_KEY, fake_server.url)
+    options = {"timeout": 5.0, "backoff": 0.01, "poll_interval": 0.05}
+    first = ChatSessions(store, Providers(lambda: account, options), Defaults, ThreadRunner())
+    events = Recorder()
+    first.subscribe(events)
+    fake_server.polls_until_done = 1000  # the operation stays running while the "app" closes
+    fake_server.script_reply("Ответ в экономном режиме")
+    ticket = first.send(None, "вопрос", ChatSettings(economy=True))
+    started = events.wait_for(lambda e: isinstance(e, ReplyStarted) and e.ticket == ticket)
+    assert started.waiting
+    deadline = time.monotonic() + WAIT
+    while not PendingReplies(store.data_dir).all() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(PendingReplies(store.data_dir).all()) == 1
+    first.abandon_all()  # the app closes: the operation id stays on disk
+    assert events.finished(ticket).reply is None
+    assert len(PendingReplies(store.data_dir).all()) == 1
+    assert any(r.path.endswith("completionAsync") for r in fake_server.requests)
+
+    fake_server.polls_until_done = 1
+    second = ChatSessions(store, Providers(lambda: account, options), Defaults, ThreadRunner())
+    events = Recorder()
+    second.subscribe(events)
+    (resumed,) = second.resume_pending()
+    done = events.finished(resumed)
+    assert done.reply is not None and done.reply.text
+    assert [m.role for m in store.load_chat(started.chat_id).messages] == ["user", "assistant"]
+    assert PendingReplies(store.data_dir).all() == []
+
+
+def test_stopping_an_economy_reply_forgets_it(store, fake_server):
+    from desktop_chat.chat.pending import PendingReplies
+
+    account = Account(FAKE_FOLDER_ID, "api_key", FAKE_API_KEY, fake_server.url)
+    sessions = ChatSessions(store, Providers(lambda: account, {"poll_interval": 0.05}), Defaults, ThreadRunner())
+    events = Recorder()
+    sessions.subscribe(events)
+    fake_server.polls_until_done = 1000
+    ticket = sessions.send(None, "вопрос", ChatSettings(economy=True))
+    started = events.wait_for(lambda e: isinstance(e, ReplyStarted) and e.ticket == ticket)
+    deadline = time.monotonic() + WAIT
+    while not PendingReplies(store.data_dir).all() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    sessions.stop(started.chat_id)
+    assert events.finished(ticket).reply is None
+    assert PendingReplies(store.data_dir).all() == []

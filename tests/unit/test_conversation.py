@@ -107,3 +107,11 @@ def test_regenerate_and_retry_targets() -> None:
     assert conversation.awaiting_reply(chat(("user", "q")))
     failed = [*chat(("user", "q")), Message.new("assistant", "", status="error")]
     assert conversation.awaiting_reply(failed)
+
+
+def test_a_turn_the_content_filter_ended_is_not_sent_again() -> None:
+    messages = chat(("user", "обычный вопрос"), ("assistant", "обычный ответ"), ("user", "острый вопрос"),
+                    ("assistant", "Я не могу ответить на это"), ("user", "новый вопрос"))
+    messages[3].status = "content_filter"
+    plan = plan_request(messages, ChatSettings(), Defaults())
+    assert [m.text for m in plan.messages] == ["обычный вопрос", "обычный ответ", "новый вопрос"]
