@@ -97,6 +97,8 @@ class CredentialsKeeper(QObject):
         self._clock = clock
         self._source: CredentialSource | None = None
         self._warned = False
+        self._given = False
+        self.last_message = ""
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.on_timer)
@@ -114,6 +116,7 @@ class CredentialsKeeper(QObject):
         self.timer.stop()
         self._source = source
         self._warned = False
+        self._given = False  # the window has had credentials from this source
         if source is None:
             self._window.set_credentials(None)
             return
@@ -129,6 +132,7 @@ class CredentialsKeeper(QObject):
     def _got(self, source: CredentialSource, credentials: Credentials) -> None:
         if source is not self._source:
             return  # other settings were applied meanwhile
+        self._given = True
         self._window.set_credentials(credentials)
         self._schedule()
 
@@ -145,6 +149,8 @@ class CredentialsKeeper(QObject):
             self._take_away(QCoreApplication.translate(
                 "Setup", "Your IAM token has expired. Paste a new one, or an API key, in Settings."))
         else:  # no network, a busy service: the token in use (if any) is still valid; try again soon
+            if not self._given:  # nothing valid yet: the window must not wait for it
+                self._window.set_credentials(None)
             self._status(QCoreApplication.translate(
                 "Setup", "Could not renew the IAM token; trying again in a minute."))
             self.timer.start(RETRY_RENEWAL_MS)

@@ -185,3 +185,15 @@ def test_an_api_key_needs_no_timer(qtbot, window):
     qtbot.waitUntil(lambda: len(window.given) == 1, timeout=WAIT)
     assert window.given[0].kind == "api_key" and not keeper.timer.isActive()
     assert FAKE_API_KEY not in repr(keeper.source)
+
+
+def test_no_network_at_the_first_exchange_leaves_no_one_waiting_and_tries_again(qtbot, window, clock, iam):
+    keeper = setup_flow.CredentialsKeeper(window, setup_flow.secrets_lane(window), clock)
+    iam.fail_next_status = 503
+    keeper.set_source(CredentialSource(FAKE_FOLDER_ID, "oauth_token", OAUTH, iam_base=iam.url, clock=clock))
+    qtbot.waitUntil(lambda: len(window.given) == 1, timeout=WAIT)
+    assert window.given[0] is None and "trying again" in keeper.last_message
+    assert keeper.timer.interval() == setup_flow.RETRY_RENEWAL_MS
+    keeper.on_timer()
+    qtbot.waitUntil(lambda: len(window.given) == 2, timeout=WAIT)
+    assert window.given[-1].secret == iam.issued[0].token
