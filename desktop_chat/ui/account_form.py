@@ -130,8 +130,6 @@ class AccountForm(QWidget):
         kind_label = QLabel(self.tr("Sign in &with:"), self.advanced)
         kind_label.setBuddy(self.kind_combo)
         advanced_form.addRow(kind_label, self.kind_combo)
-        self.expiry_note = StatusLine(self.advanced, grow_window=grow_window)
-        advanced_form.addRow("", self.expiry_note)
         self.api_base_edit = QLineEdit(self.advanced)
         self.api_base_edit.setAccessibleName(self.tr("API address"))
         self.api_base_edit.setPlaceholderText(DEFAULT_API_BASE)
@@ -178,7 +176,6 @@ class AccountForm(QWidget):
         self._update_secret_label()
         self._refresh_folder_note()
         self._refresh_secret_note()
-        self._refresh_expiry_note()
 
     def _load_saved(self) -> None:
         from desktop_chat.ui.connection_check import BackgroundCall
@@ -200,7 +197,7 @@ class AccountForm(QWidget):
             self.secret_edit.setText(self._saved.get(self.sign_in()) or "")
         self._keyring_answered = True
         self._refresh_storage_note()
-        self._refresh_expiry_note()
+        self._refresh_secret_note()
         self.secrets_loaded.emit()
 
     def abandon(self) -> None:
@@ -288,7 +285,6 @@ class AccountForm(QWidget):
             self.kind_combo.blockSignals(False)
             self._update_secret_label()
         self._refresh_secret_note()
-        self._refresh_expiry_note()
         self.changed.emit()
 
     def _on_kind_changed(self) -> None:
@@ -296,7 +292,6 @@ class AccountForm(QWidget):
             self.secret_edit.setText(self.saved_secret(self.sign_in()))
         self._update_secret_label()
         self._refresh_secret_note()
-        self._refresh_expiry_note()
         self.changed.emit()
 
     def _on_api_base_edited(self, _text: str) -> None:
@@ -348,8 +343,12 @@ class AccountForm(QWidget):
                                                           "it is not saved.").format(self._env.secret_variable))
             return
         text = self.secret_edit.text()
-        note = hint_text(text, self.sign_in()) if self._secret_edited else ""
         ok = secret_hint(text) in (HINT_OK, HINT_OAUTH)
+        expires = self.iam_expires_at() if not self._loading else None
+        if expires is not None and (ok or not self._secret_edited):  # an IAM token: say until when it works
+            self.secret_note.set(*expiry_text(expires, self._clock()))
+            return
+        note = hint_text(text, self.sign_in()) if self._secret_edited else ""
         self.secret_note.set(StatusLine.INFO if ok else StatusLine.WARNING, note)
 
     def _refresh_storage_note(self) -> None:
@@ -359,13 +358,6 @@ class AccountForm(QWidget):
             self.storage_note.set(*storage_text(self._secrets))
         else:
             self.storage_note.set(StatusLine.NONE, "")
-
-    def _refresh_expiry_note(self) -> None:
-        expires = self.iam_expires_at() if not self._loading else None
-        if expires is None:
-            self.expiry_note.set(StatusLine.NONE, "")
-        else:
-            self.expiry_note.set(*expiry_text(expires, self._clock()))
 
     def refresh_api_base_note(self) -> None:
         shown = self.api_base_problem() and "api_base" in self._armed

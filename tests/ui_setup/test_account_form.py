@@ -102,7 +102,7 @@ def test_a_pasted_iam_token_is_given_twelve_hours_and_says_until_when(qtbot, mem
     dialog = make_dialog(qtbot, Settings(folder_id=FAKE_FOLDER_ID))
     before = time.time()
     paste(dialog.secret_edit.edit, IAM_TOKEN)
-    note = dialog.account.expiry_note
+    note = dialog.secret_note
     assert note.state == StatusLine.INFO and "works until" in note.text()
     dialog.accept()
     result = dialog.settings_result()
@@ -117,15 +117,15 @@ def test_a_saved_iam_token_keeps_its_expiry_and_an_ended_one_is_said(qtbot, memo
     soon = time.time() + 1800
     dialog = make_dialog(qtbot, Settings(folder_id=FAKE_FOLDER_ID, auth_kind="iam_token",
                                          ui_state={IAM_EXPIRY_STATE: soon}))
-    assert dialog.account.expiry_note.state == StatusLine.WARNING and "less than an hour" in \
-        dialog.account.expiry_note.text()
+    assert dialog.secret_note.state == StatusLine.WARNING and "less than an hour" in \
+        dialog.secret_note.text()
     dialog.accept()
     assert dialog.settings_result().secret is None
     assert dialog.settings_result().settings.ui_state[IAM_EXPIRY_STATE] == soon
 
     ended = make_dialog(qtbot, Settings(folder_id=FAKE_FOLDER_ID, auth_kind="iam_token",
                                         ui_state={IAM_EXPIRY_STATE: time.time() - 10}))
-    assert ended.account.expiry_note.state == StatusLine.ERROR and "expired" in ended.account.expiry_note.text()
+    assert ended.secret_note.state == StatusLine.ERROR and "expired" in ended.secret_note.text()
 
 
 def test_checking_an_ended_iam_token_sends_nothing_and_says_so(qtbot, memory_keyring, fake_server,
