@@ -137,6 +137,7 @@ def _words(widget: QWidget) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", default="en", help="en (default) or ru")
+    parser.add_argument("--theme", default="light", choices=["light", "dark"])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -144,6 +145,13 @@ def main() -> int:
 
     app = QApplication(sys.argv)
     app.setStyle("Fusion")  # the same look on every machine that renders them
+    from desktop_chat.ui.theme import apply_theme
+
+    apply_theme(app, args.theme)
+    if args.theme == "dark":  # the light shots keep their names; dark ones get "-dark"
+        lang_tag = f"{args.lang}-dark"
+    else:
+        lang_tag = args.lang
     if lang != "en" and not _install_translations(app, lang):
         print(f"note: no *_{lang}.qm in resources/translations; the strings stay English")
 
@@ -161,15 +169,15 @@ def main() -> int:
     wizard.resize(720, 520)
     wizard.show()
     step("intro", wizard)
-    _save(wizard, args.out / f"first-run-{lang}.png")
+    _save(wizard, args.out / f"first-run-{lang_tag}.png")
     wizard.next()
     step("details", wizard)
-    _save(wizard, args.out / f"first-run-details-empty-{lang}.png")
+    _save(wizard, args.out / f"first-run-details-empty-{lang_tag}.png")
     details = wizard.details
     details.secret_edit.edit.setText(API_KEY)
     details.form._on_secret_edited(API_KEY)
     details.folder_edit.setText(FOLDER)
-    _save(wizard, args.out / f"first-run-details-{lang}.png")
+    _save(wizard, args.out / f"first-run-details-{lang_tag}.png")
     steps.append(("details-filled", 0, *ACTIONS["details-filled"]))
     wizard.next()
     wizard.check.wait()
@@ -177,7 +185,7 @@ def main() -> int:
     assert wizard.check_page.outcome == "ok"
     assert not wizard.button(QWizard.WizardButton.CustomButton1).isVisible()
     step("check", wizard)
-    _save(wizard, args.out / f"first-run-check-{lang}.png")
+    _save(wizard, args.out / f"first-run-check-{lang_tag}.png")
     app_seconds = time.perf_counter() - started
     wizard.done(0)
 
@@ -186,13 +194,16 @@ def main() -> int:
     dialog.show()
     dialog.account.wait_loaded()
     dialog.folder_edit.deselect()
-    _save(dialog, args.out / f"settings-{lang}.png")
+    _save(dialog, args.out / f"settings-{lang_tag}.png")
     dialog.done(0)
     dialog = SettingsDialog(Settings(folder_id=FOLDER, auth_kind="iam_token"), SecretStore(fail.Keyring()),
                             EnvOverrides(), _no_client, lang=lang)
     dialog.show()
     dialog.account.wait_loaded()
-    _save(dialog, args.out / f"settings-advanced-{lang}.png")
+    iam_token = "t1.9euelZqPnZ." + "A" * 86
+    dialog.secret_edit.setText(iam_token)
+    dialog.account._on_secret_edited(iam_token)  # as pasted: the note says until when it works
+    _save(dialog, args.out / f"settings-advanced-{lang_tag}.png")
     dialog.done(0)
 
     total = 0.0
