@@ -148,10 +148,7 @@ def main() -> int:
     from desktop_chat.ui.theme import apply_theme
 
     apply_theme(app, args.theme)
-    if args.theme == "dark":  # the light shots keep their names; dark ones get "-dark"
-        lang_tag = f"{args.lang}-dark"
-    else:
-        lang_tag = args.lang
+    lang_tag = f"{args.lang}-dark" if args.theme == "dark" else args.lang  # light shots keep their names
     if lang != "en" and not _install_translations(app, lang):
         print(f"note: no *_{lang}.qm in resources/translations; the strings stay English")
 
