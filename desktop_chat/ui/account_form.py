@@ -348,7 +348,7 @@ class AccountForm(QWidget):
         if expires is not None and (ok or not self._secret_edited):  # an IAM token: say until when it works
             self.secret_note.set(*expiry_text(expires, self._clock()))
             return
-        note = hint_text(text, self.sign_in()) if self._secret_edited else ""
+        note = hint_text(text) if self._secret_edited else ""
         self.secret_note.set(StatusLine.INFO if ok else StatusLine.WARNING, note)
 
     def _refresh_storage_note(self) -> None:

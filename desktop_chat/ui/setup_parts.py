@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat.secrets import PROBLEM_LOCKED, PROBLEM_NO_KEYRING, SecretStore, SignIn
+from desktop_chat.secrets import PROBLEM_LOCKED, PROBLEM_NO_KEYRING, SecretStore
 from desktop_chat.settings import (
     HINT_INCOMPLETE,
     HINT_OAUTH,
@@ -173,7 +173,7 @@ def storage_text(secrets: SecretStore) -> tuple[int, str]:
         "Setup", "Your system's password storage is not responding; the key will be kept until you close the app.")
 
 
-def hint_text(text: str, sign_in: SignIn = "api_key") -> str:
+def hint_text(text: str) -> str:
     """A plain-words note about the shape of a pasted key ("" when empty)."""
     if not normalize_secret(text):
         return ""
