@@ -47,7 +47,6 @@ from desktop_chat.ui.connection_check import ConnectionCheck, MakeClient, creden
 from desktop_chat.ui.i18n import ui_language
 from desktop_chat.ui.number_input import DecimalSpinBox
 from desktop_chat.ui.setup_parts import (
-    TITLE_BAR_ALLOWANCE,
     FormScroll,
     StatusLine,
     align_label_columns,
@@ -250,41 +249,12 @@ class SettingsDialog(QDialog):
         if not self._sized:  # once: later notes must not make the window jump
             self._sized = True
             self.resize(self.initial_size())
-            QTimer.singleShot(0, self, self._fit_once)
+            QTimer.singleShot(0, self, lambda: self._scroll.grow_once(self))
         super().showEvent(event)
-
-    def _fit_once(self) -> None:
-        """Right after opening, once the real widths are known: grow to show the whole form if it can."""
-        content = self._scroll.widget()
-        layout = content.layout() if content is not None else None
-        if layout is None or not layout.hasHeightForWidth():
-            return
-        missing = layout.totalHeightForWidth(self._scroll.viewport().width()) - self._scroll.viewport().height()
-        if missing <= 0:
-            return
-        height = self.height() + missing + self._scroll.reserve
-        screen = self.screen()
-        if screen is not None:
-            height = min(height, screen.availableGeometry().height() - TITLE_BAR_ALLOWANCE)
-        if height > self.height():
-            self.resize(self.width(), height)
 
     def initial_size(self) -> QSize:
         """The whole form plus room for a few lines of notes, but never taller than the screen."""
-        root = self.layout()
-        assert root is not None
-        width = max(self.minimumWidth(), self.sizeHint().width())
-        margins = root.contentsMargins()
-        self._scroll.hint_width = width - margins.left() - margins.right()
-        self._scroll.reserve = self.NOTE_RESERVE_LINES * self.fontMetrics().lineSpacing()
-        self._scroll.updateGeometry()
-        root.invalidate()
-        height = (root.totalHeightForWidth(width) if root.hasHeightForWidth()
-                  else root.totalSizeHint().height())
-        screen = self.screen()
-        if screen is not None:
-            height = min(height, screen.availableGeometry().height() - TITLE_BAR_ALLOWANCE)
-        return QSize(width, max(height, self.minimumSizeHint().height()))
+        return self._scroll.dialog_size(self, self.NOTE_RESERVE_LINES)
 
     # --- the saved key ---------------------------------------------------------------------------
 

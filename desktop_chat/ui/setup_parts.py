@@ -309,6 +309,37 @@ class FormScroll(QScrollArea):
         width = content.sizeHint().width() if content is not None else 0
         return QSize(width, self.content_height(max(width, self.hint_width)) + self.reserve)
 
+    def dialog_size(self, dialog: QWidget, reserve_lines: int) -> QSize:
+        """The dialog's opening size: the whole form plus `reserve_lines` of room, never taller than the screen."""
+        root = dialog.layout()
+        assert root is not None
+        width = max(dialog.minimumWidth(), dialog.sizeHint().width())
+        margins = root.contentsMargins()
+        self.hint_width = width - margins.left() - margins.right()
+        self.reserve = reserve_lines * dialog.fontMetrics().lineSpacing()
+        self.updateGeometry()
+        root.invalidate()
+        height = root.totalHeightForWidth(width) if root.hasHeightForWidth() else root.totalSizeHint().height()
+        return QSize(width, max(_fit_screen(dialog, height), dialog.minimumSizeHint().height()))
+
+    def grow_once(self, dialog: QWidget) -> None:
+        """Right after opening, once the real widths are known: grow the dialog to show the whole form."""
+        content = self.widget()
+        layout = content.layout() if content is not None else None
+        if layout is None or not layout.hasHeightForWidth():
+            return
+        missing = layout.totalHeightForWidth(self.viewport().width()) - self.viewport().height()
+        height = _fit_screen(dialog, dialog.height() + missing + self.reserve)
+        if missing > 0 and height > dialog.height():
+            dialog.resize(dialog.width(), height)
+
+
+def _fit_screen(window: QWidget, height: int) -> int:
+    screen = window.screen()
+    if screen is None:  # never past the bottom of the screen (leave room for the title bar)
+        return height
+    return min(height, screen.availableGeometry().height() - TITLE_BAR_ALLOWANCE)
+
 
 def align_label_columns(forms: list[object]) -> None:
     """Give these form layouts one label column width, so their fields line up."""
