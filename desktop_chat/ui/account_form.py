@@ -24,6 +24,7 @@ from desktop_chat.settings import (
     HINT_OK,
     Settings,
     classify_secret,
+    looks_like_folder_id,
     normalize_secret,
     secret_hint,
     validate,
@@ -261,9 +262,25 @@ class AccountForm(QWidget):
 
     # --- reactions -------------------------------------------------------------------------------
 
-    def _on_folder_changed(self, _text: str) -> None:
+    def _on_folder_changed(self, text: str) -> None:
+        if self._is_secret(text) and self.secret_edit.isEnabled() and not self._env.folder_id:
+            # A key pasted into the wrong field: hide it at once and put it where it belongs.
+            self.folder_edit.blockSignals(True)
+            self.folder_edit.clear()
+            self.folder_edit.blockSignals(False)
+            self.secret_edit.setText(normalize_secret(text))
+            self._on_secret_edited(self.secret_edit.text())
+            self.folder_note.set(StatusLine.INFO, self.tr("That was a key, not a folder ID: it is now in the "
+                                                          "key field, hidden."))
+            self.changed.emit()
+            return
         self._refresh_folder_note()
         self.changed.emit()
+
+    @staticmethod
+    def _is_secret(text: str) -> bool:
+        plain = normalize_secret(text)
+        return len(plain) > 30 and (classify_secret(plain) is not None or secret_hint(plain) == HINT_OAUTH)
 
     def _on_folder_finished(self) -> None:
         """Show what will be saved: quotes and spaces around a pasted ID go away."""
@@ -276,6 +293,12 @@ class AccountForm(QWidget):
 
     def _on_secret_edited(self, text: str) -> None:
         self._secret_edited = True
+        if looks_like_folder_id(text) and not self.folder_id() and not self._env.folder_id:
+            # The folder ID pasted into the key field: move it to its own field.
+            self.secret_edit.setText("")
+            self.folder_edit.setText(clean_folder_id(text))
+            self.folder_note.set(StatusLine.INFO, self.tr("That was the folder ID: it is now in its own field."))
+            text = ""
         detected: SignIn | None = classify_secret(text)
         if detected is None and secret_hint(text) == HINT_OAUTH:
             detected = "oauth_token"

@@ -56,6 +56,14 @@
         <translation>Читаем сохранённый ключ…</translation>
     </message>
     <message>
+        <source>That was a key, not a folder ID: it is now in the key field, hidden.</source>
+        <translation>Это был ключ, а не ID каталога: он перенесён в поле ключа и скрыт.</translation>
+    </message>
+    <message>
+        <source>That was the folder ID: it is now in its own field.</source>
+        <translation>Это был ID каталога: он перенесён в своё поле.</translation>
+    </message>
+    <message>
         <source>API &amp;key:</source>
         <translation>API-&amp;ключ:</translation>
     </message>

@@ -201,3 +201,30 @@ def test_the_form_alone_reports_completeness(qtbot, memory_keyring):
     assert form.is_complete() and form.folder_id() == FAKE_FOLDER_ID and form.secret() == FAKE_API_KEY
     form.api_base_edit.setText("ftp://x")
     assert not form.is_complete()
+
+
+# --- values pasted into the wrong field ---------------------------------------------------------------
+
+
+def test_a_key_pasted_into_the_folder_field_is_hidden_and_moved(qtbot, memory_keyring):
+    wizard = make_wizard(qtbot, None)
+    wizard.next()
+    page = wizard.details
+    paste(page.folder_edit, FAKE_API_KEY)
+    assert page.folder_edit.text() == "" and page.secret() == FAKE_API_KEY
+    assert page.secret_edit.edit.echoMode() == page.secret_edit.edit.EchoMode.Password
+    assert page.folder_note.state == StatusLine.INFO and "key field" in page.folder_note.text()
+    paste(page.folder_edit, FAKE_FOLDER_ID)
+    assert page.folder_id() == FAKE_FOLDER_ID and page.folder_note.text() == ""
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+
+def test_the_folder_id_pasted_into_the_key_field_is_moved(qtbot, memory_keyring):
+    dialog = make_dialog(qtbot)
+    paste(dialog.secret_edit.edit, FAKE_FOLDER_ID)
+    assert dialog.folder_edit.text() == FAKE_FOLDER_ID and dialog.secret_edit.text() == ""
+    assert dialog.folder_note.state == StatusLine.INFO and "its own field" in dialog.folder_note.text()
+    paste(dialog.secret_edit.edit, FAKE_API_KEY)
+    dialog.accept()
+    result = dialog.settings_result()
+    assert result.settings.folder_id == FAKE_FOLDER_ID and result.secret == FAKE_API_KEY
