@@ -7,7 +7,7 @@ import time
 
 import pytest
 from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QApplication, QWizard
+from PySide6.QtWidgets import QApplication, QLabel, QWizard
 
 from desktop_chat.secrets import IAM_EXPIRY_STATE, SecretStore
 from desktop_chat.settings import Settings, validate
@@ -228,3 +228,9 @@ def test_the_folder_id_pasted_into_the_key_field_is_moved(qtbot, memory_keyring)
     dialog.accept()
     result = dialog.settings_result()
     assert result.settings.folder_id == FAKE_FOLDER_ID and result.secret == FAKE_API_KEY
+
+
+def test_no_password_storage_is_never_promised(qtbot, no_keyring):
+    wizard = make_wizard(qtbot, None)
+    intro = " ".join(label.text() for label in wizard.intro.findChildren(QLabel))
+    assert "no password storage" in intro and "kept in your system's password storage" not in intro
