@@ -6,7 +6,8 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from desktop_chat.api.client import CancelToken, ChatMessage, Completion, CompletionOptions, YandexGptClient
+    from desktop_chat.api.types import CancelToken, ChatMessage, Completion, CompletionOptions
+    from desktop_chat.api.yandex_native import YandexGptClient
     from desktop_chat.providers.base import Account
 
 
@@ -14,7 +15,7 @@ class YandexNativeProvider:
     """The ChatProvider of the native API; the stream already carries the whole text so far."""
 
     def __init__(self, account: Account, *, poll_interval: float = 1.0, **client_options: Any) -> None:
-        from desktop_chat.api.client import YandexGptClient
+        from desktop_chat.api.yandex_native import YandexGptClient
 
         self.client: YandexGptClient = YandexGptClient(account.credentials(), account.api_base, **client_options)
         self.poll_interval = poll_interval
