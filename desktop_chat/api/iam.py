@@ -87,14 +87,14 @@ def exchange_oauth_token(oauth_token: str, iam_base: str = DEFAULT_IAM_BASE, *,
     """One exchange of an OAuth token for an IAM token. Raises IamError (never quoting the token)."""
     import requests
 
-    from desktop_chat.api.client import _is_loopback, check_base_url
+    from desktop_chat.api.transport import check_base_url, is_loopback
 
     oauth_token = oauth_token.strip()
     if not oauth_token or not oauth_token.isascii() or not oauth_token.isprintable() or " " in oauth_token:
         raise OAuthTokenRevokedError("the OAuth token contains characters a token cannot have")
     base = check_base_url(iam_base)
     with requests.Session() as session:
-        session.trust_env = not _is_loopback(base)
+        session.trust_env = not is_loopback(base)
         session.verify = True  # TLS verification is never turned off
         try:
             response = session.post(base + TOKENS_PATH, json={"yandexPassportOauthToken": oauth_token},
