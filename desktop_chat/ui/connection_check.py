@@ -12,6 +12,8 @@ alive until they end, so Qt never destroys a running QThread.
 from __future__ import annotations
 
 import logging
+import re
+import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -26,6 +28,18 @@ MakeClient = Callable[[Credentials, str], Any]
 
 FAILURE_INVALID_ADDRESS = "invalid_address"  # the API base URL was refused before any request
 FAILURE_UNEXPECTED = "unexpected"  # not an ApiError: a bug or an odd environment
+FAILURE_MODEL_NOT_LISTED = "model_not_listed"  # the key and folder work; the folder does not offer the model
+
+
+def join(thread: QThread, msecs: int = -1) -> bool:
+    """Wait for a thread to end without holding Python's lock the whole time: a thread that ran Python
+    code needs that lock once more to end, and QThread.wait() keeps it (a deadlock if the wait blocks)."""
+    deadline = None if msecs < 0 else time.monotonic() + msecs / 1000
+    while not thread.wait(1):
+        if deadline is not None and time.monotonic() > deadline:
+            return False
+        time.sleep(0.001)  # lets the ending thread take the lock
+    return True
 
 
 class _CallWorker(QObject):
@@ -70,8 +84,22 @@ class _Orphan(QObject):
 
     @Slot()
     def release(self) -> None:
-        self._thread.wait()
+        join(self._thread)
         _Orphan.alive.discard(self)
+
+
+class _ThreadEnd(QObject):
+    """Lives on the GUI thread; passes on which thread ended (a slot of a QObject: queued, not direct)."""
+
+    def __init__(self, owner: BackgroundCall, thread: QThread) -> None:
+        super().__init__(owner)
+        self._owner, self._thread = owner, thread
+        thread.finished.connect(self._on_finished)
+
+    @Slot()
+    def _on_finished(self) -> None:
+        self._owner._on_thread_finished(self._thread)
+        self.deleteLater()
 
 
 class BackgroundCall(QObject):
@@ -101,7 +129,7 @@ class BackgroundCall(QObject):
         worker.done.connect(self._on_done)
         worker.error.connect(self._on_error)
         worker.finished.connect(thread.quit)
-        thread.finished.connect(self._on_thread_finished)
+        _ThreadEnd(self, thread)  # tells us which thread ended (a queued `finished` may be an old one's)
         self._thread, self._worker = thread, worker
         thread.start()
 
@@ -112,7 +140,6 @@ class BackgroundCall(QObject):
             return
         worker.done.disconnect(self._on_done)
         worker.error.disconnect(self._on_error)
-        thread.finished.disconnect(self._on_thread_finished)
         _Orphan(thread, worker)
         self._thread = self._worker = None
 
@@ -121,7 +148,7 @@ class BackgroundCall(QObject):
         thread = self._thread
         if thread is None:
             return True
-        ended = bool(thread.wait(msecs))
+        ended = join(thread, msecs)
         QCoreApplication.sendPostedEvents()
         return ended
 
@@ -133,11 +160,13 @@ class BackgroundCall(QObject):
     def _on_error(self, exc: object) -> None:
         self.error.emit(exc)
 
-    @Slot()
-    def _on_thread_finished(self) -> None:
+    def _on_thread_finished(self, ended: QThread) -> None:
         thread = self._thread
-        if thread is not None:
-            thread.wait()  # `finished` comes just before the thread ends; let it end before dropping it
+        if thread is None or ended is not thread:
+            # A thread abandoned earlier (its `finished` was already queued): its orphan keeps it alive.
+            # Waiting here on the thread now running would deadlock: it needs this loop to quit.
+            return
+        join(thread)  # `finished` comes just before the thread ends; let it end before dropping it
         self._thread = self._worker = None
         self.finished.emit()
 
@@ -163,9 +192,9 @@ def credentials_for_check(sign_in: str, secret: str, folder_id: str, iam_expires
 
 
 def checkable_uri(model_uri: str, folder_id: str) -> str:
-    """The model the free check asks about: the chosen one where the native tokenizer knows it; for the
-    models served only by the OpenAI-compatible API (no free call there proves a model), YandexGPT Lite in
-    the same folder, which still proves the key and the folder."""
+    """The model the tokenizer (free) is asked about: the chosen one where the native tokenizer knows it;
+    for models only the OpenAI-compatible API serves, YandexGPT Lite in the same folder (it proves the key
+    and the folder; the folder's model list, also free, then proves the model)."""
     from desktop_chat import catalogue
 
     entry = catalogue.find(model_uri)
@@ -174,16 +203,36 @@ def checkable_uri(model_uri: str, folder_id: str) -> str:
     return catalogue.model_uri(folder_id, "yandexgpt-lite")
 
 
+class ModelNotListedError(Exception):
+    """The folder's model list (free) does not offer the chosen model."""
+
+
+def _model_path(uri: str) -> str:
+    match = re.fullmatch(r"[a-z]+://[^/]+/(.+)", uri.strip())
+    return match.group(1) if match else uri.strip()
+
+
 def _check(make_client: MakeClient, credentials: CheckCredentials, base_url: str, model_uri: str) -> None:
+    """Free calls only: the tokenizer proves the key, the folder and a native model; for a model only the
+    OpenAI-compatible API serves, the folder's model list (also free) must offer it."""
     if callable(credentials):
         credentials = credentials()
+    asked = checkable_uri(model_uri, credentials.folder_id)
     client = make_client(credentials, base_url)
     try:
-        client.check_connection(checkable_uri(model_uri, credentials.folder_id))
+        client.check_connection(asked)
+        real_base = getattr(client, "base_url", None)  # after the app's own address override
     finally:
         close = getattr(client, "close", None)
         if close is not None:
             close()
+    if asked != model_uri and isinstance(real_base, str):
+        from desktop_chat.api.openai_compat import OpenAICompatClient
+
+        with OpenAICompatClient(credentials, real_base, timeout=15.0, max_retries=0) as lister:
+            listed = {_model_path(uri) for uri in lister.list_models()}
+        if _model_path(model_uri) not in listed:
+            raise ModelNotListedError
 
 
 class ConnectionCheck(QObject):
@@ -234,7 +283,10 @@ class ConnectionCheck(QObject):
         from desktop_chat.api.errors import ApiError
         from desktop_chat.api.iam import IamError
 
-        if isinstance(exc, IamError):
+        if isinstance(exc, ModelNotListedError):
+            self.failed.emit(self.tr("The key and the folder work, but this model is not offered in your "
+                                     "folder. Choose another model."), FAILURE_MODEL_NOT_LISTED)
+        elif isinstance(exc, IamError):
             kinds = {"revoked": "oauth_revoked", "expired": "iam_expired", "network": "network"}
             kind = kinds.get(exc.kind, "server")
             self.failed.emit(self._iam_message(kind), kind)

@@ -396,6 +396,10 @@
 <context>
     <name>ConnectionCheck</name>
     <message>
+        <source>The key and the folder work, but this model is not offered in your folder. Choose another model.</source>
+        <translation>Ключ и каталог работают, но эта модель в вашем каталоге недоступна. Выберите другую модель.</translation>
+    </message>
+    <message>
         <source>Yandex ID did not accept the OAuth token. Get a new one.</source>
         <translation>Яндекс ID не принял OAuth-токен. Получите новый.</translation>
     </message>
