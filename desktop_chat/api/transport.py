@@ -164,8 +164,11 @@ class Transport:
         backoff: float = 0.5,
         max_line_bytes: int = MAX_LINE_BYTES,
         max_reply_bytes: int = MAX_REPLY_BYTES,
+        on_retry: Callable[[float, ApiError], None] | None = None,
     ) -> None:
+        """`on_retry(delay, error)`: told before each wait to retry (the window says "retrying in N s")."""
         self.credentials = credentials
+        self.on_retry = on_retry
         self.base_url = check_base_url(base_url)
         self.timeout = timeout
         self.total_timeout = total_timeout
@@ -227,7 +230,7 @@ class Transport:
                 # Only a refused/failed connect is safe to repeat: the request never left.
                 if _is_connect_failure(exc) and self._may_retry(attempt, cancel):
                     attempt += 1
-                    self._backoff(attempt, cancel, f"{path}: connect failed")
+                    self._backoff(attempt, cancel, f"{path}: connect failed", error)
                     continue
                 raise error from None
             response.request_started = started  # type: ignore[attr-defined]  # the total deadline
@@ -248,7 +251,7 @@ class Transport:
             )  # fmt: skip
             if response.status_code in _RETRY_STATUSES and self._may_retry(attempt, cancel):
                 attempt += 1
-                self._backoff(attempt, cancel, f"{path}: HTTP {response.status_code}")
+                self._backoff(attempt, cancel, f"{path}: HTTP {response.status_code}", error)
                 continue
             log.info("%s %s failed: %s (%s)", method, path, error.kind, error.detail)
             raise error
@@ -256,9 +259,14 @@ class Transport:
     def _may_retry(self, attempt: int, cancel: CancelToken | None) -> bool:
         return attempt < self.max_retries and not (cancel and cancel.cancelled)
 
-    def _backoff(self, attempt: int, cancel: CancelToken | None, why: str) -> None:
+    def _backoff(self, attempt: int, cancel: CancelToken | None, why: str, error: ApiError) -> None:
         delay = min(self.backoff * 2 ** (attempt - 1), 30.0)
         log.warning("%s; retry %d/%d in %.2f s", why, attempt, self.max_retries, delay)
+        if self.on_retry is not None:
+            try:
+                self.on_retry(delay, error)
+            except Exception:  # a listener's failure must not change what the request does
+                log.exception("on_retry failed")
         if cancel is None:
             time.sleep(delay)
         elif cancel.wait(delay):

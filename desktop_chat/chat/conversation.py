@@ -81,7 +81,9 @@ def chat_options(settings: ChatSettings, defaults: Defaults) -> CompletionOption
 
     temperature = defaults.temperature if settings.temperature is None else settings.temperature
     max_tokens = defaults.max_tokens if settings.max_tokens is None else settings.max_tokens
-    return CompletionOptions(temperature=temperature, max_tokens=max_tokens)
+    entry = catalogue.find(chat_model(settings, defaults))
+    reasoning = settings.reasoning and entry is not None and entry.reasoning != "none"
+    return CompletionOptions(temperature=temperature, max_tokens=max_tokens, reasoning=reasoning)
 
 
 def has_economy(model: str) -> bool:
@@ -150,7 +152,7 @@ def plan_request(messages: Sequence[Message], settings: ChatSettings, defaults: 
 
 
 def reply_message(completion: Completion | None, partial_text: str, *, model: str,
-                  status: str | None = None, error: str = "") -> Message:
+                  status: str | None = None, error: str = "", error_details: str = "") -> Message:
     """The assistant message to store for a finished, stopped or failed reply.
 
     The partial text is kept in every case: a reply is never thrown away because the stream broke.
@@ -166,7 +168,8 @@ def reply_message(completion: Completion | None, partial_text: str, *, model: st
                 usage["reasoning"] = completion.usage.reasoning_tokens
         return Message.new("assistant", text, status=status or STATUS_BY_API.get(completion.status.name, "final"),
                            usage=usage, model_version=completion.model_version, model=model, error=error)
-    return Message.new("assistant", partial_text, status=status or "error", model=model, error=error)
+    return Message.new("assistant", partial_text, status=status or "error", model=model, error=error,
+                       error_details=error_details)
 
 
 def title_from_text(text: str) -> str:

@@ -49,6 +49,7 @@ class ReplyProgress:
     text: str  # the whole reply so far: replace what is shown, never append
     reasoning: str = ""
     retry_in: float = 0.0  # > 0: the server asked to wait; the next attempt starts in this many seconds
+    retry_error: BaseException | None = None  # why it waits (a 429's words say which limit)
 
 
 @dataclass(frozen=True)

@@ -241,7 +241,10 @@ class ChatSessions:
                 messages = messages[: next(i for i, m in enumerate(messages) if m.id == reply.replaces.id)]
             plan = conversation.plan_request(messages, settings, self.defaults())
             reply.model = plan.model
-            provider, uri = self.providers.resolve(plan.model)
+            def retrying(delay: float, why: BaseException) -> None:
+                self._emit(ReplyProgress(reply.ticket, chat_id, reply.text, reply.reasoning, delay, why))
+
+            provider, uri = self.providers.resolve(plan.model, on_retry=retrying)
             economy = settings.economy and conversation.has_economy(plan.model) and hasattr(provider, "start_async")
             self._emit(ReplyStarted(reply.ticket, chat_id, plan.model, reply.replaces, plan.first_sent_id,
                                     plan.left_out, waiting=economy))
@@ -334,7 +337,9 @@ class ChatSessions:
             if not isinstance(error, ApiError):
                 log.error("the reply failed inside the app: %s", type(error).__name__)
             kind = error.kind if isinstance(error, ApiError) else "internal"
-            new = conversation.reply_message(None, reply.text, model=reply.model, status="error", error=kind)
+            details = error.support_details(model=reply.model) if isinstance(error, ApiError) else ""
+            new = conversation.reply_message(None, reply.text, model=reply.model, status="error", error=kind,
+                                             error_details=details)
             if old is not None and old.status != "error":
                 new = None  # regenerating gave nothing better: the old reply stays
         elif stopped:

@@ -48,6 +48,7 @@ class Providers:
         from desktop_chat import catalogue
 
         if catalogue.api_of(model) == "openai":
+            options.pop("poll_interval", None)  # economy mode is the native API's
             from desktop_chat.providers.openai_compat import OpenAICompatProvider
 
             return OpenAICompatProvider(account, **options), uri
@@ -60,6 +61,7 @@ class Providers:
         from desktop_chat.providers.openai_compat import OpenAICompatProvider
 
         options = {"data_logging": self._data_logging(), **self.client_options, **overrides}
+        options.pop("poll_interval", None)
         return OpenAICompatProvider(self._require_account(), **options)
 
     def _require_account(self) -> Account:

@@ -10,14 +10,17 @@ This module only reads and encodes; deciding what to do with a damaged file is t
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop_chat import safe_json
 from desktop_chat.store.errors import StoreError
-from desktop_chat.store.model import ChatSettings, ChatSummary, Message
+from desktop_chat.store.fileio import NOFOLLOW, file_id
+from desktop_chat.store.model import ChatSettings, ChatSummary, Message, clamp_time
 
 CHAT_FORMAT = "desktop-chat/chat"
 CHAT_VERSION = 1
@@ -61,9 +64,9 @@ def parse_line(raw: bytes) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise BadLine("is not valid UTF-8 text") from None
     try:
-        obj = json.loads(text)
-    except ValueError:
-        raise BadLine("is not valid JSON") from None
+        obj = safe_json.loads(text)
+    except safe_json.UnsafeJson as exc:
+        raise BadLine(f"is not usable JSON ({exc})") from None
     if not isinstance(obj, dict):
         raise BadLine("is not a JSON object")
     return obj
@@ -117,6 +120,7 @@ class ChatLog:
     event_count: int = 0
     size: int = 0  # bytes of the file we have seen (the next append goes here)
     mtime_ns: int = 0
+    file_id: tuple[int, int] | None = None  # (device, inode) of the file read: a compaction changes it
 
     @property
     def read_only(self) -> bool:
@@ -147,6 +151,7 @@ class ChatLog:
         at = event.get("at")
         if not isinstance(at, int | float) or isinstance(at, bool):
             raise BadLine(f"has an event ({kind!r}) without a valid time")
+        at = clamp_time(at)
         if kind == "message":
             try:
                 message = Message.from_dict(event.get("message"))
@@ -233,16 +238,21 @@ def parse_header(data: bytes, chat_id: str) -> tuple[dict[str, Any], int]:
         if header["id"] != chat_id:
             raise CorruptChatFile(
                 f"the chat id in the header ({header['id']!r}) does not match the file name")
-    created = header.get("created_at")
-    if not isinstance(created, int | float) or isinstance(created, bool):
-        header["created_at"] = 0.0
+    header["created_at"] = clamp_time(header.get("created_at"))
     return header, end + 1
 
 
 def read_chat_file(path: Path, chat_id: str) -> ChatRead:
-    """Reads and replays one chat file. Raises CorruptChatFile (unusable header) or OSError."""
-    data = path.read_bytes()
-    return replay(data, path, chat_id)
+    """Reads and replays one chat file. Raises CorruptChatFile (unusable header) or OSError
+    (ELOOP for a symlink: links are never followed)."""
+    fd = os.open(path, os.O_RDONLY | NOFOLLOW | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        data = f.read()
+    read = replay(data, path, chat_id)
+    read.log.file_id = file_id(st)
+    read.log.mtime_ns = st.st_mtime_ns
+    return read
 
 
 def replay(data: bytes, path: Path, chat_id: str) -> ChatRead:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import html
-import json
+import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from desktop_chat import safe_json
 from desktop_chat.store.errors import StoreError
 from desktop_chat.store.fileio import json_bytes
-from desktop_chat.store.model import Chat, ChatSettings, Message
+from desktop_chat.store.model import Chat, ChatSettings, Message, clamp_time
 
 EXPORT_FORMAT = "desktop-chat/export"
 EXPORT_VERSION = 1
@@ -148,9 +150,9 @@ def parse_export(text: str) -> ImportedChat:
     if len(text) > MAX_IMPORT_CHARS:
         raise _bad("it is far too large to be a chat export")
     try:
-        doc: Any = json.loads(text)
+        doc: Any = safe_json.loads(text)
     except ValueError as exc:
-        raise _bad(f"it is not valid JSON ({exc.args[0]})") from None
+        raise _bad(f"it is not usable JSON ({exc})") from None
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
         raise _bad("it is not a Desktop Chat export")
     version = doc.get("version")
@@ -185,4 +187,24 @@ def parse_export(text: str) -> ImportedChat:
             raise _bad(f"message {number} repeats the id {message.id}")
         seen.add(message.id)
         messages.append(message)
-    return ImportedChat(title=title, created_at=float(created), settings=settings, messages=messages)
+    return ImportedChat(title=title, created_at=clamp_time(created), settings=settings, messages=messages)
+
+
+def read_import_file(path: Path, max_bytes: int = MAX_IMPORT_CHARS) -> str:
+    """The text of an import file; its size is checked before it is read. StoreError ("bad_import"
+    for what it holds, "io" when it cannot be read) in plain words."""
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > max_bytes:
+                raise _bad(f"it is far too large ({size // (1024 * 1024)} MB) to be a chat export")
+            data = f.read(max_bytes + 1)
+    except OSError as exc:
+        why = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or str(exc)).lower()
+        raise StoreError("io", f"Cannot read {path.name}: {why}.") from None
+    if len(data) > max_bytes:
+        raise _bad("it is far too large to be a chat export")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _bad("it is not UTF-8 text") from None

@@ -8,35 +8,33 @@ then removes the old one; a crash at any step leaves a state the next open finis
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
 
+from desktop_chat import safe_json
 from desktop_chat.store.chatfile import chat_file_bytes
 from desktop_chat.store.errors import StoreError
-from desktop_chat.store.model import ChatSettings, Message, is_valid_id, new_id
+from desktop_chat.store.model import ChatSettings, Message, clamp_time, is_valid_id, new_id
 
 LEGACY_SUFFIX = ".json"
 
 
 def _number(value: Any, default: float) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return default
+    return clamp_time(value, default)
 
 
 def convert_v0(data: bytes, chat_id: str) -> bytes:
     """The v1 chat file for a v0 document; raises StoreError("corrupt") when it cannot be read."""
     try:
-        doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise StoreError("corrupt", "the old-format chat file is not valid JSON") from None
+        doc = safe_json.loads(data)
+    except ValueError as exc:
+        raise StoreError("corrupt", f"the old-format chat file is not usable JSON ({exc})") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("messages"), list):
         raise StoreError("corrupt", "the old-format chat file has no list of messages")
     if doc.get("id", chat_id) != chat_id:
         raise StoreError("corrupt", "the chat id in the old-format file does not match its name")
-    created = _number(doc.get("created_at"), time.time())
+    created = _number(doc.get("created_at"), clamp_time(time.time()))
     messages: list[Message] = []
     seen: set[str] = set()
     for number, item in enumerate(doc["messages"], 1):
@@ -67,4 +65,4 @@ def convert_v0(data: bytes, chat_id: str) -> bytes:
 
 
 def legacy_chat_files(chats_dir: Path) -> list[Path]:
-    return sorted(p for p in chats_dir.glob("*" + LEGACY_SUFFIX) if p.is_file())
+    return sorted(p for p in chats_dir.glob("*" + LEGACY_SUFFIX) if p.is_file() or p.is_symlink())

@@ -33,6 +33,27 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+# Times are seconds since the epoch; every OS's time.localtime handles this range (Windows stops
+# at the year 3000). A time outside it (a crafted or damaged file) is clamped into it when read,
+# so nothing later (sorting, formatting a date) fails on it.
+MAX_TIME = 32_503_680_000.0  # 3000-01-01
+
+
+def clamp_time(value: object, default: float = 0.0) -> float:
+    """A usable time from a file: finite numbers clamped into [0, MAX_TIME], anything else `default`."""
+    if not _is_number(value):
+        return default
+    return min(max(float(value), 0.0), MAX_TIME)  # type: ignore[arg-type]
+
+
+MAX_COUNT = 2**63 - 1  # token counts, sizes: whatever fits a 64-bit integer
+
+
+def is_count(value: object) -> bool:
+    """A whole number 0..2**63-1 (not a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
+
+
 @dataclass
 class Message:
     id: str
@@ -45,6 +66,8 @@ class Message:
     model_version: str = ""
     model: str = ""
     error: str = ""
+    # A failed reply: what to paste to Yandex support (time, model, request ids, the server's words; no key).
+    error_details: str = ""
 
     @classmethod
     def new(cls, role: str, text: str, **kw: Any) -> Message:
@@ -58,6 +81,7 @@ class Message:
             "id": self.id, "role": self.role, "text": self.text, "created_at": self.created_at,
             "status": self.status, "usage": self.usage, "model_version": self.model_version,
             "model": self.model, "error": self.error,
+            **({"error_details": self.error_details} if self.error_details else {}),
         }
 
     @classmethod
@@ -73,23 +97,24 @@ class Message:
             raise StoreError("invalid", f"message {data['id']}: text is not a string")
         if not _is_number(data.get("created_at")):
             raise StoreError("invalid", f"message {data['id']}: created_at is not a number")
-        for name in ("status", "model_version", "model", "error"):
+        for name in ("status", "model_version", "model", "error", "error_details"):
             if name in data and not isinstance(data[name], str):
                 raise StoreError("invalid", f"message {data['id']}: {name} is not a string")
         usage = data.get("usage")
         if usage is not None and not (isinstance(usage, dict) and all(
-                isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
-                for k, v in usage.items())):
+                isinstance(k, str) and is_count(v) for k, v in usage.items())):
             raise StoreError("invalid", f"message {data['id']}: usage is not a map of whole numbers")
         return cls(id=data["id"], role=data["role"], text=data["text"],
-                   created_at=float(data["created_at"]), status=data.get("status", "final"),
+                   created_at=clamp_time(data["created_at"]), status=data.get("status", "final"),
                    usage=dict(usage) if usage is not None else None,
                    model_version=data.get("model_version", ""), model=data.get("model", ""),
-                   error=data.get("error", ""))
+                   error=data.get("error", ""), error_details=data.get("error_details", ""))
 
     def check(self) -> None:
-        """Raises StoreError("invalid") when this message could not be stored and read back."""
+        """Raises StoreError("invalid") when this message could not be stored and read back as it is."""
         Message.from_dict(self.to_dict())
+        if clamp_time(self.created_at) != self.created_at:
+            raise StoreError("invalid", f"message {self.id}: created_at is not a time between 1970 and 3000")
 
 
 @dataclass
@@ -123,8 +148,10 @@ class ChatSettings:
             raise StoreError("invalid", "chat settings: system_prompt and model must be strings")
         if temperature is not None and not _is_number(temperature):
             raise StoreError("invalid", "chat settings: temperature must be a number")
-        if max_tokens is not None and (not isinstance(max_tokens, int) or isinstance(max_tokens, bool)):
-            raise StoreError("invalid", "chat settings: max_tokens must be a whole number")
+        if temperature is not None and not 0 <= temperature <= 100:
+            raise StoreError("invalid", "chat settings: temperature is out of range")
+        if max_tokens is not None and not (is_count(max_tokens) and max_tokens <= 2**31):
+            raise StoreError("invalid", "chat settings: max_tokens must be a whole number up to 2**31")
         reasoning, economy = data.get("reasoning", False), data.get("economy", False)
         if not isinstance(reasoning, bool) or not isinstance(economy, bool):
             raise StoreError("invalid", "chat settings: reasoning and economy must be true or false")

@@ -168,10 +168,4 @@ class ChatOps(QObject):
             QMessageBox.warning(self.window, self.tr("Import chat"),
                                 self.tr("This file could not be imported: %s") % error)
 
-        def load() -> ChatSummary:
-            importer = getattr(store, "import_file", None)  # checks the size before reading
-            if importer is not None:
-                return importer(path)
-            return store.import_json(path.read_text(encoding="utf-8"))
-
-        self.tasks.write(load, imported, failed)
+        self.tasks.write(lambda: store.import_file(path), imported, failed)  # checks the size before reading

@@ -254,7 +254,7 @@ class MainWindow(QMainWindow):
         return Account(credentials.folder_id, credentials.kind, credentials.secret, self.services.api_base)
 
     def _update_banner(self) -> None:
-        self.banner.set_state(getattr(self.store, "read_only_reason", ""),
+        self.banner.set_state(self.store.read_only_reason,
                               self.credentials is None and self.credentials_checked, self.keyring_problem)
 
     # ------------------------------------------------------------------ opening chats

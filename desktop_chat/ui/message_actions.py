@@ -63,10 +63,12 @@ class MessageActions(QObject):
             if is_last and not window.read_only and not writing:
                 if message.status == "error":
                     actions.insert(0, ("action:retry", self.tr("Retry")))
-                    if message.error in ("auth", "permission"):
+                    if message.error in ("auth", "permission", "folder_mismatch"):
                         actions.insert(1, ("action:settings", self.tr("Open settings")))
                 else:
                     actions.append(("action:regenerate", self.tr("Regenerate")))
+            if message.error_details:
+                actions.append(("action:copy-details", self.tr("Copy details for support")))
         row.footer_note = "\n".join(notes)
         row.actions = actions
 
@@ -135,6 +137,10 @@ class MessageActions(QObject):
         elif href == "action:copy-md" and message is not None:
             clipboard.setText(message.text)
             status.showMessage(self.tr("Message copied as Markdown."), 3000)
+        elif href == "action:copy-details" and message is not None:
+            clipboard.setText(message.error_details)
+            status.showMessage(self.tr("Details copied: paste them into your message to Yandex Cloud support."),
+                              5000)
         elif href == "action:edit" and message is not None:
             window.start_edit(message)
         elif href == "action:regenerate":

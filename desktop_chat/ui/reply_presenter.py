@@ -48,6 +48,9 @@ class ReplyPresenter(QObject):
 
     def on_session_event(self, event: object) -> None:
         if isinstance(event, ReplyProgress):
+            row = self.rows.get(event.ticket)
+            if row is not None:
+                row.footer_note = self._retry_note(event) if event.retry_in else self.tr("Writing…")
             if event.chat_id == self.window.chat_id:
                 self.throttle.trigger()
             return
@@ -61,6 +64,16 @@ class ReplyPresenter(QObject):
             self._reply_finished(event)
         self.window.chat_list_model.set_writing(self.sessions.writing())
         self.set_tail_for_current()
+
+    def _retry_note(self, event: ReplyProgress) -> str:
+        """Said in the reply's place while the client waits to try again (429, 503, a refused connection)."""
+        from desktop_chat.api.errors import RateLimitError
+
+        seconds = max(1, round(event.retry_in))
+        note = self.tr("Retrying in %n s…", "", seconds)
+        if isinstance(event.retry_error, RateLimitError):
+            note = event.retry_error.retrying_message(self.window.services.language) + " " + note
+        return note
 
     def _question_saved(self, event: QuestionSaved) -> None:
         window = self.window

@@ -677,6 +677,10 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Сгенерировать заново</translation>
     </message>
     <message>
+        <source>Copy details for support</source>
+        <translation>Скопировать сведения для поддержки</translation>
+    </message>
+    <message>
         <source>Select text…</source>
         <translation>Выделить текст…</translation>
     </message>
@@ -699,6 +703,10 @@ Your chats are kept on this computer and can be read offline.</source>
     <message>
         <source>Message copied as Markdown.</source>
         <translation>Сообщение скопировано в формате Markdown.</translation>
+    </message>
+    <message>
+        <source>Details copied: paste them into your message to Yandex Cloud support.</source>
+        <translation>Сведения скопированы: вставьте их в обращение в поддержку Yandex Cloud.</translation>
     </message>
     <message>
         <source>The key was not accepted: it may have expired or been revoked. Paste a valid API key or IAM token and press Save.</source>
@@ -752,6 +760,11 @@ Your chats are kept on this computer and can be read offline.</source>
     <message>
         <source>Writing…</source>
         <translation>Пишет…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Retrying in %n s…</source>
+        <translation>
+            <numerusform>Повтор через %n с…</numerusform><numerusform>Повтор через %n с…</numerusform><numerusform>Повтор через %n с…</numerusform></translation>
     </message>
     <message>
         <source>Stop</source>

@@ -535,10 +535,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunks", type=int, default=6, help="chunks per generated reply")
     parser.add_argument("--tokens-per-chunk", type=int, default=None, help="fixed chunk size instead")
     parser.add_argument("--context-limit", type=int, default=None, help="override the model's context window")
+    parser.add_argument("--polls-until-done", type=int, default=1, help="operation polls answered 'not done'")
     args = parser.parse_args(argv)
     server = FakeYandexServer(
         host=args.host, port=args.port, api_key=args.api_key, chunk_delay=args.chunk_delay,
         chunks=args.chunks, tokens_per_chunk=args.tokens_per_chunk, context_limit=args.context_limit,
+        polls_until_done=args.polls_until_done,
     )  # fmt: skip
     print(server.url, flush=True)  # first line of stdout: callers read the URL from it
     try:

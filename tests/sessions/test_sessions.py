@@ -355,3 +355,54 @@ def test_stopping_an_economy_reply_forgets_it(store, fake_server):
     sessions.stop(started.chat_id)
     assert events.finished(ticket).reply is None
     assert PendingReplies(store.data_dir).all() == []
+
+
+def test_an_openai_compatible_model_streams_appended_deltas_into_the_same_chat(make_sessions, store, fake_server):
+    """A chat moves from YandexGPT to Qwen3: the whole history goes to the other API, in order."""
+    sessions, events = make_sessions()
+    fake_server.script_reply("Ответ YandexGPT")
+    chat_id = events.finished(sessions.send(None, "первый вопрос", ChatSettings())).chat_id
+    ticket = sessions.send(chat_id, "второй вопрос", ChatSettings(model="qwen3-235b-a22b-fp8"))
+    done = events.finished(ticket)
+    assert done.error is None and done.reply is not None and done.reply.text
+    request = fake_server.requests[-1]
+    assert request.path.endswith("/v1/chat/completions")
+    assert request.body["model"] == f"gpt://{FAKE_FOLDER_ID}/qwen3-235b-a22b-fp8/latest"
+    assert [(m["role"], m["content"]) for m in request.body["messages"]] == [
+        ("user", "первый вопрос"), ("assistant", "Ответ YandexGPT"), ("user", "второй вопрос")]
+    progress = [e.text for e in events.events if isinstance(e, ReplyProgress) and e.ticket == ticket]
+    assert progress[-1] == done.reply.text
+    assert all(later.startswith(earlier) for earlier, later in itertools.pairwise(progress))
+    assert [m.text for m in store.load_chat(chat_id).messages][-1] == done.reply.text
+
+
+def test_think_longer_reaches_the_request_where_the_model_can(make_sessions, fake_server):
+    sessions, events = make_sessions()
+    fake_server.script_reply("подумал")
+    events.finished(sessions.send(None, "задача", ChatSettings(model="yandexgpt", reasoning=True)))
+    body = fake_server.completion_requests()[-1].body
+    assert body["completionOptions"]["reasoningOptions"]["mode"] == "ENABLED_HIDDEN"
+    fake_server.script_reply("лайт")
+    events.finished(sessions.send(None, "задача", ChatSettings(model="yandexgpt-lite", reasoning=True)))
+    assert "reasoningOptions" not in fake_server.completion_requests()[-1].body["completionOptions"]
+
+
+def test_a_429_retry_is_told_before_the_wait(make_sessions, fake_server):
+    from desktop_chat.api.errors import RateLimitError
+
+    sessions, events = make_sessions()
+    fake_server.fail_next(429)
+    fake_server.script_reply("получилось")
+    done = events.finished(sessions.send(None, "вопрос", ChatSettings()))
+    assert done.reply is not None and done.reply.text == "получилось"
+    waits = [e for e in events.events if isinstance(e, ReplyProgress) and e.retry_in > 0]
+    assert waits and isinstance(waits[0].retry_error, RateLimitError)
+
+
+def test_a_failed_reply_keeps_the_details_for_support_without_the_key(make_sessions, store, fake_server):
+    sessions, events = make_sessions()
+    fake_server.fail_next(500)
+    done = events.finished(sessions.send(None, "вопрос", ChatSettings()))
+    stored = store.load_chat(done.chat_id).messages[-1]
+    assert stored.status == "error" and "x-client-request-id" in stored.error_details
+    assert FAKE_API_KEY not in stored.error_details and "yandexgpt-lite" in stored.error_details

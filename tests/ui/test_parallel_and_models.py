@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 WAIT = 10000
 
 
@@ -75,3 +77,37 @@ def test_the_model_is_chosen_in_the_chat_and_remembered(qtbot, make_window, fake
     assert not window.header.think_button.isHidden() and not window.header.economy_button.isHidden()
     window.header.think_button.setChecked(True)
     qtbot.waitUntil(lambda: window.store.get_chat_settings(chat_id).reasoning, timeout=WAIT)
+
+
+def test_the_window_paints_over_poisoned_files(qtbot, make_window, tmp_path) -> None:
+    """A crafted chat line, index and drafts file never stop the start: the chat goes to quarantine."""
+    data = tmp_path / "data"
+    (data / "chats").mkdir(parents=True)
+    good = "0123456789abcdef0123456789abcdef"
+    header = {"format": "desktop-chat/chat", "version": 1, "id": good, "created_at": 1.7e9, "title": "ok"}
+    (data / "chats" / f"{good}.jsonl").write_text(json.dumps(header) + "\n", "utf-8")
+    bad = "fedcba9876543210fedcba9876543210"
+    (data / "chats" / f"{bad}.jsonl").write_text("[" * 100000 + "\n", "utf-8")
+    (data / "index.v1.json").write_text('{"version": 1, "chats": {"x": {"size": Infinity}}}', "utf-8")
+    (data / "drafts.json").write_text('{"new": ' + "[" * 50000 + "}", "utf-8")
+    window = make_window(data_dir=data)
+    qtbot.waitExposed(window)
+    assert window.isVisible()
+    ids = [c.id for c in window.chat_list_model.chats()]
+    assert bad not in ids
+    assert any(bad in p.name for p in (data / "quarantine").iterdir())
+    assert good in ids  # the good chat next to it opens as usual
+
+
+def test_the_reply_says_when_it_retries(qtbot, make_window, fake_server) -> None:
+    from desktop_chat.api.errors import RateLimitError
+    from desktop_chat.chat.events import ReplyProgress, ReplyStarted
+
+    window = make_window(fake_server, online=True)
+    presenter = window.presenter
+    presenter.on_session_event(ReplyStarted(99, "c" * 32, "yandexgpt-lite", None, None, 0))
+    error = RateLimitError("too many", status=429)
+    presenter.on_session_event(ReplyProgress(99, "c" * 32, "", retry_in=2.2, retry_error=error))
+    assert "Retrying in 2 s" in presenter.rows[99].footer_note
+    presenter.on_session_event(ReplyProgress(99, "c" * 32, "текст"))
+    assert presenter.rows[99].footer_note == "Writing…"
