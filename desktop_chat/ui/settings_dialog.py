@@ -77,7 +77,7 @@ class SettingsDialog(QDialog):
 
     secrets_loaded = Signal()  # the saved keys were read from the keyring (or it failed)
 
-    NOTE_RESERVE_LINES = 2  # room for the check's note (the fields' notes keep their own room)
+    NOTE_RESERVE_LINES = 3  # room for the check's note (the fields' notes keep their own room)
 
     def __init__(self, settings: Settings, secrets: SecretStore, env_overrides: EnvOverrides | None,
                  make_client: MakeClient, parent: QWidget | None = None, *, focus_secret: bool = False,
@@ -260,6 +260,8 @@ class SettingsDialog(QDialog):
 
     @Slot()
     def _on_secrets_loaded(self) -> None:
+        if self.isVisible():  # the storage note may have just appeared: room for it, once, before typing
+            QTimer.singleShot(0, self, lambda: self._scroll.grow_once(self))
         if self._focus_secret:
             self.secret_edit.edit.setFocus()
             self.secret_edit.edit.selectAll()

@@ -100,12 +100,17 @@ def test_a_model_only_the_openai_api_serves_is_proved_by_the_free_model_list(qtb
 
     credentials = Credentials("api_key", FAKE_API_KEY, FAKE_FOLDER_ID)
     check = ConnectionCheck(real_client_factory)
-    with qtbot.waitSignal(check.succeeded, timeout=10000):
+    outcome: list[tuple] = []
+    check.succeeded.connect(lambda: outcome.append(("ok",)))
+    check.failed.connect(lambda message, kind: outcome.append((kind, message)))
+    # Waiting for `finished` (not the answer): the thread has ended before `check` may be collected.
+    with qtbot.waitSignal(check.finished, timeout=10000):
         check.start(credentials, fake_server.url, model_uri(FAKE_FOLDER_ID, "gpt-oss-120b"))
+    assert outcome == [("ok",)]
     paths = [r.path for r in fake_server.requests]
     assert paths == ["/foundationModels/v1/tokenize", "/v1/models"]  # both free
-    with qtbot.waitSignal(check.failed, timeout=10000) as failed:
+    with qtbot.waitSignal(check.finished, timeout=10000):
         check.start(credentials, fake_server.url, model_uri(FAKE_FOLDER_ID, "deepseek-v32"))  # not in the list
-    message, kind = failed.args
+    kind, message = outcome[-1]
     assert kind == FAILURE_MODEL_NOT_LISTED and "not offered in your folder" in message
     assert not any(r.path == "/v1/chat/completions" for r in fake_server.requests)
