@@ -4,9 +4,11 @@
     desktop-chat-cli ask [--chat ID|last] [--model M] [--attach FILE]... TEXT
 
 `ask` streams the reply to stdout as it arrives (nothing else goes to stdout) and stores both
-messages in the chat, through the very session code the window uses. Errors go to stderr in the UI
-language, with a non-zero exit; the question stays in the chat. `--api-base URL --data-dir DIR
---config-dir DIR` may stand anywhere on the line. Credentials come from the keyring or
+messages in the chat, through the very session code the window uses. `--attach FILE` (repeatable):
+documents go in as text, pictures as image parts (the model must see pictures, or a clear error names
+one that does); a file that cannot be read is refused with what to do, and nothing is sent.
+Errors go to stderr in the UI language, with a non-zero exit; the question stays in the chat.
+`--api-base URL --data-dir DIR --config-dir DIR` may stand anywhere on the line. Credentials come from the keyring or
 YC_API_KEY / YC_IAM_TOKEN / YC_FOLDER_ID, like the app.
 """
 
@@ -19,7 +21,7 @@ import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from desktop_chat import catalogue
 from desktop_chat.chat.conversation import Defaults
@@ -30,6 +32,9 @@ from desktop_chat.providers.base import Account
 from desktop_chat.providers.registry import Providers
 from desktop_chat.settings import Settings, SettingsStore
 from desktop_chat.store import ChatSettings, ChatStore
+
+if TYPE_CHECKING:
+    from desktop_chat.attachments import Prepared
 
 EXIT_ERROR, EXIT_USAGE = 1, 2
 
@@ -48,10 +53,19 @@ MESSAGES = {
         "en": "There is no chat “{}”.",
         "ru": "Чата «{}» нет.",
     },
-    "no_text": {"en": "Nothing to ask: give the question as TEXT.", "ru": "Не задан вопрос (TEXT)."},
-    "attach": {
-        "en": "--attach is not supported yet: files and pictures come in a later version.",
-        "ru": "--attach пока не поддерживается: файлы и картинки появятся в следующей версии.",
+    "no_text": {"en": "Nothing to ask: give the question as TEXT (or --attach a file).",
+                "ru": "Не задан вопрос (TEXT) и не приложен файл (--attach)."},
+    "cannot_see": {
+        "en": "The model “{}” cannot see pictures. Ask one that can: --model {}",
+        "ru": "Модель «{}» не видит картинки. Спросите модель, которая видит: --model {}",
+    },
+    "too_long": {
+        "en": "The attached documents do not fit the model's context window (about {} tokens are left for "
+              "them). Attach a shorter part, or choose a model with a larger window (e.g. --model "
+              "qwen3-235b-a22b-fp8).",
+        "ru": "Приложенные документы не помещаются в контекстное окно модели (для них остаётся около {} "
+              "токенов). Приложите часть покороче или выберите модель с окном побольше (например, --model "
+              "qwen3-235b-a22b-fp8).",
     },
     "busy": {"en": "This chat is writing a reply already.", "ru": "В этом чате уже пишется ответ."},
     "saved_elsewhere": {
@@ -93,7 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", parents=[common], help="ask a question; the reply streams to stdout")
     ask.add_argument("--chat", metavar="ID|last", help="continue this chat (last: the most recent)")
     ask.add_argument("--model", metavar="M", help="a model id, short name or gpt:// URI")
-    ask.add_argument("--attach", metavar="FILE", action="append", default=[])
+    ask.add_argument("--attach", metavar="FILE", action="append", default=[],
+                     help="a picture or document to send with the question (repeatable)")
     ask.add_argument("text", nargs="*", metavar="TEXT")
     return parser
 
@@ -137,13 +152,13 @@ class Cli:
 
     def ask(self) -> int:
         args = self.args
-        if args.attach:
-            self.say("attach")
-            return EXIT_USAGE
         text = " ".join(args.text).strip()
-        if not text:
+        if not text and not args.attach:
             self.say("no_text")
             return EXIT_USAGE
+        files = self._read_files(args.attach)
+        if files is None:
+            return EXIT_ERROR
         account = self.account()
         if account is None:
             self.say("no_account")
@@ -151,11 +166,24 @@ class Cli:
         store = ChatStore(self.data_dir, auto_backup=False)
         store.open()
         try:
-            return self._ask(store, account, text)
+            return self._ask(store, account, text, files)
         finally:
             store.close()
 
-    def _ask(self, store: ChatStore, account: Account, text: str) -> int:
+    def _read_files(self, paths: list[str]) -> list[Prepared] | None:
+        """Every --attach file made ready, or None after saying (for each bad one) what is wrong."""
+        from desktop_chat.attachments import AttachmentError, prepare
+
+        files, failed = [], False
+        for path in paths:
+            try:
+                files.append(prepare(path))
+            except AttachmentError as error:
+                print(error.user_message(self.lang), file=self.err)
+                failed = True
+        return None if failed else files
+
+    def _ask(self, store: ChatStore, account: Account, text: str, files: list[Prepared]) -> int:
         args, s = self.args, self.settings
         chat_id = None
         settings = ChatSettings()
@@ -178,8 +206,13 @@ class Cli:
         printer = _ReplyPrinter(self)
         sessions.subscribe(printer)
         try:
-            sessions.send(chat_id, text, settings)
+            sessions.send(chat_id, text, settings, attachments=files)
         except Refused as refusal:
+            if refusal.reason == "cannot_see":
+                model = settings.model or defaults.model
+                entry = catalogue.find(model)
+                self.say("cannot_see", entry.id if entry else model, refusal.detail or "gemma-3-27b-it")
+                return EXIT_ERROR
             self.say(refusal.reason if refusal.reason in MESSAGES else "internal", refusal.detail or refusal.reason)
             return EXIT_ERROR
         return printer.exit_code
