@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from desktop_chat.chat import conversation
 from desktop_chat.chat.conversation import Defaults, RequestPlan
+from desktop_chat.chat.drawing import DrawingMixin
 from desktop_chat.chat.events import (
     QuestionFailed,
     QuestionSaved,
@@ -33,6 +34,7 @@ from desktop_chat.chat.events import (
     SessionEvent,
 )
 from desktop_chat.chat.pending import PendingReplies, PendingReply
+from desktop_chat.providers.base import ChatProvider
 from desktop_chat.providers.registry import NoAccount, Providers, UnknownModel
 from desktop_chat.store import ChatSettings, ChatStore, Message
 
@@ -68,7 +70,9 @@ class Refused(Exception):
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(reason)
-        self.reason = reason  # "busy" | "limit" | "no_account" | "unknown_model" | "nothing"
+        # "busy" | "limit" | "no_account" | "unknown_model" | "nothing"; drawing: "prompt_too_long" (detail:
+        # the limit), "bad_aspect" (detail: the choices), "bad_seed"
+        self.reason = reason
         self.detail = detail
 
 
@@ -84,11 +88,13 @@ class LiveReply:
     text: str = ""
     reasoning: str = ""
     abandoned: bool = False  # closing or deleting: no verdict on a regenerated reply
-    operation_id: str = ""  # economy mode: the background operation this reply waits for
+    operation_id: str = ""  # economy mode or a picture: the background operation this reply waits for
+    web: bool = False  # an answer from the web (the Responses API with web search)
+    sources: tuple[str, ...] = ()  # a web answer's sources so far
     done: threading.Event = field(default_factory=threading.Event)
 
 
-class ChatSessions:
+class ChatSessions(DrawingMixin):
     def __init__(self, store: ChatStore, providers: Providers, defaults: Callable[[], Defaults],
                  runner: JobRunner, *, limit: int = DEFAULT_PARALLEL_REPLIES) -> None:
         self.store = store
@@ -137,13 +143,15 @@ class ChatSessions:
 
     # ---- the use cases --------------------------------------------------------------------
     def send(self, chat_id: str | None, text: str, settings: ChatSettings, *, editing: str | None = None,
-             draft_key: str | None = None) -> int:
+             draft_key: str | None = None, web: bool | None = None) -> int:
         """Stores `text` as the user's question (in a new chat when `chat_id` is None; replacing
-        `editing` and all after it when given), then streams the reply. Returns the ticket."""
+        `editing` and all after it when given), then streams the reply. Returns the ticket.
+        `web`: answer from the web for this message (None: the chat's `settings.web_search`)."""
         if not text.strip():
             raise Refused("nothing")
         self._check_account(settings)
         reply = self._claim(chat_id)
+        reply.web = settings.web_search if web is None else web
         question = Message.new("user", text)
         title = conversation.title_from_text(text)
 
@@ -169,28 +177,37 @@ class ChatSessions:
         self.runner.start(job)
         return reply.ticket
 
-    def regenerate(self, chat_id: str, settings: ChatSettings, messages: list[Message] | None = None) -> int:
+    def regenerate(self, chat_id: str, settings: ChatSettings, messages: list[Message] | None = None, *,
+                   web: bool | None = None) -> int:
         """A new reply to the last question; the old one stays until the new one is stored.
-        `messages`: the chat as the caller has it (saves reading it again)."""
-        self._check_account(settings)
+        `messages`: the chat as the caller has it (saves reading it again). `web`: None answers the way
+        the old reply did (from the web or not). A drawn picture is drawn again with a new seed."""
         messages = self.store.load_chat(chat_id).messages if messages is None else messages
         old = conversation.last_reply(messages)
         if old is None:
             raise Refused("nothing")
+        if conversation.is_drawing_turn(messages):
+            return self._redraw(chat_id, messages, fresh_seed=old.status != "error")
+        self._check_account(settings)
         reply = self._claim(chat_id)
         reply.replaces = old
+        reply.web = old.web if web is None else web
         self.runner.start(lambda: self._reply(reply, chat_id, settings))
         return reply.ticket
 
-    def retry(self, chat_id: str, settings: ChatSettings, messages: list[Message] | None = None) -> int:
-        """Asks again after a failed reply, or for a question that has none yet."""
+    def retry(self, chat_id: str, settings: ChatSettings, messages: list[Message] | None = None, *,
+              web: bool | None = None) -> int:
+        """Asks again after a failed reply, or for a question that has none yet (a drawing: the same seed)."""
         messages = self.store.load_chat(chat_id).messages if messages is None else messages
         if not conversation.awaiting_reply(messages):
             raise Refused("nothing")
         if messages[-1].role == "assistant":
-            return self.regenerate(chat_id, settings, messages)
+            return self.regenerate(chat_id, settings, messages, web=web)
+        if conversation.is_drawing_turn(messages):
+            return self._redraw(chat_id, messages, fresh_seed=False)
         self._check_account(settings)
         reply = self._claim(chat_id)
+        reply.web = settings.web_search if web is None else web
         self.runner.start(lambda: self._reply(reply, chat_id, settings))
         return reply.ticket
 
@@ -234,7 +251,7 @@ class ChatSessions:
     def _reply(self, reply: LiveReply, chat_id: str, settings: ChatSettings) -> None:
         completion: Completion | None = None
         error: BaseException | None = None
-        provider = None
+        provider: ChatProvider | None = None
         try:
             messages = self.store.load_chat(chat_id).messages
             if reply.replaces is not None:
@@ -244,10 +261,15 @@ class ChatSessions:
             def retrying(delay: float, why: BaseException) -> None:
                 self._emit(ReplyProgress(reply.ticket, chat_id, reply.text, reply.reasoning, delay, why))
 
-            provider, uri = self.providers.resolve(plan.model, on_retry=retrying)
-            economy = settings.economy and conversation.has_economy(plan.model) and hasattr(provider, "start_async")
+            if reply.web:
+                provider, uri = self.providers.web_search(plan.model, conversation.web_options(settings),
+                                                          on_retry=retrying)
+            else:
+                provider, uri = self.providers.resolve(plan.model, on_retry=retrying)
+            economy = (settings.economy and not reply.web and conversation.has_economy(plan.model)
+                       and hasattr(provider, "start_async"))
             self._emit(ReplyStarted(reply.ticket, chat_id, plan.model, reply.replaces, plan.first_sent_id,
-                                    plan.left_out, waiting=economy))
+                                    plan.left_out, waiting=economy, web=reply.web))
             if economy:
                 operation_id = provider.start_async(uri, plan.messages, plan.options)  # type: ignore[attr-defined]
                 reply.operation_id = operation_id
@@ -258,7 +280,9 @@ class ChatSessions:
                 for completion in provider.stream(uri, plan.messages, plan.options, reply.cancel):
                     reply.text = completion.text  # the whole text so far: replace, never append
                     reply.reasoning = getattr(completion, "reasoning_text", "")
-                    self._emit(ReplyProgress(reply.ticket, chat_id, reply.text, reply.reasoning))
+                    reply.sources = completion.sources
+                    self._emit(ReplyProgress(reply.ticket, chat_id, reply.text, reply.reasoning,
+                                             sources=reply.sources))
         except Exception as exc:
             error = exc
         finally:
@@ -289,7 +313,11 @@ class ChatSessions:
                 continue
             reply.model, reply.operation_id = pending.model, pending.operation_id
             reply.replaces = next((m for m in messages if m.id == pending.replaces), None)
-            self.runner.start(functools.partial(self._resume, reply, pending))
+            if pending.kind == "picture":
+                reply.model = ""  # set by the drawing job
+                self.runner.start(functools.partial(self._resume_drawing, reply, pending))
+            else:
+                self.runner.start(functools.partial(self._resume, reply, pending))
             tickets.append(reply.ticket)
         return tickets
 
@@ -339,17 +367,17 @@ class ChatSessions:
             kind = error.kind if isinstance(error, ApiError) else "internal"
             details = error.support_details(model=reply.model) if isinstance(error, ApiError) else ""
             new = conversation.reply_message(None, reply.text, model=reply.model, status="error", error=kind,
-                                             error_details=details)
+                                             error_details=details, web=reply.web, sources=reply.sources)
             if old is not None and old.status != "error":
                 new = None  # regenerating gave nothing better: the old reply stays
         elif stopped:
             keep_old = old is not None and reply.abandoned  # closing is no verdict on the old reply
             new = None if keep_old or not reply.text else conversation.reply_message(
-                completion, reply.text, model=reply.model, status="stopped")
+                completion, reply.text, model=reply.model, status="stopped", web=reply.web, sources=reply.sources)
         elif completion is None:
             new = None
         else:
-            new = conversation.reply_message(completion, completion.text, model=reply.model)
+            new = conversation.reply_message(completion, completion.text, model=reply.model, web=reply.web)
         if new is None:
             return ReplyFinished(reply.ticket, chat_id, None, old, None, error)
         try:

@@ -54,6 +54,34 @@ def is_count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
 
 
+_SHA_RE = re.compile(r"[0-9a-f]{64}")
+MAX_SOURCES = 100
+
+
+def _web_and_pictures(data: dict[str, Any]) -> tuple[bool, list[str], dict[str, Any] | None, list[dict[str, Any]]]:
+    """The optional fields of web answers and drawn pictures, validated (StoreError("invalid"))."""
+    where = f"message {data.get('id')}"
+    web = data.get("web", False)
+    sources = data.get("sources", [])
+    if not isinstance(web, bool):
+        raise StoreError("invalid", f"{where}: web must be true or false")
+    if not (isinstance(sources, list) and len(sources) <= MAX_SOURCES
+            and all(isinstance(u, str) and 0 < len(u) <= 2000 for u in sources)):
+        raise StoreError("invalid", f"{where}: sources must be a list of addresses")
+    drawing = data.get("drawing")
+    if drawing is not None and not (
+            isinstance(drawing, dict) and isinstance(drawing.get("aspect", ""), str)
+            and is_count(drawing.get("seed", 0)) and isinstance(drawing.get("avoid", ""), str)):
+        raise StoreError("invalid", f"{where}: drawing must be {{aspect, seed, avoid}}")
+    attachments = data.get("attachments", [])
+    if not isinstance(attachments, list) or len(attachments) > 100 or not all(
+            isinstance(a, dict) and isinstance(a.get("sha256"), str) and _SHA_RE.fullmatch(a["sha256"])
+            and isinstance(a.get("name"), str) and isinstance(a.get("mime"), str) and is_count(a.get("size"))
+            for a in attachments):
+        raise StoreError("invalid", f"{where}: attachments must be a list of {{sha256, name, mime, size}}")
+    return web, list(sources), (dict(drawing) if drawing is not None else None), [dict(a) for a in attachments]
+
+
 @dataclass
 class Message:
     id: str
@@ -68,6 +96,17 @@ class Message:
     error: str = ""
     # A failed reply: what to paste to Yandex support (time, model, request ids, the server's words; no key).
     error_details: str = ""
+    # Answers from the web (written only when set): the reply went through web search; the cited sites.
+    web: bool = False
+    sources: list[str] = field(default_factory=list)
+    # A picture drawn by YandexART: on the question (what was asked) and on the reply (what was drawn),
+    # {"aspect": "16:9", "seed": 42, "avoid": "…"}; the reply's picture file is in `attachments`.
+    drawing: dict[str, Any] | None = None
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+
+    def searchable_text(self) -> str:
+        """The text search looks in: the message, then its sources' addresses, one a line."""
+        return "\n".join([self.text, *self.sources]) if self.sources else self.text
 
     @classmethod
     def new(cls, role: str, text: str, **kw: Any) -> Message:
@@ -82,6 +121,10 @@ class Message:
             "status": self.status, "usage": self.usage, "model_version": self.model_version,
             "model": self.model, "error": self.error,
             **({"error_details": self.error_details} if self.error_details else {}),
+            **({"web": True} if self.web else {}),
+            **({"sources": list(self.sources)} if self.sources else {}),
+            **({"drawing": dict(self.drawing)} if self.drawing else {}),
+            **({"attachments": [dict(a) for a in self.attachments]} if self.attachments else {}),
         }
 
     @classmethod
@@ -104,11 +147,13 @@ class Message:
         if usage is not None and not (isinstance(usage, dict) and all(
                 isinstance(k, str) and is_count(v) for k, v in usage.items())):
             raise StoreError("invalid", f"message {data['id']}: usage is not a map of whole numbers")
+        web, sources, drawing, attachments = _web_and_pictures(data)
         return cls(id=data["id"], role=data["role"], text=data["text"],
                    created_at=clamp_time(data["created_at"]), status=data.get("status", "final"),
                    usage=dict(usage) if usage is not None else None,
                    model_version=data.get("model_version", ""), model=data.get("model", ""),
-                   error=data.get("error", ""), error_details=data.get("error_details", ""))
+                   error=data.get("error", ""), error_details=data.get("error_details", ""),
+                   web=web, sources=sources, drawing=drawing, attachments=attachments)
 
     def check(self) -> None:
         """Raises StoreError("invalid") when this message could not be stored and read back as it is."""
@@ -125,6 +170,12 @@ class ChatSettings:
     max_tokens: int | None = None
     reasoning: bool = False  # "think longer", where the model can
     economy: bool = False  # replies through the slower, cheaper asynchronous mode, where the model has it
+    # Answers from the web: the chat's default for its "search the web" switch (each message may override it),
+    # and the search's options: how much to read ("low"|"medium"|"high"), up to 5 sites, a Yandex region code.
+    web_search: bool = False
+    search_context: str = "medium"
+    search_domains: list[str] = field(default_factory=list)
+    search_region: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"system_prompt": self.system_prompt, "model": self.model,
@@ -134,6 +185,14 @@ class ChatSettings:
             data["reasoning"] = True
         if self.economy:
             data["economy"] = True
+        if self.web_search:
+            data["web_search"] = True
+        if self.search_context != "medium":
+            data["search_context"] = self.search_context
+        if self.search_domains:
+            data["search_domains"] = list(self.search_domains)
+        if self.search_region:
+            data["search_region"] = self.search_region
         return data
 
     @classmethod
@@ -155,9 +214,18 @@ class ChatSettings:
         reasoning, economy = data.get("reasoning", False), data.get("economy", False)
         if not isinstance(reasoning, bool) or not isinstance(economy, bool):
             raise StoreError("invalid", "chat settings: reasoning and economy must be true or false")
+        web_search, context = data.get("web_search", False), data.get("search_context", "medium")
+        domains, region = data.get("search_domains", []), data.get("search_region", "")
+        if not isinstance(web_search, bool) or context not in ("low", "medium", "high"):
+            raise StoreError("invalid", "chat settings: web_search must be true or false, search_context low, "
+                                        "medium or high")
+        if not (isinstance(domains, list) and len(domains) <= 5 and all(isinstance(d, str) for d in domains)
+                and isinstance(region, str)):
+            raise StoreError("invalid", "chat settings: search_domains must be up to 5 sites, search_region text")
         return cls(system_prompt=prompt, model=model,
                    temperature=None if temperature is None else float(temperature), max_tokens=max_tokens,
-                   reasoning=reasoning, economy=economy)
+                   reasoning=reasoning, economy=economy, web_search=web_search, search_context=context,
+                   search_domains=list(domains), search_region=region)
 
 
 @dataclass(frozen=True)
