@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,10 +22,14 @@ EXPORT_VERSION = 1
 MAX_IMPORT_CHARS = 200 * 1024 * 1024
 
 _LABELS = {
-    "en": {"user": "You", "assistant": "Assistant", "system": "System prompt", "created": "Created",
+    "en": {"sources": "Sources", "drawn": "Drawn by YandexART", "seed": "seed", "avoid": "avoiding",
+           "web": "answered from the web", "user": "You", "assistant": "Assistant", "system": "System prompt",
+           "created": "Created",
            "stopped": "stopped", "truncated": "cut off at the length limit",
            "content_filter": "hidden by the content filter", "error": "failed", "untitled": "Untitled chat"},
-    "ru": {"user": "Вы", "assistant": "Ассистент", "system": "Системный промпт", "created": "Создан",
+    "ru": {"sources": "Источники", "drawn": "Нарисовано YandexART", "seed": "seed", "avoid": "без",
+           "web": "ответ с поиском в интернете", "user": "Вы", "assistant": "Ассистент",
+           "system": "Системный промпт", "created": "Создан",
            "stopped": "остановлен", "truncated": "обрезан по длине",
            "content_filter": "скрыт фильтром", "error": "ошибка", "untitled": "Чат без названия"},
 }
@@ -40,10 +46,40 @@ def _when(ts: float) -> str:
         return ""
 
 
+# Reads a drawn picture's bytes (its attachment record) from the data folder; None when it is missing.
+ReadFile = Callable[[dict[str, Any]], "bytes | None"]
+
+
+def _no_files(_ref: dict[str, Any]) -> bytes | None:
+    return None
+
+
+def picture_link(ref: dict[str, Any]) -> str:
+    """Where a picture lives, relative to the data folder (attachments/<ab>/<sha256>.jpg)."""
+    sha = str(ref.get("sha256", ""))
+    return f"attachments/{sha[:2]}/{sha}.jpg"
+
+
+def _href(url: str) -> str:
+    """A source's link: the service fills only the address, often without a scheme ("ria.ru")."""
+    return url if "://" in url else "https://" + url
+
+
+def _drawing_caption(message: Message, labels: dict[str, str]) -> str:
+    drawing = message.drawing or {}
+    parts = [labels["drawn"] if message.role == "assistant" else "YandexART", str(drawing.get("aspect", "")),
+             f"{labels['seed']} {drawing.get('seed', '')}"]
+    if drawing.get("avoid"):
+        parts.append(f"{labels['avoid']}: {drawing['avoid']}")
+    return " · ".join(p for p in parts if p)
+
+
 def _heading(message: Message, labels: dict[str, str]) -> str:
     parts = [labels[message.role]]
     if message.role == "assistant" and message.model:
         parts[0] += f" ({message.model})"
+    if message.web:
+        parts.append(labels["web"])
     if message.status in ("stopped", "truncated", "content_filter", "error"):
         parts.append(labels[message.status])
     parts.append(_when(message.created_at))
@@ -58,7 +94,17 @@ def to_markdown(chat: Chat, lang: str = "en") -> str:
         out += [f"**{labels['system']}:**", ""]
         out += ["> " + line for line in chat.settings.system_prompt.splitlines()] + [""]
     for message in chat.messages:
-        out += [f"### {_heading(message, labels)}", "", message.text, ""]
+        out += [f"### {_heading(message, labels)}", ""]
+        if message.text:
+            out += [message.text, ""]
+        if message.drawing is not None:
+            out += [f"*{_drawing_caption(message, labels)}*", ""]
+        out += [f"![{ref.get('name', '')}]({picture_link(ref)})" for ref in message.attachments]
+        if message.attachments:
+            out.append("")
+        if message.sources:
+            out += [f"**{labels['sources']}:**", ""]
+            out += [f"{n}. <{_href(url)}>" for n, url in enumerate(message.sources, 1)] + [""]
         if message.error:
             out += [f"*{message.error}*", ""]
     return "\n".join(out)
@@ -96,7 +142,27 @@ def _markdown_html(text: str) -> str:
     return md.render(text)
 
 
-def to_html(chat: Chat, lang: str = "en") -> str:
+def _extras_html(message: Message, labels: dict[str, str], read: ReadFile) -> list[str]:
+    """A drawn picture (embedded, so the page stays self-contained) with its seed; a web answer's sources."""
+    out = []
+    for ref in message.attachments:
+        data = read(ref) if ref.get("mime") == "image/jpeg" else None
+        name = html.escape(str(ref.get("name", "")))
+        if data:
+            src = "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
+            out.append(f'<p><img src="{src}" alt="{name}" style="max-width: 100%"></p>')
+        else:
+            out.append(f'<p class="meta">[{name}]</p>')
+    if message.drawing is not None:
+        out.append(f'<p class="meta">{html.escape(_drawing_caption(message, labels))}</p>')
+    if message.sources:
+        items = "".join(f'<li><a href="{html.escape(_href(url))}">{html.escape(url)}</a></li>'
+                        for url in message.sources)
+        out.append(f'<p class="who">{html.escape(labels["sources"])}</p><ol class="sources">{items}</ol>')
+    return out
+
+
+def to_html(chat: Chat, lang: str = "en", read: ReadFile = _no_files) -> str:
     labels = _labels(lang)
     title = html.escape(chat.summary.title or labels["untitled"])
     out = ["<!DOCTYPE html>", f'<html lang="{html.escape(lang)}"><head><meta charset="utf-8">',
@@ -112,6 +178,7 @@ def to_html(chat: Chat, lang: str = "en") -> str:
         out.append(f'<div class="message {message.role}">'
                    f'<div class="who">{html.escape(_heading(message, labels))}</div>'
                    f"{_markdown_html(message.text)}")
+        out += _extras_html(message, labels, read)
         if message.error:
             out.append(f'<p class="error">{html.escape(message.error)}</p>')
         out.append("</div>")

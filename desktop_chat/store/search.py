@@ -528,7 +528,7 @@ class SearchIndex:
                     continue
                 rowid = self._insert_message(chat_id, message, seq)
                 db.execute("INSERT INTO message_fts(rowid, body) VALUES(?, ?)",
-                           (rowid, _index_text(message.text)))
+                           (rowid, _index_text(message.searchable_text())))
                 seq += 1
             elif kind == "truncate_from":
                 found = db.execute("SELECT MIN(seq) FROM messages WHERE chat_id=? AND message_id=?",
@@ -547,10 +547,10 @@ class SearchIndex:
         tie = 0 if top is None else top - base + 1
         if tie < 1000:
             db.execute("INSERT INTO messages(rowid, chat_id, message_id, seq, text) VALUES(?, ?, ?, ?, ?)",
-                       (base + tie, chat_id, message.id, seq, _storable(message.text)))
+                       (base + tie, chat_id, message.id, seq, _storable(message.searchable_text())))
             return base + tie
         cursor = db.execute("INSERT INTO messages(chat_id, message_id, seq, text) VALUES(?, ?, ?, ?)",
-                            (chat_id, message.id, seq, _storable(message.text)))
+                            (chat_id, message.id, seq, _storable(message.searchable_text())))
         return int(cursor.lastrowid or 0)
 
     # ---- querying ------------------------------------------------------------------------

@@ -358,7 +358,17 @@ class ChatStore:
         return export.to_markdown(self.load_chat(chat_id), lang)
 
     def export_html(self, chat_id: str, lang: str = "en") -> str:
-        return export.to_html(self.load_chat(chat_id), lang)
+        return export.to_html(self.load_chat(chat_id), lang, self._read_picture)
+
+    def _read_picture(self, ref: dict[str, Any]) -> bytes | None:
+        """A drawn picture's bytes for an export (chat/pictures.py writes them); None when missing."""
+        import hashlib
+
+        try:
+            data = (self.data_dir / export.picture_link(ref)).read_bytes()
+        except OSError:
+            return None
+        return data if hashlib.sha256(data).hexdigest() == ref.get("sha256") else None
 
     def export_json(self, chat_id: str) -> str:
         return export.to_json(self.load_chat(chat_id))
