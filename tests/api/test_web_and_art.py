@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import time
 
 import pytest
@@ -59,7 +60,7 @@ def test_streams_whole_text_and_sources_then_searches_and_usage(web, fake_server
                            searches=2)
     updates = list(web.stream(FAKE_MODEL_URI, QUESTION, web=WebSearchOptions(domains=("ria.ru",))))
     texts = [u.text for u in updates]
-    assert all(b.startswith(a) for a, b in zip(texts, texts[1:], strict=False))
+    assert all(b.startswith(a) for a, b in itertools.pairwise(texts))
     last = updates[-1]
     assert last.text == "Курс вырос. Подробности ниже." and last.status is Status.FINAL
     assert last.sources == ("ria.ru", "tass.ru")  # each site once, in order of first citation

@@ -21,9 +21,36 @@ from desktop_chat.providers.registry import Providers
 from desktop_chat.store import ChatSettings, ChatStore
 from tests.fakes.web_art_routes import PICTURE
 from tests.fixtures.fake_server import FAKE_API_KEY, FAKE_FOLDER_ID
-from tests.sessions.test_sessions import WAIT, Recorder, make_sessions, store  # noqa: F401  (fixtures)
+from tests.sessions.test_sessions import WAIT, Recorder
 
 WEB = ChatSettings(web_search=True, search_context="high", search_domains=["ria.ru"], search_region="213")
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = ChatStore(tmp_path / "data", auto_backup=False, search_in_background=False)
+    store.open()
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def make_sessions(store, fake_server):
+    made: list[ChatSessions] = []
+
+    def make():
+        account = Account(FAKE_FOLDER_ID, "api_key", FAKE_API_KEY, fake_server.url)
+        providers = Providers(lambda: account, {"timeout": 5.0, "backoff": 0.01, "poll_interval": 0.02})
+        sessions = ChatSessions(store, providers, Defaults, ThreadRunner())
+        recorder = Recorder()
+        sessions.subscribe(recorder)
+        made.append(sessions)
+        return sessions, recorder
+
+    yield make
+    for sessions in made:
+        sessions.abandon_all()
+    fake_server.release_stalls()
 
 
 def wait_pending(store: ChatStore, count: int = 1) -> None:
@@ -143,7 +170,7 @@ def test_a_chat_mixing_plain_web_and_drawn_turns_keeps_its_history_right(make_se
 
     history = [("user", "первый"), ("assistant", "Обычный ответ"), ("user", "второй"), ("assistant", "Ответ из сети")]
     assert fake_server.web_requests()[-1].body["input"] == [
-        {"role": r, "content": t} for r, t in history + [("user", "третий")]]
+        {"role": r, "content": t} for r, t in [*history, ("user", "третий")]]
     assert fake_server.web_requests()[-1].body["instructions"] == "Кратко"
     sent = [(m["role"], m["text"]) for m in fake_server.completion_requests()[-1].body["messages"]]
     assert sent == [("system", "Кратко"), *history, ("user", "третий"), ("assistant", "Третий из сети"),
