@@ -60,7 +60,7 @@ def picture_link(ref: dict[str, Any]) -> str:
     return f"attachments/{sha[:2]}/{sha}.jpg"
 
 
-def _href(url: str) -> str:
+def source_href(url: str) -> str:
     """A source's link: the service fills only the address, often without a scheme ("ria.ru")."""
     return url if "://" in url else "https://" + url
 
@@ -104,7 +104,7 @@ def to_markdown(chat: Chat, lang: str = "en") -> str:
             out.append("")
         if message.sources:
             out += [f"**{labels['sources']}:**", ""]
-            out += [f"{n}. <{_href(url)}>" for n, url in enumerate(message.sources, 1)] + [""]
+            out += [f"{n}. <{source_href(url)}>" for n, url in enumerate(message.sources, 1)] + [""]
         if message.error:
             out += [f"*{message.error}*", ""]
     return "\n".join(out)
@@ -156,7 +156,7 @@ def _extras_html(message: Message, labels: dict[str, str], read: ReadFile) -> li
     if message.drawing is not None:
         out.append(f'<p class="meta">{html.escape(_drawing_caption(message, labels))}</p>')
     if message.sources:
-        items = "".join(f'<li><a href="{html.escape(_href(url))}">{html.escape(url)}</a></li>'
+        items = "".join(f'<li><a href="{html.escape(source_href(url))}">{html.escape(url)}</a></li>'
                         for url in message.sources)
         out.append(f'<p class="who">{html.escape(labels["sources"])}</p><ol class="sources">{items}</ol>')
     return out
