@@ -59,26 +59,23 @@ MAX_SOURCES = 100
 
 
 def _web_and_pictures(data: dict[str, Any]) -> tuple[bool, list[str], dict[str, Any] | None, list[dict[str, Any]]]:
-    """The optional fields of web answers and drawn pictures, validated (StoreError("invalid"))."""
-    where = f"message {data.get('id')}"
-    web = data.get("web", False)
-    sources = data.get("sources", [])
-    if not isinstance(web, bool):
-        raise StoreError("invalid", f"{where}: web must be true or false")
+    """The optional fields of web answers and drawn pictures. A value this version cannot read (a newer
+    app's, a damaged one) is left out rather than losing the message; `check()` refuses to write one."""
+    web = data.get("web") is True
+    sources = data.get("sources")
     if not (isinstance(sources, list) and len(sources) <= MAX_SOURCES
             and all(isinstance(u, str) and 0 < len(u) <= 2000 for u in sources)):
-        raise StoreError("invalid", f"{where}: sources must be a list of addresses")
+        sources = []
     drawing = data.get("drawing")
-    if drawing is not None and not (
-            isinstance(drawing, dict) and isinstance(drawing.get("aspect", ""), str)
+    if not (isinstance(drawing, dict) and isinstance(drawing.get("aspect", ""), str)
             and is_count(drawing.get("seed", 0)) and isinstance(drawing.get("avoid", ""), str)):
-        raise StoreError("invalid", f"{where}: drawing must be {{aspect, seed, avoid}}")
-    attachments = data.get("attachments", [])
+        drawing = None
+    attachments = data.get("attachments")
     if not isinstance(attachments, list) or len(attachments) > 100 or not all(
             isinstance(a, dict) and isinstance(a.get("sha256"), str) and _SHA_RE.fullmatch(a["sha256"])
             and isinstance(a.get("name"), str) and isinstance(a.get("mime"), str) and is_count(a.get("size"))
             for a in attachments):
-        raise StoreError("invalid", f"{where}: attachments must be a list of {{sha256, name, mime, size}}")
+        attachments = []
     return web, list(sources), (dict(drawing) if drawing is not None else None), [dict(a) for a in attachments]
 
 
@@ -157,7 +154,10 @@ class Message:
 
     def check(self) -> None:
         """Raises StoreError("invalid") when this message could not be stored and read back as it is."""
-        Message.from_dict(self.to_dict())
+        read_back = Message.from_dict(self.to_dict())
+        if (read_back.web, read_back.sources, read_back.drawing, read_back.attachments) != (
+                self.web, self.sources, self.drawing, self.attachments):
+            raise StoreError("invalid", f"message {self.id}: sources, drawing or attachments are not valid")
         if clamp_time(self.created_at) != self.created_at:
             raise StoreError("invalid", f"message {self.id}: created_at is not a time between 1970 and 3000")
 
