@@ -5,12 +5,14 @@
     desktop-chat-cli draw [--chat ID|last] [--aspect 16:9] [--seed N] [--avoid TEXT] PROMPT --out FILE
 
 `ask` streams the reply to stdout as it arrives (nothing else goes to stdout) and stores both
-messages in the chat, through the very session code the window uses. With `--web` the answer comes
-from the web; its sources follow it, after a blank line, one URL a line. `draw` asks YandexART for a
-picture, stores the prompt and the picture in a chat (a new one unless `--chat`), writes the JPEG to
-FILE and prints its seed (`seed: N`; give it again with `--seed` for the same picture). Errors go to stderr in the UI
-language, with a non-zero exit; the question stays in the chat. `--api-base URL --data-dir DIR
---config-dir DIR` may stand anywhere on the line. Credentials come from the keyring or
+messages in the chat, through the very session code the window uses. `--attach FILE` (repeatable):
+documents go in as text, pictures as image parts (the model must see pictures, or a clear error names
+one that does); a file that cannot be read is refused with what to do, and nothing is sent.
+With `--web` the answer comes from the web; its sources follow it, after a blank line, one URL a line.
+`draw` asks YandexART for a picture, stores the prompt and the picture in a chat (a new one unless
+`--chat`), writes the JPEG to FILE and prints its seed (`seed: N`; `--seed N` draws the same again).
+Errors go to stderr in the UI language, with a non-zero exit; the question stays in the chat.
+`--api-base URL --data-dir DIR --config-dir DIR` may stand anywhere on the line. Credentials come from the keyring or
 YC_API_KEY / YC_IAM_TOKEN / YC_FOLDER_ID, like the app.
 """
 
@@ -24,7 +26,7 @@ import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from desktop_chat import catalogue
 from desktop_chat.chat.conversation import Defaults
@@ -34,8 +36,11 @@ from desktop_chat.paths import resolve_paths
 from desktop_chat.providers.base import Account
 from desktop_chat.providers.registry import Providers
 from desktop_chat.settings import Settings, SettingsStore
-from desktop_chat.store import ChatSettings, ChatStore, Message
+from desktop_chat.store import ChatSettings, ChatStore, Message, StoreError
 from desktop_chat.store.export import source_href
+
+if TYPE_CHECKING:
+    from desktop_chat.attachments import Prepared
 
 EXIT_ERROR, EXIT_USAGE = 1, 2
 
@@ -54,10 +59,19 @@ MESSAGES = {
         "en": "There is no chat “{}”.",
         "ru": "Чата «{}» нет.",
     },
-    "no_text": {"en": "Nothing to ask: give the question as TEXT.", "ru": "Не задан вопрос (TEXT)."},
-    "attach": {
-        "en": "--attach is not supported yet: files and pictures come in a later version.",
-        "ru": "--attach пока не поддерживается: файлы и картинки появятся в следующей версии.",
+    "no_text": {"en": "Nothing to ask: give the question as TEXT (or --attach a file).",
+                "ru": "Не задан вопрос (TEXT) и не приложен файл (--attach)."},
+    "cannot_see": {
+        "en": "The model “{}” cannot see pictures. Ask one that can: --model {}",
+        "ru": "Модель «{}» не видит картинки. Спросите модель, которая видит: --model {}",
+    },
+    "too_long": {
+        "en": "The attached documents do not fit the model's context window (about {} tokens are left for "
+              "them). Attach a shorter part, or choose a model with a larger window (e.g. --model "
+              "qwen3-235b-a22b-fp8).",
+        "ru": "Приложенные документы не помещаются в контекстное окно модели (для них остаётся около {} "
+              "токенов). Приложите часть покороче или выберите модель с окном побольше (например, --model "
+              "qwen3-235b-a22b-fp8).",
     },
     "busy": {"en": "This chat is writing a reply already.", "ru": "В этом чате уже пишется ответ."},
     "prompt_too_long": {
@@ -106,7 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", parents=[common], help="ask a question; the reply streams to stdout")
     ask.add_argument("--chat", metavar="ID|last", help="continue this chat (last: the most recent)")
     ask.add_argument("--model", metavar="M", help="a model id, short name or gpt:// URI")
-    ask.add_argument("--attach", metavar="FILE", action="append", default=[])
+    ask.add_argument("--attach", metavar="FILE", action="append", default=[],
+                     help="a picture or document to send with the question (repeatable)")
     ask.add_argument("--web", action="store_true", help="answer from the web; the sources follow the answer")
     ask.add_argument("text", nargs="*", metavar="TEXT")
     from desktop_chat.api.yandex_art import ASPECTS
@@ -160,13 +175,13 @@ class Cli:
 
     def ask(self) -> int:
         args = self.args
-        if args.attach:
-            self.say("attach")
-            return EXIT_USAGE
         text = " ".join(args.text).strip()
-        if not text:
+        if not text and not args.attach:
             self.say("no_text")
             return EXIT_USAGE
+        files = self._read_files(args.attach)
+        if files is None:
+            return EXIT_ERROR
         account = self.account()
         if account is None:
             self.say("no_account")
@@ -174,45 +189,53 @@ class Cli:
         store = ChatStore(self.data_dir, auto_backup=False)
         store.open()
         try:
-            return self._ask(store, account, text)
+            return self._ask(store, account, text, files)
         finally:
             store.close()
 
-    def _chat(self, store: ChatStore) -> tuple[bool, str | None, ChatSettings]:
-        """(found, chat id or None for a new chat, its settings) for `--chat`."""
-        chat_id, settings = None, ChatSettings()
-        if self.args.chat:
+    def _read_files(self, paths: list[str]) -> list[Prepared] | None:
+        """Every --attach file made ready, or None after saying (for each bad one) what is wrong."""
+        from desktop_chat.attachments import AttachmentError, prepare
+
+        files, failed = [], False
+        for path in paths:
+            try:
+                files.append(prepare(path))
+            except AttachmentError as error:
+                print(error.user_message(self.lang), file=self.err)
+                failed = True
+        return None if failed else files
+
+    def _ask(self, store: ChatStore, account: Account, text: str, files: list[Prepared]) -> int:
+        args, s = self.args, self.settings
+        chat_id = None
+        settings = ChatSettings()
+        if args.chat:
             chats = sorted(store.list_chats(), key=lambda c: -c.updated_at)
-            chat_id = chats[0].id if self.args.chat == "last" and chats else self.args.chat
+            chat_id = chats[0].id if args.chat == "last" and chats else args.chat
             if chat_id == "last" or chat_id not in {c.id for c in chats}:
-                self.say("no_chat", self.args.chat)
-                return False, None, settings
+                self.say("no_chat", args.chat)
+                return EXIT_ERROR
             settings = store.get_chat_settings(chat_id)
-        return True, chat_id, settings
-
-    def _sessions(self, store: ChatStore, account: Account) -> ChatSessions:
-        s = self.settings
-        defaults = Defaults(model=s.model, temperature=s.temperature, max_tokens=s.max_tokens)
-        return ChatSessions(store, Providers(lambda: account, data_logging=lambda: s.data_logging),
-                            lambda: defaults, InlineRunner())
-
-    def _ask(self, store: ChatStore, account: Account, text: str) -> int:
-        args = self.args
-        found, chat_id, settings = self._chat(store)
-        if not found:
-            return EXIT_ERROR
         if args.model:
             entry = catalogue.find(args.model)
             if entry is None:
                 self.say("unknown_model", args.model)
                 return EXIT_ERROR
             settings = dataclasses.replace(settings, model=args.model if "://" in args.model else entry.id)
-        sessions = self._sessions(store, account)
+        defaults = Defaults(model=s.model, temperature=s.temperature, max_tokens=s.max_tokens)
+        sessions = ChatSessions(store, Providers(lambda: account, data_logging=lambda: s.data_logging),
+                                lambda: defaults, InlineRunner())
         printer = _ReplyPrinter(self)
         sessions.subscribe(printer)
         try:
-            sessions.send(chat_id, text, settings, web=True if args.web else None)
+            sessions.send(chat_id, text, settings, attachments=files, web=True if args.web else None)
         except Refused as refusal:
+            if refusal.reason == "cannot_see":
+                model = settings.model or defaults.model
+                entry = catalogue.find(model)
+                self.say("cannot_see", entry.id if entry else model, refusal.detail or "gemma-3-27b-it")
+                return EXIT_ERROR
             self.say(refusal.reason if refusal.reason in MESSAGES else "internal", refusal.detail or refusal.reason)
             return EXIT_ERROR
         return printer.exit_code
@@ -230,13 +253,18 @@ class Cli:
             store.close()
 
     def _draw(self, store: ChatStore, account: Account) -> int:
-        from desktop_chat.chat import pictures
-
-        args = self.args
-        found, chat_id, settings = self._chat(store)
-        if not found:
-            return EXIT_ERROR
-        sessions = self._sessions(store, account)
+        args, s = self.args, self.settings
+        chat_id, settings = None, ChatSettings()
+        if args.chat:
+            chats = sorted(store.list_chats(), key=lambda c: -c.updated_at)
+            chat_id = chats[0].id if args.chat == "last" and chats else args.chat
+            if chat_id == "last" or chat_id not in {c.id for c in chats}:
+                self.say("no_chat", args.chat)
+                return EXIT_ERROR
+            settings = store.get_chat_settings(chat_id)
+        defaults = Defaults(model=s.model, temperature=s.temperature, max_tokens=s.max_tokens)
+        sessions = ChatSessions(store, Providers(lambda: account, data_logging=lambda: s.data_logging),
+                                lambda: defaults, InlineRunner())
         printer = _ReplyPrinter(self)
         sessions.subscribe(printer)
         try:
@@ -244,16 +272,15 @@ class Cli:
                           settings=settings)
         except Refused as refusal:
             self.say(refusal.reason if refusal.reason in MESSAGES else "internal", refusal.detail or refusal.reason)
-            return EXIT_USAGE if refusal.reason in ("nothing", "prompt_too_long", "bad_aspect", "bad_seed") \
-                else EXIT_ERROR
+            usage = refusal.reason in ("nothing", "prompt_too_long", "bad_aspect", "bad_seed")
+            return EXIT_USAGE if usage else EXIT_ERROR
         reply = printer.reply
         if printer.exit_code or reply is None or not reply.attachments:
             return printer.exit_code or EXIT_ERROR
         try:
-            data = pictures.picture_path(store.data_dir, reply.attachments[0]["sha256"]).read_bytes()
-            _write_file(args.out, data)
-        except OSError as error:
-            self.say("out", args.out, error.strerror or type(error).__name__)
+            _write_file(args.out, store.read_attachment(reply.attachments[0]))
+        except (OSError, StoreError) as error:
+            self.say("out", args.out, getattr(error, "strerror", None) or str(error))
             return EXIT_ERROR
         print(f"seed: {(reply.drawing or {}).get('seed', '')}", file=self.out)
         return 0

@@ -188,6 +188,16 @@ def parse_sse_stream(
     yield reply.completion(reply.status or Status.FINAL)
 
 
+def message_content(message: ChatMessage) -> str | list[dict[str, Any]]:
+    """A message's `content`: its text, or, with pictures, a list of one `text` part and one `image_url`
+    part per picture with a `data:` URL (real sample 10, Gemma 3)."""
+    if not message.images:
+        return message.text
+    parts: list[dict[str, Any]] = [{"type": "text", "text": message.text}] if message.text else []
+    parts += [{"type": "image_url", "image_url": {"url": image.data_url()}} for image in message.images]
+    return parts
+
+
 class OpenAICompatClient:
     """AI Studio's OpenAI-compatible surface (DeepSeek, Qwen3, gpt-oss, Gemma, and YandexGPT/Alice too)."""
 
@@ -289,7 +299,7 @@ class OpenAICompatClient:
             raise ValueError("a completion needs at least one message")
         body: dict[str, Any] = {
             "model": model_uri,
-            "messages": [{"role": m.role, "content": m.text} for m in messages],
+            "messages": [{"role": m.role, "content": message_content(m)} for m in messages],
             "temperature": options.temperature,
             "max_tokens": options.max_tokens,
             "stream": stream,

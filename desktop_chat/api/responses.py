@@ -5,7 +5,8 @@ Wire facts (yandex-api.md §12; the events follow OpenAI's Responses API):
   plus `OpenAI-Project: <folder>`). The body:
 
       {"model": "gpt://<folder>/<model>/<version>", "instructions": "<system prompt>",
-       "input": [{"role": "user"|"assistant", "content": "<text>"}, …],
+       "input": [{"role": "user"|"assistant", "content": "<text>"}, …],   (with pictures the content is
+                 [{"type": "input_text", "text": …}, {"type": "input_image", "image_url": "data:image/…"}])
        "tools": [{"type": "web_search", "search_context_size": "low"|"medium"|"high",
                   "filters": {"allowed_domains": ["ria.ru"], "user_location": {"region": "213"}}}],
        "temperature": 0.3, "max_output_tokens": 2000, "stream": true, "store": false}
@@ -60,13 +61,22 @@ MAX_SOURCES = 100  # a reply citing more sites than this is not one anybody read
 _INCOMPLETE = {"max_output_tokens": Status.TRUNCATED, "content_filter": Status.CONTENT_FILTER}
 
 
+def _content(message: ChatMessage) -> str | list[dict[str, Any]]:
+    """A message's text, or (with pictures, for models that see) `input_text` and `input_image` parts."""
+    images = getattr(message, "images", ())
+    if not images:
+        return message.text
+    return [{"type": "input_text", "text": message.text},
+            *({"type": "input_image", "image_url": image.data_url()} for image in images)]
+
+
 def request_body(model_uri: str, messages: Sequence[ChatMessage], options: CompletionOptions | None,
                  web: WebSearchOptions | None, *, stream: bool) -> dict[str, Any]:
     options = options or CompletionOptions()
     web = web or WebSearchOptions()
     if not model_uri:
         raise ValueError("model_uri is empty")
-    items = [{"role": m.role, "content": m.text} for m in messages if m.role != "system"]
+    items = [{"role": m.role, "content": _content(m)} for m in messages if m.role != "system"]
     if not items:
         raise ValueError("a web answer needs at least one message")
     tool: dict[str, Any] = {"type": "web_search", "search_context_size": web.context_size}

@@ -32,9 +32,24 @@ class Credentials:
 
 
 @dataclass(frozen=True)
+class ImagePart:
+    """A picture sent with a user message (OpenAI-compatible `image_url` part with a `data:` URL)."""
+
+    mime: str  # image/png, image/jpeg, image/webp, image/gif
+    data: bytes = field(repr=False)
+    name: str = ""  # the file's name, for error messages
+
+    def data_url(self) -> str:
+        import base64
+
+        return f"data:{self.mime};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+
+@dataclass(frozen=True)
 class ChatMessage:
     role: Literal["system", "user", "assistant"]
-    text: str
+    text: str  # documents are already inside it, as <file name="…">…</file> blocks
+    images: tuple[ImagePart, ...] = ()  # pictures: only for models that can see (the OpenAI-compatible API)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote, urlsplit
 
 import requests
@@ -131,6 +131,22 @@ def parse_ndjson_stream(lines: Iterable[bytes], secrets: Iterable[str] = ()) -> 
         raise MalformedResponseError("empty completion reply", status=200)
     if not last.status.is_final:
         raise ConnectionLostError("reply ended before the final chunk")
+
+
+class PicturesNotSupportedError(ApiError):
+    """A picture for a model of the native API, which reads text only. Raised before anything is sent."""
+
+    kind = "cannot_see"
+    retryable_default = False
+    messages: ClassVar[dict[str, str]] = {
+        "en": "This model reads text only and cannot see pictures ({detail}). Send the message to a model "
+              "that can, such as Gemma 3 27B (gemma-3-27b-it), or remove the pictures.",
+        "ru": "Эта модель читает только текст и не видит картинки ({detail}). Отправьте сообщение модели, "
+              "которая их видит, например Gemma 3 27B (gemma-3-27b-it), или уберите картинки.",
+    }
+
+    def _format_args(self) -> dict[str, Any]:
+        return {"detail": self.detail}
 
 
 class YandexGptClient:
@@ -289,6 +305,9 @@ class YandexGptClient:
             raise ValueError("model_uri is empty")
         if not messages:
             raise ValueError("a completion needs at least one message")
+        pictures = [image.name or "?" for m in messages for image in m.images]
+        if pictures:
+            raise PicturesNotSupportedError(", ".join(pictures))
         completion_options: dict[str, Any] = {
             "stream": stream,
             "temperature": options.temperature,
@@ -314,4 +333,5 @@ class YandexGptClient:
         ]
 
 
-__all__ = ["ApiError", "YandexGptClient", "operations_base_for", "parse_completion", "parse_ndjson_stream"]
+__all__ = ["ApiError", "PicturesNotSupportedError", "YandexGptClient",
+           "operations_base_for", "parse_completion", "parse_ndjson_stream"]

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from desktop_chat import catalogue
+from desktop_chat import attachments, catalogue
 from desktop_chat.store import ChatSettings, Message
+from desktop_chat.store.model import Attachment
 
 if TYPE_CHECKING:
     # The client's types are imported where they are used: the module pulls in `requests`,
@@ -109,16 +110,64 @@ def history_messages(messages: Sequence[Message]) -> list[Message]:
             if kept and kept[-1].role == "user":
                 kept.pop()
             continue
-        if message.text.strip() and message.status not in _NOT_HISTORY:
+        if (message.text.strip() or message.attachments) and message.status not in _NOT_HISTORY:
             kept.append(message)
     return kept
 
 
+def request_text(message: Message, model: str, pictures_sent: bool = True) -> str:
+    """A stored message's text as the model reads it: its documents as <file> blocks (the stored text,
+    never parsed again) before the question, and a note for each picture that is not sent."""
+    if not message.attachments:
+        return message.text
+    documents = [(a.name, a.text, a.cut) for a in message.attachments if a.kind == "document"]
+    notes = [] if pictures_sent else [
+        f"[picture “{a.name}” not shown: this model cannot see pictures]"
+        for a in message.attachments if a.kind == "image"]
+    return attachments.compose("\n".join([*notes, message.text]).strip(), documents)
+
+
+def pictures_of(message: Message) -> list[Attachment]:
+    return [a for a in message.attachments if a.kind == "image"]
+
+
+def _request_message(message: Message, model: str, load: Callable[[Attachment], bytes] | None) -> ChatMessage:
+    from desktop_chat.api.types import ChatMessage, ImagePart
+
+    role = "user" if message.role == "user" else "assistant"
+    pictures = pictures_of(message)
+    sees = bool(pictures) and attachments.can_see(model)
+    text = request_text(message, model, pictures_sent=sees or not pictures)
+    parts: list[ImagePart] = []
+    if sees and load is not None:
+        missing = []
+        for ref in pictures:
+            try:
+                parts.append(ImagePart(ref.mime, load(ref), ref.name))
+            except Exception:  # deleted from the data folder by hand: say so rather than fail the chat
+                missing.append(f"[picture “{ref.name}” is missing from the data folder]")
+        if missing:
+            text = "\n".join([*missing, text])
+    return ChatMessage(role, text, tuple(parts))  # type: ignore[arg-type]
+
+
+def message_tokens(message: Message, model: str, count_tokens: Callable[[str], int] | None = None) -> int:
+    """The offline estimate of one stored message in a request to `model`, its files included."""
+    pictures = pictures_of(message)
+    sees = bool(pictures) and attachments.can_see(model)
+    text = request_text(message, model, pictures_sent=sees or not pictures)
+    count = count_tokens or (lambda t: estimate_tokens(t, model))
+    return count(text) + (len(pictures) * attachments.image_tokens(model) if sees else 0)
+
+
 def plan_request(messages: Sequence[Message], settings: ChatSettings, defaults: Defaults,
-                 count_tokens: Callable[[str], int] | None = None) -> RequestPlan:
+                 count_tokens: Callable[[str], int] | None = None,
+                 load: Callable[[Attachment], bytes] | None = None) -> RequestPlan:
     """Builds the request for a chat whose last message is the user's new one.
 
     `count_tokens(text)` counts one message's tokens; the default is the model's offline estimate.
+    `load(attachment)` gives a stored picture's bytes (the store's read_attachment); without it pictures
+    are counted but not attached (the context meter).
     """
     from desktop_chat.api.client import ChatMessage
 
@@ -137,7 +186,7 @@ def plan_request(messages: Sequence[Message], settings: ChatSettings, defaults: 
     # Newest first; the newest message (the user's question) is always kept, even when it alone is
     # over the budget: the server then says how much too long it is, which is the clearest message.
     for index, message in enumerate(reversed(history)):
-        cost = count_tokens(message.text)
+        cost = message_tokens(message, model, count_tokens)
         if index > 0 and used + cost > budget:
             break
         kept.append(message)
@@ -147,7 +196,7 @@ def plan_request(messages: Sequence[Message], settings: ChatSettings, defaults: 
     return RequestPlan(
         model=model,
         options=options,
-        messages=system + [ChatMessage("user" if m.role == "user" else "assistant", m.text) for m in kept],
+        messages=system + [_request_message(m, model, load) for m in kept],
         first_sent_id=kept[0].id if kept and left_out else None,
         left_out=left_out,
         estimated_tokens=used,

@@ -2,7 +2,7 @@
 
 A drawing is a turn of the chat: the prompt is stored as the user's message (with `drawing`: aspect, seed,
 what to avoid), the request goes out as an asynchronous operation whose id is kept in pending.json (so a
-restart still delivers the picture), and the picture is stored like an attachment (chat/pictures.py) on the
+restart still delivers the picture), and the picture is stored as an attachment (chat/pictures.py) on the
 assistant's message (`drawing` again, with the seed really used, and `attachments`). The text models never
 see these turns (conversation.history_messages leaves them out). A refused prompt stores a failed reply
 (`error: "draw_refused"`); the prompt stays to be edited and drawn again (`draw(..., editing=<its id>)`).
@@ -18,6 +18,7 @@ from desktop_chat.chat import conversation
 from desktop_chat.chat.events import QuestionFailed, QuestionSaved, ReplyFinished, ReplyStarted, SessionEvent
 from desktop_chat.chat.pending import PendingReplies, PendingReply
 from desktop_chat.store import ChatSettings, ChatStore, Message
+from desktop_chat.store.model import Attachment
 
 if TYPE_CHECKING:
     from desktop_chat.api.yandex_art import Picture
@@ -42,12 +43,12 @@ class DrawingMixin:
         def _check_account(self, settings: ChatSettings | None = None) -> None: ...
         def _is_first_message(self, chat_id: str, message_id: str) -> bool: ...
 
-    def save_picture(self, chat_id: str, jpeg: bytes, name: str = "") -> dict[str, Any]:
-        """Stores a drawn picture like an attachment; returns its record for `Message.attachments`.
-        The one place that writes pictures (the attachments store may take this over)."""
+    def save_picture(self, chat_id: str, jpeg: bytes, name: str = "") -> Attachment:
+        """Stores a drawn picture as an attachment (the store's put_attachment); returns its record for
+        the reply's `attachments`. The one place that writes drawn pictures."""
         from desktop_chat.chat.pictures import save_picture
 
-        return save_picture(self.store.data_dir, chat_id, jpeg, name=name)
+        return save_picture(self.store, jpeg, name or "yandex-art.jpg")
 
     def draw(self, chat_id: str | None, prompt: str, *, aspect: str = "1:1", seed: int | None = None,
              avoid: str = "", settings: ChatSettings | None = None, editing: str | None = None,

@@ -1,9 +1,8 @@
-"""Pictures drawn by YandexART, stored like attachments. No Qt here.
+"""Pictures drawn by YandexART, stored as attachments. No Qt here.
 
-One function writes a picture: `save_picture(data_dir, chat_id, jpeg) -> reference`. The file is
-content-addressed, `attachments/<sha256[:2]>/<sha256>.jpg` under the data folder (the attachments store's
-layout), written temp + fsync + rename (+ fsync of the folders) BEFORE the message that names it, so an
-acknowledged message never points at a missing file. The reference goes on the assistant message:
+`save_picture(store, jpeg, name) -> Attachment` puts the bytes in the attachments store
+(`attachments/<sha256[:2]>/<sha256>.jpg`, written durably and once per content, BEFORE the message that
+names it) and returns the record for the reply's `attachments`:
 
     {"sha256": "<64 hex>", "name": "yandex-art-<seed>.jpg", "kind": "image", "mime": "image/jpeg",
      "size": <bytes>, "width": <px>, "height": <px>}
@@ -11,18 +10,12 @@ acknowledged message never points at a missing file. The reference goes on the a
 
 from __future__ import annotations
 
-import hashlib
-import os
 import struct
-from pathlib import Path
-from typing import Any
 
-FOLDER = "attachments"
+from desktop_chat.store import ChatStore
+from desktop_chat.store.model import Attachment
+
 MIME = "image/jpeg"
-
-
-def picture_path(data_dir: Path, sha256: str) -> Path:
-    return Path(data_dir) / FOLDER / sha256[:2] / f"{sha256}.jpg"
 
 
 def jpeg_size(data: bytes) -> tuple[int, int]:
@@ -43,20 +36,9 @@ def jpeg_size(data: bytes) -> tuple[int, int]:
     return 0, 0
 
 
-def save_picture(data_dir: Path, chat_id: str, jpeg: bytes, *, name: str = "") -> dict[str, Any]:
-    """Writes the picture durably (once per content) and returns its attachment record."""
-    from desktop_chat.store.fileio import atomic_write, ensure_dir
-
-    digest = hashlib.sha256(jpeg).hexdigest()
-    path = picture_path(data_dir, digest)
-    if not (path.is_file() and not path.is_symlink() and path.stat().st_size == len(jpeg)):
-        ensure_dir(path.parent)  # new folders (and their parents) are fsynced
-        atomic_write(path, jpeg)
-    else:
-        os.utime(path)  # recently used: a sweep of unreferenced files must not take it
+def save_picture(store: ChatStore, jpeg: bytes, name: str) -> Attachment:
+    """Stores the picture durably (once per content) and returns its attachment record."""
+    sha256 = store.put_attachment(jpeg, MIME)
     width, height = jpeg_size(jpeg)
-    record: dict[str, Any] = {"sha256": digest, "name": name or f"picture-{digest[:8]}.jpg", "kind": "image",
-                              "mime": MIME, "size": len(jpeg)}
-    if width and height:
-        record.update(width=width, height=height)
-    return record
+    return Attachment(sha256=sha256, name=name, kind="image", mime=MIME, size=len(jpeg), width=width,
+                      height=height)

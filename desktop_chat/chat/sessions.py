@@ -14,11 +14,12 @@ is lost: a stopped, failed or abandoned reply stores what arrived (see `_finish`
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -37,9 +38,11 @@ from desktop_chat.chat.pending import PendingReplies, PendingReply
 from desktop_chat.providers.base import ChatProvider
 from desktop_chat.providers.registry import NoAccount, Providers, UnknownModel
 from desktop_chat.store import ChatSettings, ChatStore, Message
+from desktop_chat.store.model import Attachment
 
 if TYPE_CHECKING:
     from desktop_chat.api.client import CancelToken, Completion
+    from desktop_chat.attachments import Prepared
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +73,9 @@ class Refused(Exception):
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(reason)
-        # "busy" | "limit" | "no_account" | "unknown_model" | "nothing"; drawing: "prompt_too_long" (detail:
-        # the limit), "bad_aspect" (detail: the choices), "bad_seed"
+        # "busy" | "limit" | "no_account" | "unknown_model" | "nothing" | "cannot_see" (detail: a model that
+        # can, "" if none is known) | "too_long" (detail: tokens the files may take; see fit_attachments);
+        # drawing: "prompt_too_long" (detail: the limit), "bad_aspect" (detail: the choices), "bad_seed"
         self.reason = reason
         self.detail = detail
 
@@ -92,6 +96,16 @@ class LiveReply:
     web: bool = False  # an answer from the web (the Responses API with web search)
     sources: tuple[str, ...] = ()  # a web answer's sources so far
     done: threading.Event = field(default_factory=threading.Event)
+
+
+def _ref(file: Prepared | Attachment) -> Attachment:
+    return file if isinstance(file, Attachment) else file.to_ref()
+
+
+def _tokens(file: Prepared | Attachment, model: str) -> int:
+    from desktop_chat.attachments import token_cost
+
+    return token_cost(file, model) if isinstance(file, Attachment) else file.tokens(model)
 
 
 class ChatSessions(DrawingMixin):
@@ -143,20 +157,33 @@ class ChatSessions(DrawingMixin):
 
     # ---- the use cases --------------------------------------------------------------------
     def send(self, chat_id: str | None, text: str, settings: ChatSettings, *, editing: str | None = None,
-             draft_key: str | None = None, web: bool | None = None) -> int:
+             draft_key: str | None = None, attachments: Sequence[Prepared | Attachment] = (),
+             model: str | None = None, web: bool | None = None) -> int:
         """Stores `text` as the user's question (in a new chat when `chat_id` is None; replacing
         `editing` and all after it when given), then streams the reply. Returns the ticket.
+
+        `attachments`: files made ready by `desktop_chat.attachments.prepare` (documents go in the message
+        as text, pictures as image parts), or stored `Attachment` records (edit and resend keeps the files).
+        `model`: this reply only is written by that model (the chat keeps its own), e.g. a vision model for a
+        picture. Refused at once, nothing stored: "cannot_see" (pictures
+        for a model that cannot see them; `detail` names one that can), "too_long" (the files do not fit).
         `web`: answer from the web for this message (None: the chat's `settings.web_search`)."""
-        if not text.strip():
+        files = list(attachments)
+        if not text.strip() and not files:
             raise Refused("nothing")
-        self._check_account(settings)
+        reply_settings = self._for_model(settings, model)
+        self._check_account(reply_settings)
+        self._check_files(text, files, reply_settings)
         reply = self._claim(chat_id)
         reply.web = settings.web_search if web is None else web
-        question = Message.new("user", text)
-        title = conversation.title_from_text(text)
+        question = Message.new("user", text, attachments=[_ref(f) for f in files])
+        title = conversation.title_from_text(text) or (files[0].name if files else "")
 
         def job() -> None:
             try:
+                for file in files:  # durably on disk before the message that references them
+                    if not isinstance(file, Attachment):
+                        self.store.put_attachment(file.data, file.mime, file.sha256)
                 target = chat_id if chat_id is not None else self.store.create_chat(title, settings).id
                 with self._lock:
                     reply.chat_id = target
@@ -172,16 +199,17 @@ class ChatSessions(DrawingMixin):
                 self._emit(QuestionFailed(reply.ticket, chat_id, text, editing, error))
                 return
             self._emit(QuestionSaved(reply.ticket, target, question, summary, editing))
-            self._reply(reply, target, settings)
+            self._reply(reply, target, reply_settings)
 
         self.runner.start(job)
         return reply.ticket
 
     def regenerate(self, chat_id: str, settings: ChatSettings, messages: list[Message] | None = None, *,
-                   web: bool | None = None) -> int:
+                   model: str | None = None, web: bool | None = None) -> int:
         """A new reply to the last question; the old one stays until the new one is stored.
-        `messages`: the chat as the caller has it (saves reading it again). `web`: None answers the way
-        the old reply did (from the web or not). A drawn picture is drawn again with a new seed."""
+        `messages`: the chat as the caller has it (saves reading it again). `model`: as for send. `web`: None
+        answers the way the old reply did (from the web or not). A drawn picture is drawn again, new seed."""
+        settings = self._for_model(settings, model)
         messages = self.store.load_chat(chat_id).messages if messages is None else messages
         old = conversation.last_reply(messages)
         if old is None:
@@ -189,6 +217,7 @@ class ChatSessions(DrawingMixin):
         if conversation.is_drawing_turn(messages):
             return self._redraw(chat_id, messages, fresh_seed=old.status != "error")
         self._check_account(settings)
+        self._check_pictures(messages[:-1], settings)
         reply = self._claim(chat_id)
         reply.replaces = old
         reply.web = old.web if web is None else web
@@ -196,16 +225,18 @@ class ChatSessions(DrawingMixin):
         return reply.ticket
 
     def retry(self, chat_id: str, settings: ChatSettings, messages: list[Message] | None = None, *,
-              web: bool | None = None) -> int:
+              model: str | None = None, web: bool | None = None) -> int:
         """Asks again after a failed reply, or for a question that has none yet (a drawing: the same seed)."""
         messages = self.store.load_chat(chat_id).messages if messages is None else messages
         if not conversation.awaiting_reply(messages):
             raise Refused("nothing")
         if messages[-1].role == "assistant":
-            return self.regenerate(chat_id, settings, messages, web=web)
+            return self.regenerate(chat_id, settings, messages, model=model, web=web)
         if conversation.is_drawing_turn(messages):
             return self._redraw(chat_id, messages, fresh_seed=False)
+        settings = self._for_model(settings, model)
         self._check_account(settings)
+        self._check_pictures(messages, settings)
         reply = self._claim(chat_id)
         reply.web = settings.web_search if web is None else web
         self.runner.start(lambda: self._reply(reply, chat_id, settings))
@@ -247,6 +278,69 @@ class ChatSessions(DrawingMixin):
         finally:
             provider.close()
 
+    # ---- attachments ------------------------------------------------------------------------
+    def vision_model(self) -> str | None:
+        """The model to offer for a message with pictures when the chat's model cannot see (Gemma 3 27B)."""
+        from desktop_chat.attachments import vision_models
+
+        found = vision_models()
+        return found[0] if found else None
+
+    def can_see(self, settings: ChatSettings, model: str | None = None) -> bool:
+        from desktop_chat.attachments import can_see
+
+        return can_see(model or conversation.chat_model(settings, self.defaults()))
+
+    def files_budget(self, text: str, settings: ChatSettings, files: Sequence[Prepared | Attachment],
+                     model: str | None = None) -> int:
+        """Tokens the documents of a new message may take: the model's window less the reply's room, the
+        system prompt, the question and the pictures (history gives way, the new message cannot)."""
+        settings = self._for_model(settings, model)
+        defaults = self.defaults()
+        model_id = conversation.chat_model(settings, defaults)
+        plan = conversation.plan_request([Message.new("user", text)], settings, defaults)
+        pictures = sum(_tokens(f, model_id) for f in files if f.kind == "image")
+        return plan.prompt_budget - plan.estimated_tokens - pictures
+
+    def fit_attachments(self, text: str, settings: ChatSettings, files: Sequence[Prepared | Attachment],
+                        model: str | None = None) -> list[Prepared | Attachment]:
+        """The files with each document cut to the first part that fits (in proportion to its size), for
+        the "send the first part" offer; `len(f.text) / f.total_chars` is how much of each is kept."""
+        from desktop_chat.attachments import cut_to_fit
+
+        model_id = model or conversation.chat_model(settings, self.defaults())
+        budget = self.files_budget(text, settings, files, model)
+        documents = [f for f in files if f.kind != "image"]
+        total = sum(_tokens(f, model_id) for f in documents)
+        if total <= budget:
+            return list(files)
+        def cut(file: Prepared | Attachment) -> Prepared | Attachment:
+            share = max(0, budget * _tokens(file, model_id) // max(1, total))
+            if isinstance(file, Attachment):
+                return cut_to_fit(file, share, model_id)
+            return cut_to_fit(file, share, model_id)
+
+        return [f if f.kind == "image" else cut(f) for f in files]
+
+    def _for_model(self, settings: ChatSettings, model: str | None) -> ChatSettings:
+        return dataclasses.replace(settings, model=model) if model else settings
+
+    def _check_files(self, text: str, files: list[Prepared | Attachment], settings: ChatSettings) -> None:
+        if not files:
+            return
+        if any(f.kind == "image" for f in files) and not self.can_see(settings):
+            raise Refused("cannot_see", self.vision_model() or "")
+        model_id = conversation.chat_model(settings, self.defaults())
+        budget = self.files_budget(text, settings, files)
+        if sum(_tokens(f, model_id) for f in files if f.kind != "image") > budget:
+            raise Refused("too_long", str(max(0, budget)))
+
+    def _check_pictures(self, messages: list[Message], settings: ChatSettings) -> None:
+        """Asking again about a question with pictures needs a model that sees them."""
+        last_question = next((m for m in reversed(messages) if m.role == "user"), None)
+        if last_question is not None and conversation.pictures_of(last_question) and not self.can_see(settings):
+            raise Refused("cannot_see", self.vision_model() or "")
+
     # ---- inside a job ---------------------------------------------------------------------
     def _reply(self, reply: LiveReply, chat_id: str, settings: ChatSettings) -> None:
         completion: Completion | None = None
@@ -256,7 +350,7 @@ class ChatSessions(DrawingMixin):
             messages = self.store.load_chat(chat_id).messages
             if reply.replaces is not None:
                 messages = messages[: next(i for i, m in enumerate(messages) if m.id == reply.replaces.id)]
-            plan = conversation.plan_request(messages, settings, self.defaults())
+            plan = conversation.plan_request(messages, settings, self.defaults(), load=self.store.read_attachment)
             reply.model = plan.model
             def retrying(delay: float, why: BaseException) -> None:
                 self._emit(ReplyProgress(reply.ticket, chat_id, reply.text, reply.reasoning, delay, why))

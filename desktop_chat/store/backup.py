@@ -60,7 +60,10 @@ def make_backup(data_dir: Path, files: list[tuple[Path, str]], backups_dir: Path
         with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             for path, name in files:
                 with contextlib.suppress(FileNotFoundError, IsADirectoryError):
-                    archive.writestr(name, path.read_bytes())
+                    # Attachments (pictures, PDFs) are mostly compressed already: stored as they are.
+                    stored = name.startswith("attachments/")
+                    archive.writestr(name, path.read_bytes(),
+                                     compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
         with open(temp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(temp, target)

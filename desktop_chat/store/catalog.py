@@ -16,11 +16,29 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.store.chatfile import CHAT_SUFFIX, ChatLog, ChatRead, encode_line
+from desktop_chat.store.chatfile import (
+    ATTACHMENTS_VERSION,
+    CHAT_SUFFIX,
+    ChatLog,
+    ChatRead,
+    CorruptChatFile,
+    encode_line,
+    needs_version,
+)
 from desktop_chat.store.errors import StoreError
-from desktop_chat.store.fileio import TEMP_SUFFIX, FileChanged, append_durably, file_id
+from desktop_chat.store.fileio import (
+    TEMP_SUFFIX,
+    FileChanged,
+    append_durably,
+    atomic_write,
+    copy_durably,
+    ensure_dir,
+    file_id,
+    read_nofollow,
+)
 from desktop_chat.store.index import IndexEntry, load_index, save_index
 from desktop_chat.store.locks import LockUnavailable, StoreLocks
+from desktop_chat.store.migrations import upgrade_to_v2
 from desktop_chat.store.model import OpenReport, is_valid_id
 from desktop_chat.store.recovery import (
     MOVED_TO_QUARANTINE,
@@ -42,6 +60,7 @@ _NEWER_VERSION = ("This chat was saved by a newer version of the app; it can be 
 class ChatCatalog:
     def __init__(self, chats_dir: Path, quarantine_dir: Path, index_path: Path, locks: StoreLocks) -> None:
         self.chats_dir = chats_dir
+        self.migrations_dir = chats_dir.parent / "migrations"
         self.quarantine_dir = quarantine_dir
         self.index_path = index_path
         self.locks = locks
@@ -106,6 +125,8 @@ class ChatCatalog:
                 if check is not None:
                     check(chat)
                 try:
+                    if chat.version < needs_version(event):
+                        self._upgrade(chat)
                     st = append_durably(chat.path, line, chat.size, chat.file_id)
                 except FileChanged:
                     if attempt:
@@ -119,6 +140,24 @@ class ChatCatalog:
                 self.entries[chat_id] = IndexEntry(chat.summary(), st.st_size, st.st_mtime_ns)
                 self.index_dirty = True
                 return
+
+    def _upgrade(self, chat: ChatLog) -> None:
+        """Upgrades a version-1 file to version 2 before its first attachment (the chat's lock is held):
+        the file as it was is copied to migrations/ first, then replaced atomically with a new header."""
+        try:
+            data = read_nofollow(chat.path)
+            if len(data) != chat.size:
+                raise FileChanged(chat.path.name)
+            ensure_dir(self.migrations_dir)
+            copy_durably(chat.path, self.migrations_dir / f"{chat.path.name}.v1.{int(time.time())}.bak")
+            new = upgrade_to_v2(data, chat.chat_id)
+            atomic_write(chat.path, new)
+            st = os.stat(chat.path, follow_symlinks=False)
+        except (OSError, CorruptChatFile) as exc:
+            raise StoreError("io", f"could not upgrade the chat file for attachments: {exc}") from None
+        chat.version = ATTACHMENTS_VERSION
+        chat.size, chat.mtime_ns, chat.file_id = st.st_size, st.st_mtime_ns, file_id(st)
+        self.report.migrated.append(chat.chat_id)
 
     def remember(self, chat: ChatLog, st: os.stat_result) -> None:
         chat.size, chat.mtime_ns, chat.file_id = st.st_size, st.st_mtime_ns, file_id(st)

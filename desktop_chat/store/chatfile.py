@@ -23,7 +23,10 @@ from desktop_chat.store.fileio import NOFOLLOW, file_id
 from desktop_chat.store.model import ChatSettings, ChatSummary, Message, clamp_time
 
 CHAT_FORMAT = "desktop-chat/chat"
-CHAT_VERSION = 1
+# 2: messages may carry `attachments` (files in attachments/). A file is written as version 2 only once it
+# holds an attachment; until then it stays version 1, which older apps read and write (see migrations.py).
+CHAT_VERSION = 2
+ATTACHMENTS_VERSION = 2
 CHAT_SUFFIX = ".jsonl"
 # No real message comes near this; a longer line is garbage (and we refuse to write one).
 MAX_LINE_BYTES = 8 * 1024 * 1024
@@ -72,9 +75,19 @@ def parse_line(raw: bytes) -> dict[str, Any]:
     return obj
 
 
-def header_line(chat_id: str, created_at: float) -> bytes:
-    return encode_line({"format": CHAT_FORMAT, "version": CHAT_VERSION, "id": chat_id,
-                        "created_at": created_at})
+def header_line(chat_id: str, created_at: float, version: int = 1) -> bytes:
+    return encode_line({"format": CHAT_FORMAT, "version": version, "id": chat_id, "created_at": created_at})
+
+
+def version_for(messages: list[Message]) -> int:
+    """The lowest format version that can hold these messages."""
+    return ATTACHMENTS_VERSION if any(m.attachments for m in messages) else 1
+
+
+def needs_version(event: dict[str, Any]) -> int:
+    """The format version a file must have before this event is appended to it."""
+    message = event.get("message")
+    return ATTACHMENTS_VERSION if isinstance(message, dict) and message.get("attachments") else 1
 
 
 def message_event(message: Message, at: float | None = None, replaces: str | None = None) -> dict[str, Any]:
@@ -304,7 +317,7 @@ def chat_file_bytes(chat_id: str, created_at: float, title: str, pinned: bool, s
     Event times (which give the chat's updated_at) are `event_time` for a new chat, or, when
     rewriting an existing one, the messages' own times.
     """
-    parts = [header_line(chat_id, created_at)]
+    parts = [header_line(chat_id, created_at, version_for(messages))]
     meta_time = created_at if event_time is None else event_time
     if title:
         parts.append(encode_line({**rename_event(title), "at": meta_time}))

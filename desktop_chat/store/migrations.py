@@ -1,7 +1,9 @@
 """Upgrades of chat files written by older versions of the app.
 
 Version 0 is the prototype's format: one JSON document per chat in `chats/<id>.json`, rewritten
-whole on every message (see docs/store-format.md). Version 1 is the JSON Lines event log.
+whole on every message (see docs/store-format.md). Version 1 is the JSON Lines event log. Version 2 is
+the same log whose messages may carry `attachments`; a version-1 file is upgraded (`upgrade_to_v2`)
+the first time a message with attachments is added to it: only its header line changes.
 A migration backs the old file up first (into `migrations/`), then writes the new file atomically,
 then removes the old one; a crash at any step leaves a state the next open finishes.
 """
@@ -13,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_chat import safe_json
-from desktop_chat.store.chatfile import chat_file_bytes
+from desktop_chat.store.chatfile import ATTACHMENTS_VERSION, chat_file_bytes, header_line, parse_header
 from desktop_chat.store.errors import StoreError
 from desktop_chat.store.model import ChatSettings, Message, clamp_time, is_valid_id, new_id
 
@@ -66,3 +68,11 @@ def convert_v0(data: bytes, chat_id: str) -> bytes:
 
 def legacy_chat_files(chats_dir: Path) -> list[Path]:
     return sorted(p for p in chats_dir.glob("*" + LEGACY_SUFFIX) if p.is_file() or p.is_symlink())
+
+
+def upgrade_to_v2(data: bytes, chat_id: str) -> bytes:
+    """A version-1 chat file's bytes with a version-2 header; every event line stays as it was."""
+    header, start = parse_header(data, chat_id)
+    if header["version"] >= ATTACHMENTS_VERSION:
+        return data
+    return header_line(chat_id, header["created_at"], ATTACHMENTS_VERSION) + data[start:]

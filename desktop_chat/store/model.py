@@ -55,10 +55,73 @@ def is_count(value: object) -> bool:
 
 
 _SHA_RE = re.compile(r"[0-9a-f]{64}")
+ATTACHMENT_KINDS = ("image", "document")
+_MIME_RE = re.compile(r"[a-z]+/[a-z0-9.+-]{1,100}")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message (see docs/store-format.md, "Attachments").
+
+    The file's bytes live once per content in `attachments/<sha256[:2]>/<sha256><suffix>`; a message
+    holds this reference. A document also carries the text that was sent (maybe only its first part),
+    so history is re-sent and searched without reading the file again.
+    """
+
+    sha256: str  # of the stored bytes (64 lower-case hex digits)
+    name: str  # the file's name as the person attached it (no folder)
+    kind: str  # "image" | "document"
+    mime: str  # of the stored bytes: image/png, image/jpeg, application/pdf, text/plain, …
+    size: int  # bytes stored
+    text: str = ""  # document: the text sent to the model
+    total_chars: int = 0  # document: characters extracted; more than len(text) when only a part was sent
+    pages: int = 0  # PDF pages
+    width: int = 0  # picture, as sent
+    height: int = 0
+
+    @property
+    def cut(self) -> bool:
+        """Only the first part of the document's text was sent."""
+        return self.kind == "document" and self.total_chars > len(self.text)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"sha256": self.sha256, "name": self.name, "kind": self.kind, "mime": self.mime,
+                                "size": self.size}
+        if self.kind == "document":
+            data["text"] = self.text
+            data["total_chars"] = self.total_chars
+        for key in ("pages", "width", "height"):
+            if getattr(self, key):
+                data[key] = getattr(self, key)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: object) -> Attachment:
+        if not isinstance(data, dict):
+            raise StoreError("invalid", "an attachment is not a JSON object")
+        sha, name, kind, mime = (data.get(k) for k in ("sha256", "name", "kind", "mime"))
+        if not isinstance(sha, str) or not _SHA_RE.fullmatch(sha):
+            raise StoreError("invalid", "an attachment has no valid sha256")
+        if not isinstance(name, str) or not name or len(name) > 1000:
+            raise StoreError("invalid", "an attachment has no valid name")
+        if kind not in ATTACHMENT_KINDS:
+            raise StoreError("invalid", "an attachment's kind must be 'image' or 'document'")
+        if not isinstance(mime, str) or not _MIME_RE.fullmatch(mime):
+            raise StoreError("invalid", "an attachment has no valid type")
+        text = data.get("text", "")
+        if not isinstance(text, str):
+            raise StoreError("invalid", "an attachment's text is not text")
+        numbers = {k: data.get(k, 0) for k in ("size", "total_chars", "pages", "width", "height")}
+        if not all(is_count(v) for v in numbers.values()):
+            raise StoreError("invalid", "an attachment's sizes must be whole numbers")
+        return cls(sha256=sha, name=name, kind=kind, mime=mime, text=text if kind == "document" else "",
+                   **numbers)
+
+
 MAX_SOURCES = 100
 
 
-def _web_and_pictures(data: dict[str, Any]) -> tuple[bool, list[str], dict[str, Any] | None, list[dict[str, Any]]]:
+def _web_and_drawing(data: dict[str, Any]) -> tuple[bool, list[str], dict[str, Any] | None]:
     """The optional fields of web answers and drawn pictures. A value this version cannot read (a newer
     app's, a damaged one) is left out rather than losing the message; `check()` refuses to write one."""
     web = data.get("web") is True
@@ -70,13 +133,7 @@ def _web_and_pictures(data: dict[str, Any]) -> tuple[bool, list[str], dict[str, 
     if not (isinstance(drawing, dict) and isinstance(drawing.get("aspect", ""), str)
             and is_count(drawing.get("seed", 0)) and isinstance(drawing.get("avoid", ""), str)):
         drawing = None
-    attachments = data.get("attachments")
-    if not isinstance(attachments, list) or len(attachments) > 100 or not all(
-            isinstance(a, dict) and isinstance(a.get("sha256"), str) and _SHA_RE.fullmatch(a["sha256"])
-            and isinstance(a.get("name"), str) and isinstance(a.get("mime"), str) and is_count(a.get("size"))
-            for a in attachments):
-        attachments = []
-    return web, list(sources), (dict(drawing) if drawing is not None else None), [dict(a) for a in attachments]
+    return web, list(sources), (dict(drawing) if drawing is not None else None)
 
 
 @dataclass
@@ -93,17 +150,22 @@ class Message:
     error: str = ""
     # A failed reply: what to paste to Yandex support (time, model, request ids, the server's words; no key).
     error_details: str = ""
+    # Files sent with a user's message, in the order attached (written only when there are some); on a
+    # reply drawn by YandexART, the picture.
+    attachments: list[Attachment] = field(default_factory=list)
     # Answers from the web (written only when set): the reply went through web search; the cited sites.
     web: bool = False
     sources: list[str] = field(default_factory=list)
     # A picture drawn by YandexART: on the question (what was asked) and on the reply (what was drawn),
-    # {"aspect": "16:9", "seed": 42, "avoid": "…"}; the reply's picture file is in `attachments`.
+    # {"aspect": "16:9", "seed": 42, "avoid": "…"}; the reply's picture is in `attachments`.
     drawing: dict[str, Any] | None = None
-    attachments: list[dict[str, Any]] = field(default_factory=list)
 
     def searchable_text(self) -> str:
-        """The text search looks in: the message, then its sources' addresses, one a line."""
-        return "\n".join([self.text, *self.sources]) if self.sources else self.text
+        """The text search looks in: the message, the names and texts of its files, its web sources."""
+        if not self.attachments and not self.sources:
+            return self.text
+        return "\n".join([self.text, *(a.name + ("\n" + a.text if a.text else "") for a in self.attachments),
+                          *self.sources])
 
     @classmethod
     def new(cls, role: str, text: str, **kw: Any) -> Message:
@@ -118,10 +180,10 @@ class Message:
             "status": self.status, "usage": self.usage, "model_version": self.model_version,
             "model": self.model, "error": self.error,
             **({"error_details": self.error_details} if self.error_details else {}),
+            **({"attachments": [a.to_dict() for a in self.attachments]} if self.attachments else {}),
             **({"web": True} if self.web else {}),
             **({"sources": list(self.sources)} if self.sources else {}),
             **({"drawing": dict(self.drawing)} if self.drawing else {}),
-            **({"attachments": [dict(a) for a in self.attachments]} if self.attachments else {}),
         }
 
     @classmethod
@@ -144,20 +206,26 @@ class Message:
         if usage is not None and not (isinstance(usage, dict) and all(
                 isinstance(k, str) and is_count(v) for k, v in usage.items())):
             raise StoreError("invalid", f"message {data['id']}: usage is not a map of whole numbers")
-        web, sources, drawing, attachments = _web_and_pictures(data)
+        raw_attachments = data.get("attachments", [])
+        if not isinstance(raw_attachments, list) or len(raw_attachments) > 100:
+            raise StoreError("invalid", f"message {data['id']}: attachments is not a list")
+        try:
+            attachments = [Attachment.from_dict(a) for a in raw_attachments]
+        except StoreError as exc:
+            raise StoreError("invalid", f"message {data['id']}: {exc}") from None
+        web, sources, drawing = _web_and_drawing(data)
         return cls(id=data["id"], role=data["role"], text=data["text"],
                    created_at=clamp_time(data["created_at"]), status=data.get("status", "final"),
                    usage=dict(usage) if usage is not None else None,
                    model_version=data.get("model_version", ""), model=data.get("model", ""),
                    error=data.get("error", ""), error_details=data.get("error_details", ""),
-                   web=web, sources=sources, drawing=drawing, attachments=attachments)
+                   attachments=attachments, web=web, sources=sources, drawing=drawing)
 
     def check(self) -> None:
         """Raises StoreError("invalid") when this message could not be stored and read back as it is."""
         read_back = Message.from_dict(self.to_dict())
-        if (read_back.web, read_back.sources, read_back.drawing, read_back.attachments) != (
-                self.web, self.sources, self.drawing, self.attachments):
-            raise StoreError("invalid", f"message {self.id}: sources, drawing or attachments are not valid")
+        if (read_back.web, read_back.sources, read_back.drawing) != (self.web, self.sources, self.drawing):
+            raise StoreError("invalid", f"message {self.id}: web, sources or drawing are not valid")
         if clamp_time(self.created_at) != self.created_at:
             raise StoreError("invalid", f"message {self.id}: created_at is not a time between 1970 and 3000")
 

@@ -11,6 +11,7 @@ Layout of `data_dir` (details and examples in docs/store-format.md):
     quarantine/               files that could not be read, each with a .why.txt
     migrations/               old-format files, kept as they were before an upgrade
     backups/chats-<time>.zip  rolling backups
+    attachments/<ab>/<sha256><suffix>   attached files, one copy per content (blobs.py)
 
 Every public method takes one re-entrant lock, so any thread may call any method; OS file locks
 (locks.py) keep several processes on one folder from losing each other's writes. Slow work that
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_chat.store import backup as backup_mod
-from desktop_chat.store import export, recovery, trash
+from desktop_chat.store import blobs, export, recovery, trash
 from desktop_chat.store.catalog import ChatCatalog
 from desktop_chat.store.chatfile import (
     CHAT_SUFFIX,
@@ -52,6 +53,7 @@ from desktop_chat.store.fileio import atomic_write
 from desktop_chat.store.index import INDEX_NAME, IndexEntry
 from desktop_chat.store.locks import LOCKS_DIR, StoreLocks
 from desktop_chat.store.model import (
+    Attachment,
     Chat,
     ChatSettings,
     ChatSummary,
@@ -90,6 +92,7 @@ class ChatStore:
         self.quarantine_dir = self.data_dir / QUARANTINE_DIR
         self.migrations_dir = self.data_dir / MIGRATIONS_DIR
         self.backups_dir = self.data_dir / BACKUPS_DIR
+        self.attachments = blobs.BlobStore(self.data_dir / blobs.ATTACHMENTS_DIR)
         self.index_path = self.data_dir / INDEX_NAME
         self.trash_days = trash_days
         self.backup_keep = backup_keep
@@ -155,6 +158,8 @@ class ChatStore:
                 with contextlib.suppress(OSError):
                     self._drafts.forget(purged)
                     self._locks.forget(purged)
+                if purged:  # what only the purged chats used can go now
+                    self._collect_attachments()
                 recovery.migrate_legacy_files(self.chats_dir, self.migrations_dir, self.quarantine_dir,
                                               self.report, self._locks)
             else:
@@ -242,6 +247,9 @@ class ChatStore:
         edit-and-resend): if the write fails, the chat is as it was.
         """
         message.check()
+        for ref in message.attachments:  # written (durably) before the message that references it
+            if not self.attachments.exists(ref):
+                raise StoreError("not_found", f"the attachment “{ref.name}” has not been stored")
 
         def check(chat: ChatLog) -> None:
             if replaces is not None and not chat.has_message(replaces):
@@ -323,6 +331,38 @@ class ChatStore:
         return self._write_new_chat(chat.summary.title if title is None else title, time.time(),
                                     chat.settings, chat.messages)
 
+    # ---- attachments ----------------------------------------------------------------------------
+    def put_attachment(self, data: bytes, mime: str, sha256: str | None = None) -> str:
+        """Stores a file's bytes (once per content) durably; returns its sha256. Call before
+        append_message with a message that references it. Safe from any thread, no store lock."""
+        self._require_writable()
+        return self.attachments.put(data, mime, sha256)
+
+    def attachment_path(self, ref: Attachment) -> Path:
+        """Where the file is (to open it in the system's viewer); it may be missing."""
+        return self.attachments.path(ref.sha256, ref.mime)
+
+    def read_attachment(self, ref: Attachment) -> bytes:
+        """The file's bytes, checked; StoreError("not_found" | "corrupt" | "io")."""
+        return self.attachments.read(ref)
+
+    def _read_or_none(self, ref: Attachment) -> bytes | None:
+        try:
+            return self.attachments.read(ref)
+        except StoreError:
+            return None
+
+    def collect_attachments(self) -> int:
+        """Removes attachment files no chat (nor a chat in the trash) uses, older than a day."""
+        with self._lock:
+            self._require_open()
+            self._require_writable()
+            return self._collect_attachments()
+
+    def _collect_attachments(self) -> int:
+        files = [*self.chats_dir.glob("*" + CHAT_SUFFIX), *self.trash_dir.glob("*" + CHAT_SUFFIX)]
+        return self.attachments.collect_garbage(blobs.referenced_hashes(files))
+
     # ---- drafts ----------------------------------------------------------------------------
     def get_draft(self, chat_id: str) -> str:
         with self._lock:
@@ -354,30 +394,45 @@ class ChatStore:
         return collect_hits(summaries, self._search, terms, limit)
 
     # ---- export / import -------------------------------------------------------------------
-    def export_markdown(self, chat_id: str, lang: str = "en") -> str:
-        return export.to_markdown(self.load_chat(chat_id), lang)
+    def export_markdown(self, chat_id: str, lang: str = "en", files_dir: str | None = None) -> str:
+        """Markdown; with `files_dir`, attachments link to copies in that folder (see export_markdown_file)."""
+        return export.to_markdown(self.load_chat(chat_id), lang, files_dir)
+
+    def export_markdown_file(self, chat_id: str, path: Path | str, lang: str = "en") -> Path:
+        """Writes `path` (.md) and copies the chat's attachments into `<name>_files/` next to it, linked
+        from the text. Returns the folder of copies (not created when there are none)."""
+        path = Path(path)
+        chat = self.load_chat(chat_id)
+        folder = path.with_name(path.stem + "_files")
+        names = export.file_names(chat)
+        try:
+            if names:
+                folder.mkdir(exist_ok=True)
+                refs = {r.sha256: r for m in chat.messages for r in m.attachments}
+                for sha, name in names.items():
+                    data = self._read_or_none(refs[sha])
+                    if data is not None:
+                        atomic_write(folder / name, data, durable=False)
+            atomic_write(path, export.to_markdown(chat, lang, folder.name).encode("utf-8"), durable=False)
+        except OSError as exc:
+            raise StoreError("io", f"could not write the export: {exc.strerror}") from None
+        return folder
 
     def export_html(self, chat_id: str, lang: str = "en") -> str:
-        return export.to_html(self.load_chat(chat_id), lang, self._read_picture)
-
-    def _read_picture(self, ref: dict[str, Any]) -> bytes | None:
-        """A drawn picture's bytes for an export (chat/pictures.py writes them); None when missing."""
-        import hashlib
-
-        try:
-            data = (self.data_dir / export.picture_link(ref)).read_bytes()
-        except OSError:
-            return None
-        return data if hashlib.sha256(data).hexdigest() == ref.get("sha256") else None
+        """One self-contained page; pictures embedded as data: URLs."""
+        return export.to_html(self.load_chat(chat_id), lang, self._read_or_none)
 
     def export_json(self, chat_id: str) -> str:
-        return export.to_json(self.load_chat(chat_id))
+        """JSON that import_json reads back, attachments included (base64)."""
+        return export.to_json(self.load_chat(chat_id), self._read_or_none)
 
     def import_json(self, text: str) -> ChatSummary:
         """Adds the exported chat as a NEW chat (a new id; never replaces an existing chat).
         The parsing and checking happen outside the store's lock: other calls are answered meanwhile."""
         self._require_writable()
         imported = export.parse_export(text)
+        for sha, (mime, data) in imported.files.items():  # the files first: then the chat that uses them
+            self.attachments.put(data, mime, sha)
         return self._write_new_chat(imported.title, imported.created_at, imported.settings,
                                     imported.messages, active_at=time.time())
 
@@ -401,6 +456,8 @@ class ChatStore:
     def _backup(self) -> Path:
         with self._backup_lock:
             files = backup_mod.files_to_back_up(self.chats_dir, CHAT_SUFFIX, self.data_dir / DRAFTS_NAME)
+            files += [(p, f"{blobs.ATTACHMENTS_DIR}/{p.parent.name}/{p.name}") for p in self.attachments.all_files()
+                      if not p.name.startswith(".") and not p.is_symlink()]
             return backup_mod.make_backup(self.data_dir, files, self.backups_dir, self.backup_keep)
 
     # ---- internals: chats ------------------------------------------------------------------

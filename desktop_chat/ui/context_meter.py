@@ -14,6 +14,9 @@ from desktop_chat.chat.conversation import estimate_tokens
 from desktop_chat.store import Message
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from desktop_chat.attachments import Prepared
     from desktop_chat.ui.main_window import MainWindow
 
 
@@ -23,14 +26,17 @@ class ContextMeter(QObject):
         self.window = window
         self._counted: tuple[tuple[object, ...], int] | None = None  # (what was counted, its tokens)
 
-    def update(self, history: list[Message], draft: str) -> None:
+    def update(self, history: list[Message], draft: str, files: Sequence[Prepared] = ()) -> None:
         window = self.window
         messages = history + ([Message.new("user", draft)] if draft.strip() else [])
-        if not messages:
+        if not messages and not files:
             window.composer.meter.setText("")
             return
         plan = window.sessions.plan(messages, window.chat_settings)
-        self._show(plan.estimated_tokens, plan.context_tokens, plan.left_out, estimate=True)
+        files_tokens = sum(f.tokens(plan.model) for f in files)  # counted offline, like the draft
+        self._show(plan.estimated_tokens + files_tokens, plan.context_tokens, plan.left_out, estimate=True)
+        if files_tokens:
+            return
         if window.credentials is None or not history or plan.left_out:
             return
         draft_tokens = estimate_tokens(draft) if draft.strip() else 0

@@ -28,17 +28,19 @@ from desktop_chat.chat.model_list import ModelList
 from desktop_chat.chat.sessions import ChatSessions, LiveReply, Refused
 from desktop_chat.providers.base import Account
 from desktop_chat.providers.registry import Providers
-from desktop_chat.store import ChatSettings, Message, StoreError
+from desktop_chat.store import ChatSettings, Message
+from desktop_chat.ui.attach_flow import AttachFlow
 from desktop_chat.ui.banner import Banner
 from desktop_chat.ui.chat_header import ChatHeader
 from desktop_chat.ui.chat_list import ChatSidebar
 from desktop_chat.ui.chat_ops import ChatOps
-from desktop_chat.ui.chat_view import ChatModel, ChatView, Row
-from desktop_chat.ui.composer import Composer
+from desktop_chat.ui.chat_view import ChatModel, ChatView
+from desktop_chat.ui.composer import Composer, local_files
 from desktop_chat.ui.context_meter import ContextMeter
 from desktop_chat.ui.find_bar import FindBar
 from desktop_chat.ui.message_actions import MessageActions
 from desktop_chat.ui.model_choices import model_choices
+from desktop_chat.ui.notices import Notices
 from desktop_chat.ui.reply_presenter import ReplyPresenter
 from desktop_chat.ui.services import Services
 from desktop_chat.ui.session_bridge import EventBridge, QtJobRunner
@@ -48,6 +50,7 @@ from desktop_chat.ui.window_state import restore_window_state, save_window_state
 
 if TYPE_CHECKING:
     from desktop_chat.api.client import Credentials
+    from desktop_chat.attachments import Prepared
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +80,7 @@ class MainWindow(QMainWindow):
         self.settings_opener: Callable[..., None] | None = None  # set once the keyring has been read
         self.store_report: object = None  # what the store found at open (quarantined files...)
         self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
 
         self.models = services.models or ModelList(self.store.data_dir / "models.json")
         self.runner = QtJobRunner(self)
@@ -89,9 +93,11 @@ class MainWindow(QMainWindow):
         self._unsubscribe_store = self.store.subscribe(self.store_events.post)
 
         self._build_ui()
+        self.notices = Notices(self)
         self.presenter = ReplyPresenter(self)
         self.meter = ContextMeter(self)
         self.chat_ops = ChatOps(self)
+        self.attach_flow = AttachFlow(self)
         self.message_actions = MessageActions(self)
         self.chat_model.decorate = self.message_actions.decorate
         self.window_actions = WindowActions(self)
@@ -366,82 +372,40 @@ class MainWindow(QMainWindow):
     def _on_model_chosen(self, model: str) -> None:
         if model and model != conversation.chat_model(self.chat_settings, self.defaults()):
             self.set_chat_settings(dataclasses.replace(self.chat_settings, model=model))
+            self.attach_flow.bar.refresh_tokens()
         self.composer.edit.setFocus()
 
-    # ------------------------------------------------------------------ errors and notices
-    def describe_error(self, error: BaseException) -> str:
-        from desktop_chat.api.errors import ApiError
-
-        if isinstance(error, ApiError):
-            return error.user_message(self.services.language)
-        return self.tr("Something went wrong inside the app: %s") % type(error).__name__
-
-    def error_text(self, message: Message) -> str:
-        """Plain words for a failed reply: the live error of this session, else one for its kind."""
-        error = self.live_errors.get(message.id)
-        if error is not None:
-            return self.describe_error(error)
-        from desktop_chat.api.errors import message_for_kind
-
-        if message.error == "context_too_long":
-            return self.tr("The conversation is too long for the model. Start a new chat or shorten the message.")
-        return message_for_kind(message.error, self.services.language) or self.tr(
-            "The reply failed. Retry in a moment.")
+    # ------------------------------------------------------------------ errors and notices (notices.py)
+    def notice(self, text: str, *, settings_link: bool = False, retry_link: bool = False) -> None:
+        self.notices.show(text, settings_link=settings_link, retry_link=retry_link)
 
     def on_write_failed(self, error: BaseException, *, kept_in_box: bool = False) -> None:
-        log.warning("store write failed: %s", type(error).__name__)
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        disk = isinstance(error, OSError) or (isinstance(error, StoreError) and error.kind == "io")
-        if disk:
-            text = self.tr("Could not save to disk: %s. Free some disk space and try again.") % reason
-        else:
-            text = self.tr("Could not save: %s") % reason
-        if kept_in_box:
-            text += " " + self.tr("Your text is still in the box.")
-        self.notice(text)
-
-    def notice(self, text: str, *, settings_link: bool = False, retry_link: bool = False) -> None:
-        self.statusBar().showMessage(text, 10000)
-        row = Row("notice", text=text)
-        if settings_link:
-            row.actions = [("action:settings", self.tr("Open settings"))]
-        if retry_link:
-            row.actions = [("action:regenerate", self.tr("Retry"))]
-        self.chat_model.set_tail([r for r in self.chat_model.tail() if r.kind != "notice"] + [row])
-        self.chat_view.scroll_to_end()
-
-    def _refused(self, refusal: Refused) -> None:
-        if refusal.reason == "no_account":
-            self.notice(self.tr("To send messages, add your Yandex Cloud API key and folder ID in Settings. "
-                                 "Your message is kept in the box."), settings_link=True)
-        elif refusal.reason == "unknown_model":
-            self.notice(self.tr("This chat's model “%s” is unknown. Choose another one in the chat's "
-                                 "settings.") % refusal.detail)
-        elif refusal.reason == "limit":
-            self.notice(self.tr("%s replies are being written at once already. Wait for one of them to "
-                                 "finish; your message is kept in the box.") % refusal.detail)
-
-    def cut_text(self, left_out: int) -> str:
-        if not left_out:
-            return ""
-        return self.tr("%n earlier message(s) above this line are not sent to the model: "
-                       "the conversation is longer than its context window.", "", left_out)
+        self.notices.write_failed(error, kept_in_box=kept_in_box)
 
     # ------------------------------------------------------------------ sending
-    def send(self, text: str) -> None:
-        """Hands the question to the chat's session: it is stored durably, then the reply streams."""
+    def send(self, text: str, *, files: list[Prepared] | None = None, model: str | None = None) -> None:
+        """Hands the question (and its files) to the chat's session: it is stored durably, then the
+        reply streams. `model` sends this one message to another model; the chat keeps its own."""
         if self.sessions.live(self.chat_id) is not None or (self.chat_id is None and self.presenter.new_chat_ticket):
             return  # this chat's reply (or the previous Enter) is still on its way
         if self.read_only:
             self.notice(self.tr("This chat was saved by a newer version of Desktop Chat and is read-only."))
             return
+        if files is None and self.attach_flow.bar.preparing():
+            self.notice(self.tr("The attached files are still being read; send again in a moment."))
+            return
+        files = self.attach_flow.bar.files() if files is None else files
         editing = self.editing_message_id
         try:
             ticket = self.sessions.send(self.chat_id, text, self.chat_settings, editing=editing,
-                                        draft_key=self.chat_id or NEW_CHAT_DRAFT)
+                                        draft_key=self.chat_id or NEW_CHAT_DRAFT, attachments=files, model=model)
         except Refused as refusal:
-            self._refused(refusal)
+            if refusal.reason in ("cannot_see", "too_long"):
+                self.attach_flow.offer(refusal, text, files)
+            else:
+                self.notices.refused(refusal)
             return
+        self.attach_flow.sent(ticket, files)
         if self.chat_id is None:
             self.presenter.new_chat_ticket = ticket
         self.draft_timer.stop()
@@ -473,7 +437,7 @@ class MainWindow(QMainWindow):
             if refusal.reason == "no_account":
                 self.notice(self.tr("To get a reply, add your API key in Settings."), settings_link=True)
             else:
-                self._refused(refusal)
+                self.notices.refused(refusal)
 
     def retry(self) -> None:
         """Asks again after a failed reply, or for a question that has none yet."""
@@ -485,7 +449,7 @@ class MainWindow(QMainWindow):
             if refusal.reason == "no_account":
                 self.notice(self.tr("To get a reply, add your API key in Settings."), settings_link=True)
             else:
-                self._refused(refusal)
+                self.notices.refused(refusal)
 
     def start_edit(self, message: Message) -> None:
         if self.read_only or self.sessions.live(self.chat_id) is not None:
@@ -536,7 +500,7 @@ class MainWindow(QMainWindow):
         self.tasks.write(lambda: store.set_draft(key, text), None, self.on_write_failed)
 
     def update_meter(self) -> None:
-        self.meter.update(self._history_for_next_question(), self.composer.text())
+        self.meter.update(self._history_for_next_question(), self.composer.text(), self.attach_flow.bar.files())
 
     # ------------------------------------------------------------------ search and find
     def _on_result_chosen(self, chat_id: str, message_id: str | None) -> None:
@@ -569,6 +533,14 @@ class MainWindow(QMainWindow):
 
     def window_state(self) -> dict[str, str]:
         return save_window_state(self)
+
+    def dragEnterEvent(self, event) -> None:
+        if local_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        self.attach_flow.bar.add_paths(local_files(event.mimeData()))  # dropped anywhere on the window
+        event.acceptProposedAction()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

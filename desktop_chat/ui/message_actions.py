@@ -49,7 +49,7 @@ class MessageActions(QObject):
                 "stopped": self.tr("Stopped."),
             }.get(message.status)
             if message.status == "error":
-                status_note = window.error_text(message)
+                status_note = window.notices.error_text(message)
             if status_note:
                 notes.append(status_note)
             if message.usage:

@@ -77,6 +77,7 @@ class ReplyPresenter(QObject):
 
     def _question_saved(self, event: QuestionSaved) -> None:
         window = self.window
+        window.attach_flow.saved(event.ticket)
         if window.chat_id is None and self.new_chat_ticket == event.ticket:
             window.chat_id = event.chat_id  # the new chat on screen now exists
             window.chat_list_model.upsert(event.summary)
@@ -92,6 +93,7 @@ class ReplyPresenter(QObject):
 
     def _question_failed(self, event: QuestionFailed) -> None:
         window = self.window
+        window.attach_flow.failed(event.ticket)  # the files come back to the box
         if self.new_chat_ticket == event.ticket:
             self.new_chat_ticket = None
         if event.chat_id == window.chat_id:
@@ -111,7 +113,7 @@ class ReplyPresenter(QObject):
         if event.chat_id == window.chat_id:
             if event.replaces is not None:
                 window.chat_model.replace_messages_from(event.replaces.id)  # the new reply streams in its place
-            window.chat_model.set_cut(event.first_sent_id, window.cut_text(event.left_out))
+            window.chat_model.set_cut(event.first_sent_id, window.notices.cut_text(event.left_out))
             window.chat_model.refresh()  # "No reply yet" goes away
             window.chat_view.scroll_to_end()
 
@@ -134,7 +136,7 @@ class ReplyPresenter(QObject):
                 if old is not None:
                     self._put_in_view(old, old)  # regenerating gave nothing better: the old one stays
                     if error is not None:
-                        window.notice(window.describe_error(error), retry_link=True)
+                        window.notice(window.notices.describe_error(error), retry_link=True)
                 window.chat_model.refresh()
             else:
                 self._put_in_view(reply, old)
@@ -151,7 +153,7 @@ class ReplyPresenter(QObject):
         from desktop_chat.api.errors import AuthenticationError, PermissionDeniedError
 
         if isinstance(error, AuthenticationError | PermissionDeniedError):
-            window.statusBar().showMessage(window.describe_error(error), 15000)
+            window.statusBar().showMessage(window.notices.describe_error(error), 15000)
 
     def _put_in_view(self, reply: Message, replaces: Message | None) -> None:
         model = self.window.chat_model

@@ -25,6 +25,7 @@ class WindowActions(QObject):
         self.stop = self._action("Esc", w.stop, "actStop")
         self.regenerate = self._action("Ctrl+R", w.regenerate, "actRegenerate")
         self.model = self._action("Ctrl+M", w.header.open_picker, "actModel")
+        self.attach = self._action("Ctrl+Shift+A", lambda: w.attach_flow.choose_files(), "actAttach")
         self.next = self._action("Ctrl+PgDown", lambda: w.switch_chat(1), "actNextChat")
         self.prev = self._action("Ctrl+PgUp", lambda: w.switch_chat(-1), "actPrevChat")
         self.rename = self._action("F2", ops.rename, "actRename")
@@ -58,7 +59,8 @@ class WindowActions(QObject):
         for action in (self.rename, self.pin, self.duplicate, self.chat_settings, self.delete, self.undo):
             self.menu_chat.addAction(action)
         self.menu_chat.addSeparator()
-        for action in (self.regenerate, self.stop, self.model, self.find, self.search, self.next, self.prev):
+        for action in (self.regenerate, self.stop, self.model, self.attach, self.find, self.search, self.next,
+                       self.prev):
             self.menu_chat.addAction(action)
         self.menu_help = bar.addMenu("")
         self.menu_help.addAction(self.about)
@@ -88,6 +90,7 @@ class WindowActions(QObject):
             self.new: self.tr("New chat"), self.search: self.tr("Search all chats"),
             self.find: self.tr("Find in chat"), self.stop: self.tr("Stop the reply"),
             self.regenerate: self.tr("Regenerate the last reply"), self.model: self.tr("Choose the model…"),
+            self.attach: self.tr("Attach files…"),
             self.next: self.tr("Next chat"), self.prev: self.tr("Previous chat"),
             self.rename: self.tr("Rename…"), self.pin: self.tr("Pin"),
             self.duplicate: self.tr("Duplicate"), self.delete: self.tr("Delete"),

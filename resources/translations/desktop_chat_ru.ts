@@ -2,6 +2,60 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name>AttachFlow</name>
+    <message>
+        <source>screenshot.png</source>
+        <translation>снимок-экрана.png</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>Прикрепить файлы</translation>
+    </message>
+    <message>
+        <source>Pictures and documents (*.png *.jpg *.jpeg *.webp *.gif *.pdf *.docx *.odt *.txt *.md *.csv *.json);;All files (*)</source>
+        <translation>Картинки и документы (*.png *.jpg *.jpeg *.webp *.gif *.pdf *.docx *.odt *.txt *.md *.csv *.json);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <source>This model cannot see pictures, and no model that can is available. Remove the pictures to send the message.</source>
+        <translation>Эта модель не видит картинки, а подходящей модели нет. Уберите картинки, чтобы отправить сообщение.</translation>
+    </message>
+    <message>
+        <source>This model cannot see pictures</source>
+        <translation>Эта модель не видит картинки</translation>
+    </message>
+    <message>
+        <source>The chat's model cannot see pictures. Send this message to %1, which can? The chat keeps its own model for the next messages.</source>
+        <translation>Модель этого чата не видит картинки. Отправить это сообщение модели %1, которая их понимает? Следующие сообщения чат отправит своей модели.</translation>
+    </message>
+    <message>
+        <source>Send to %1</source>
+        <translation>Отправить: %1</translation>
+    </message>
+    <message>
+        <source>The files are too long</source>
+        <translation>Файлы слишком длинные</translation>
+    </message>
+    <message>
+        <source>The attached documents do not fit into what the model can read at once (about %1 tokens are left for them). Send the first part of each document that fits?</source>
+        <translation>Прикреплённые документы не помещаются в то, что модель может прочитать за раз (для них осталось около %1 токенов). Отправить начало каждого документа, которое помещается?</translation>
+    </message>
+    <message>
+        <source>Send the first part</source>
+        <translation>Отправить начало</translation>
+    </message>
+    <message>
+        <source>Sent the first part: %s</source>
+        <translation>Отправлено начало: %s</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentBar</name>
+    <message>
+        <source>“%s” could not be attached.</source>
+        <translation>Не удалось прикрепить «%s».</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <source>Your chats can be read but not changed: %s</source>
@@ -252,6 +306,21 @@
     </message>
 </context>
 <context>
+    <name>Chip</name>
+    <message>
+        <source>Remove this file from the message</source>
+        <translation>Убрать файл из сообщения</translation>
+    </message>
+    <message>
+        <source>Remove %s</source>
+        <translation>Убрать %s</translation>
+    </message>
+    <message>
+        <source>≈%s tokens</source>
+        <translation>≈%s токенов</translation>
+    </message>
+</context>
+<context>
     <name>Composer</name>
     <message>
         <source>Write a message… (Enter sends, Shift+Enter starts a new line)</source>
@@ -264,6 +333,18 @@
     <message>
         <source>Cancel editing</source>
         <translation>Отменить редактирование</translation>
+    </message>
+    <message>
+        <source>Attach…</source>
+        <translation>Файл…</translation>
+    </message>
+    <message>
+        <source>Attach pictures or documents (Ctrl+Shift+A). You can also drop files here or paste a screenshot with Ctrl+V.</source>
+        <translation>Прикрепить картинки или документы (Ctrl+Shift+A). Можно также перетащить файлы сюда или вставить снимок экрана через Ctrl+V.</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>Прикрепить файлы</translation>
     </message>
     <message>
         <source>Stop</source>
@@ -463,68 +544,20 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Отменить</translation>
     </message>
     <message>
-        <source>Open settings</source>
-        <translation>Открыть настройки</translation>
+        <source>The attached files are still being read; send again in a moment.</source>
+        <translation>Прикреплённые файлы ещё читаются; отправьте через мгновение.</translation>
     </message>
     <message>
         <source>This chat could not be opened: %s</source>
         <translation>Не удалось открыть чат: %s</translation>
     </message>
     <message>
-        <source>Retry</source>
-        <translation>Повторить</translation>
-    </message>
-    <message>
-        <source>The conversation is too long for the model. Start a new chat or shorten the message.</source>
-        <translation>Переписка слишком длинная для модели. Начните новый чат или сократите сообщение.</translation>
-    </message>
-    <message>
-        <source>The reply failed. Retry in a moment.</source>
-        <translation>Не удалось получить ответ. Повторите чуть позже.</translation>
-    </message>
-    <message>
-        <source>%s replies are being written at once already. Wait for one of them to finish; your message is kept in the box.</source>
-        <translation>Уже пишется %s ответов одновременно. Дождитесь, пока один из них закончится; сообщение осталось в поле ввода.</translation>
-    </message>
-    <message>
         <source>This chat was saved by a newer version of Desktop Chat and is read-only.</source>
         <translation>Этот чат сохранён более новой версией Desktop Chat, его можно только читать.</translation>
     </message>
     <message>
-        <source>To send messages, add your Yandex Cloud API key and folder ID in Settings. Your message is kept in the box.</source>
-        <translation>Чтобы отправлять сообщения, добавьте в настройках API-ключ и ID каталога Yandex Cloud. Ваше сообщение осталось в поле ввода.</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n earlier message(s) above this line are not sent to the model: the conversation is longer than its context window.</source>
-        <translation>
-            <numerusform>%n сообщение выше этой черты не отправляется модели: переписка не помещается в её контекстное окно.</numerusform>
-            <numerusform>%n сообщения выше этой черты не отправляются модели: переписка не помещается в её контекстное окно.</numerusform>
-            <numerusform>%n сообщений выше этой черты не отправляются модели: переписка не помещается в её контекстное окно.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Something went wrong inside the app: %s</source>
-        <translation>В программе что-то пошло не так: %s</translation>
-    </message>
-    <message>
-        <source>Could not save to disk: %s. Free some disk space and try again.</source>
-        <translation>Не удалось сохранить на диск: %s. Освободите место на диске и попробуйте ещё раз.</translation>
-    </message>
-    <message>
-        <source>Your text is still in the box.</source>
-        <translation>Ваш текст остался в поле ввода.</translation>
-    </message>
-    <message>
         <source>To get a reply, add your API key in Settings.</source>
         <translation>Чтобы получить ответ, добавьте API-ключ в настройках.</translation>
-    </message>
-    <message>
-        <source>Could not save: %s</source>
-        <translation>Не удалось сохранить: %s</translation>
-    </message>
-    <message>
-        <source>This chat's model “%s” is unknown. Choose another one in the chat's settings.</source>
-        <translation>Модель этого чата «%s» неизвестна. Выберите другую в настройках чата.</translation>
     </message>
     <message>
         <source>The settings could not be saved: %s</source>
@@ -642,6 +675,61 @@ Your chats are kept on this computer and can be read offline.</source>
     </message>
 </context>
 <context>
+    <name>Notices</name>
+    <message>
+        <source>Something went wrong inside the app: %s</source>
+        <translation>В программе что-то пошло не так: %s</translation>
+    </message>
+    <message>
+        <source>The conversation is too long for the model. Start a new chat or shorten the message.</source>
+        <translation>Переписка слишком длинная для модели. Начните новый чат или сократите сообщение.</translation>
+    </message>
+    <message>
+        <source>The reply failed. Retry in a moment.</source>
+        <translation>Не удалось получить ответ. Повторите чуть позже.</translation>
+    </message>
+    <message>
+        <source>Could not save to disk: %s. Free some disk space and try again.</source>
+        <translation>Не удалось сохранить на диск: %s. Освободите место на диске и попробуйте ещё раз.</translation>
+    </message>
+    <message>
+        <source>Could not save: %s</source>
+        <translation>Не удалось сохранить: %s</translation>
+    </message>
+    <message>
+        <source>Your text is still in the box.</source>
+        <translation>Ваш текст остался в поле ввода.</translation>
+    </message>
+    <message>
+        <source>Open settings</source>
+        <translation>Открыть настройки</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Повторить</translation>
+    </message>
+    <message>
+        <source>To send messages, add your Yandex Cloud API key and folder ID in Settings. Your message is kept in the box.</source>
+        <translation>Чтобы отправлять сообщения, добавьте в настройках API-ключ и ID каталога Yandex Cloud. Ваше сообщение осталось в поле ввода.</translation>
+    </message>
+    <message>
+        <source>This chat's model “%s” is unknown. Choose another one in the chat's settings.</source>
+        <translation>Модель этого чата «%s» неизвестна. Выберите другую в настройках чата.</translation>
+    </message>
+    <message>
+        <source>%s replies are being written at once already. Wait for one of them to finish; your message is kept in the box.</source>
+        <translation>Уже пишется %s ответов одновременно. Дождитесь, пока один из них закончится; сообщение осталось в поле ввода.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n earlier message(s) above this line are not sent to the model: the conversation is longer than its context window.</source>
+        <translation>
+            <numerusform>%n сообщение выше этой черты не отправляется модели: переписка не помещается в её контекстное окно.</numerusform>
+            <numerusform>%n сообщения выше этой черты не отправляются модели: переписка не помещается в её контекстное окно.</numerusform>
+            <numerusform>%n сообщений выше этой черты не отправляются модели: переписка не помещается в её контекстное окно.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ReplyPresenter</name>
     <message>
         <source>Waiting for the reply (economy mode: slower, about half the price)…</source>
@@ -654,7 +742,10 @@ Your chats are kept on this computer and can be read offline.</source>
     <message numerus="yes">
         <source>Retrying in %n s…</source>
         <translation>
-            <numerusform>Повтор через %n с…</numerusform><numerusform>Повтор через %n с…</numerusform><numerusform>Повтор через %n с…</numerusform></translation>
+            <numerusform>Повтор через %n с…</numerusform>
+            <numerusform>Повтор через %n с…</numerusform>
+            <numerusform>Повтор через %n с…</numerusform>
+        </translation>
     </message>
     <message>
         <source>Stop</source>
@@ -1008,6 +1099,10 @@ A desktop client for YandexGPT and the other models of Yandex AI Studio. Your ch
     <message>
         <source>Choose the model…</source>
         <translation>Выбрать модель…</translation>
+    </message>
+    <message>
+        <source>Attach files…</source>
+        <translation>Прикрепить файлы…</translation>
     </message>
     <message>
         <source>Next chat</source>

@@ -80,9 +80,35 @@ def test_unknown_model_and_missing_chat_say_so(run, fake_server):
     assert result.returncode == 1 and "0123abcd" in result.stderr
 
 
-def test_attach_is_not_supported_yet(run):
-    result = run("ask", "--attach", "file.pdf", "вопрос")
-    assert result.returncode == 2 and "--attach" in result.stderr
+def test_attach_sends_documents_as_text_and_pictures_as_image_parts(run, tmp_path, fake_server):
+    from tests.attachments import files
+
+    pdf = files.write(tmp_path, "contract.pdf", files.text_pdf(["Clause 1: pay on time"]))
+    png = files.write(tmp_path, "screen.png", files.picture("PNG", (64, 48)))
+    fake_server.script_reply("Платить вовремя.")
+    result = run("ask", "--attach", str(pdf), "Что в договоре?")
+    assert result.returncode == 0, result.stderr
+    sent = fake_server.completion_requests()[-1].body["messages"][-1]["text"]
+    assert sent == '<file name="contract.pdf">\nClause 1: pay on time\n</file>\n\nЧто в договоре?'
+    # a picture for the default (text-only) model: a clear error naming a model that can see
+    result = run("ask", "--attach", str(png), "Что тут?")
+    assert result.returncode == 1 and "--model gemma-3-27b-it" in result.stderr
+    result = run("ask", "--model", "gemma-3-27b-it", "--attach", str(png), "--attach", str(pdf), "Что тут?")
+    assert result.returncode == 0, result.stderr
+    assert "PNG 64×48" in result.stdout  # the fake server saw the picture
+    content = fake_server.requests[-1].body["messages"][-1]["content"]
+    assert [p["type"] for p in content] == ["text", "image_url"]
+    chats = stored(tmp_path)
+    assert len(chats) == 2 and chats[-1][0] == ("user", "Что тут?")
+
+
+def test_attach_a_bad_file_says_what_is_wrong_and_sends_nothing(run, tmp_path, fake_server):
+    (tmp_path / "fake.docx").write_bytes(b"not a zip")
+    result = run("ask", "--attach", str(tmp_path / "fake.docx"), "--attach", str(tmp_path / "gone.pdf"), "вопрос",
+                 lang="ru_RU.UTF-8")
+    assert result.returncode == 1 and result.stdout == ""
+    assert "«fake.docx»" in result.stderr and "«gone.pdf»" in result.stderr and "Traceback" not in result.stderr
+    assert fake_server.requests == [] and stored(tmp_path) == []
 
 
 def test_ask_web_prints_the_answer_then_its_sources_one_a_line(run, tmp_path, fake_server):

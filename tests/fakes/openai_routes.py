@@ -5,6 +5,11 @@ Follows yandex-api.md §8/§12 and the real samples 04–09: SSE `data: {chunk}`
 empty `choices` and `usage`, then `data: [DONE]`; errors as `{"error": {"message", "type"}}` before the
 stream (HTTP status) or inside it. Recorded samples replay byte for byte.
 
+Pictures (real sample 10): `content` may be a list of `text` and `image_url` parts. Each `image_url` must be a
+`data:image/…;base64,` URL that decodes (Pillow) to a picture of the type it names, else 400; pictures go only
+to vision models (Gemma 3), else 400; each costs 256 prompt tokens. The default reply lists the pictures seen
+("Картинки: PNG 120×80.").
+
 Scripting (methods of FakeYandexServer, from `OpenAIScripts`):
 
     fake.script_chat("Привет, мир!", chunks=3)  # the next reply's text, in 3 deltas
@@ -46,6 +51,8 @@ KNOWN_CHAT_MODELS = {
     "deepseek-v32/latest", "yandexgpt/deprecated", "yandexgpt-lite/deprecated",
 }  # fmt: skip
 REASONING_EFFORT_MODELS = ("gpt-oss-120b/", "gpt-oss-20b/")
+VISION_MODELS = ("gemma-3-27b-it/",)
+IMAGE_TOKENS = 256  # what a picture cost Gemma 3 in real sample 10 (a 100×100 PNG)
 DEFAULT_REASONING = ["Пользователь ", "просит ответ; ", "подумаю."]
 
 
@@ -127,6 +134,41 @@ class OpenAIScripts:
             return self._chat_scripts.pop(0) if self._chat_scripts else None
 
 
+def _image_of(part: Any) -> tuple[str, int, int]:
+    """An `image_url` part's picture: (format, width, height); BadRequest unless its data: URL decodes to one."""
+    import base64
+    import binascii
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    url = part.get("image_url", {}).get("url") if isinstance(part.get("image_url"), dict) else None
+    if not isinstance(url, str) or not url.startswith("data:image/") or ";base64," not in url:
+        raise BadRequest(400, openai_error_body(400, "image_url.url must be a data:image/...;base64, URL"))
+    mime, _, data = url[len("data:"):].partition(";base64,")
+    try:
+        image = Image.open(io.BytesIO(base64.b64decode(data, validate=True)))
+        image.load()
+    except (binascii.Error, ValueError, UnidentifiedImageError, OSError):
+        raise BadRequest(400, openai_error_body(400, "image_url does not hold a picture")) from None
+    if f"image/{(image.format or '').lower()}".replace("jpg", "jpeg") != mime:
+        raise BadRequest(400, openai_error_body(400, f"image_url says {mime} but holds {image.format}"))
+    return image.format or "", image.size[0], image.size[1]
+
+
+def _images_of(content: Any) -> list[tuple[str, int, int]]:
+    if not isinstance(content, list):
+        return []
+    images = []
+    for part in content:
+        kind = part.get("type") if isinstance(part, dict) else None
+        if kind not in ("text", "image_url"):
+            raise BadRequest(400, openai_error_body(400, f"unknown content part type {kind!r}"))
+        if kind == "image_url":
+            images.append(_image_of(part))
+    return images
+
+
 def _text_of(content: Any) -> str:
     if isinstance(content, str):
         return content
@@ -189,7 +231,10 @@ class OpenAIRoutes:
         ):
             raise BadRequest(400, openai_error_body(400, f"reasoning_effort is not supported for {path}"))
         plain = [{"role": m["role"], "text": _text_of(m.get("content"))} for m in messages]
-        input_tokens = len(completion_tokens(plain))
+        images = [image for m in messages for image in _images_of(m.get("content"))]
+        if images and not path.startswith(VISION_MODELS):
+            raise BadRequest(400, openai_error_body(400, f"model {path} does not support image input"))
+        input_tokens = len(completion_tokens(plain)) + IMAGE_TOKENS * len(images)
         limit = self.fake.context_limit or context_window(str(model))
         if input_tokens > limit:
             text = (
@@ -201,6 +246,7 @@ class OpenAIRoutes:
 
     def _chat(self, body: dict[str, Any], fault: Fault | None) -> None:
         model, messages, input_tokens = self._validate_chat(body)
+        images = [image for m in body["messages"] for image in _images_of(m.get("content"))]
         stream = bool(body.get("stream"))
         script = self.fake._take_chat_script()
         delay = self.fake.chunk_delay if script is None or script.delay is None else script.delay
@@ -211,6 +257,8 @@ class OpenAIRoutes:
             last_user = next((m["text"] for m in reversed(messages) if m["role"] == "user"), "")
             quoted = last_user if len(last_user) <= 200 else last_user[:200] + "…"
             text = f"Вы написали: «{quoted}». Сообщений в запросе: {len(messages)}."
+            if images:
+                text += " Картинки: " + ", ".join(f"{f} {w}×{h}" for f, w, h in images) + "."
             script = ChatScript(deltas_of(text, self.fake.chunks))
         deltas = list(script.deltas or [])
         reasoning = list(script.reasoning or (DEFAULT_REASONING if body.get("reasoning_effort") else []))

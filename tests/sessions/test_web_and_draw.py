@@ -195,14 +195,18 @@ def test_draw_stores_the_prompt_and_the_picture_like_an_attachment(make_sessions
     assert reply is not None and reply.model == "yandex-art" and reply.drawing == saved.question.drawing
     (ref,) = reply.attachments
     sha = hashlib.sha256(PICTURE).hexdigest()
-    assert ref == {"sha256": sha, "name": "yandex-art-4242.jpg", "kind": "image", "mime": "image/jpeg",
-                   "size": len(PICTURE), "width": 64, "height": 36}
+    assert ref.to_dict() == {"sha256": sha, "name": "yandex-art-4242.jpg", "kind": "image", "mime": "image/jpeg",
+                             "size": len(PICTURE), "width": 64, "height": 36}
     path = store.data_dir / "attachments" / sha[:2] / f"{sha}.jpg"
-    assert path.read_bytes() == PICTURE
+    assert path.read_bytes() == PICTURE and store.attachment_path(ref) == path
+    assert store.read_attachment(ref) == PICTURE
     assert conversation.message_cost(reply) == catalogue.PICTURE_PRICE
     assert store.load_chat(done.chat_id).messages[-1].attachments == [ref]
-    assert "base64," in store.export_html(done.chat_id) and "seed 4242" in store.export_html(done.chat_id)
-    assert f"attachments/{sha[:2]}/{sha}.jpg" in store.export_markdown(done.chat_id)
+    page = store.export_html(done.chat_id)
+    assert "data:image/jpeg;base64," in page and "seed 4242" in page and "16:9" in page
+    assert "yandex-art-4242.jpg" in store.export_markdown(done.chat_id)
+    exported = json.loads(store.export_json(done.chat_id))
+    assert exported["chat"]["messages"][-1]["drawing"] == {"aspect": "16:9", "seed": 4242, "avoid": "люди"}
     body = fake_server.art_requests()[-1].body
     assert body["generationOptions"]["seed"] == "4242" and body["messages"][1] == {"text": "люди", "weight": "-1"}
     assert PendingReplies(store.data_dir).all() == []

@@ -128,7 +128,7 @@ def test_each_error_shows_its_message_and_retry_works(qtbot, make_window, fake_s
     wait_idle(qtbot, window)
     failed = stored(window)[-1]
     assert failed.status == "error"
-    shown = window.error_text(failed)
+    shown = window.notices.error_text(failed)
     assert shown and shown in footers(window)[-1]
     assert window.chat_model.messages[0].text == "Вопрос"  # the question is kept
     assert any(href == "action:retry" for href, _ in window.chat_model.index(
