@@ -165,3 +165,13 @@ def test_wait_stops_on_cancel_and_on_timeout(art, fake_server):
 
     with pytest.raises(CancelledError):
         art.wait(op, cancel=cancel)
+
+
+def test_pictures_in_history_go_as_input_image_parts():
+    from desktop_chat.api.types import ImagePart
+
+    message = ChatMessage("user", "Что на фото?", (ImagePart("image/png", b"\x89PNG"),))
+    body = request_body(FAKE_MODEL_URI, [message], None, None, stream=True)
+    assert body["input"] == [{"role": "user", "content": [
+        {"type": "input_text", "text": "Что на фото?"},
+        {"type": "input_image", "image_url": "data:image/png;base64,iVBORw=="}]}]
