@@ -110,9 +110,11 @@ class _Answer:
 
     def __init__(self, secrets: Iterable[str], max_reply_bytes: int) -> None:
         self.text = ""
+        # The text of each output_text part by (output_index, content_index): a model may write, search,
+        # and write again (two message items); deltas and `done` texts go to their own part.
+        self.parts: dict[tuple[int, int], str] = {}
         self.sources: list[str] = []
-        self.searches: set[str] = set()  # ids of web_search_call items
-        self.unnamed_searches = 0
+        self.searches: set[str] = set()  # web_search_call items, by id (or by position when they have none)
         self.usage: Usage | None = None
         self.status: Status | None = None
         self.events = 0
@@ -120,8 +122,28 @@ class _Answer:
         self.max_reply_bytes = max_reply_bytes
 
     def completion(self, status: Status) -> Completion:
-        searches = len(self.searches) + self.unnamed_searches
-        return Completion(self.text, status, self.usage, "", sources=tuple(self.sources), web_searches=searches)
+        return Completion(self.text, status, self.usage, "", sources=tuple(self.sources),
+                          web_searches=len(self.searches))
+
+    def _set_part(self, payload: dict[str, Any], text: str, *, append: bool) -> bool:
+        key = (as_count(payload.get("output_index")), as_count(payload.get("content_index")))
+        old = self.parts.get(key, "")
+        new = old + text if append else text
+        if new == old:
+            return False
+        size = sum(len(t) for t in self.parts.values()) - len(old) + len(new)
+        if size > self.max_reply_bytes:
+            raise MalformedResponseError(f"a reply longer than {self.max_reply_bytes} characters")
+        self.parts[key] = new
+        items: list[str] = []
+        last_item = None
+        for (item, _content), part in sorted(self.parts.items()):
+            if last_item is not None and item != last_item and items and part:
+                items.append("\n\n")
+            items.append(part)
+            last_item = item
+        self.text = "".join(items)
+        return True
 
     def _cite(self, annotation: Any) -> bool:
         if not isinstance(annotation, dict) or annotation.get("type") != "url_citation":
@@ -133,13 +155,21 @@ class _Answer:
             self.sources.append(url.strip()[:2000])
         return True
 
-    def _item(self, item: Any) -> None:
-        if isinstance(item, dict) and item.get("type") == "web_search_call":
+    def _item(self, item: Any, index: Any) -> bool:
+        """An output item (an event's, or the final response's): count a search; cite a message's sources."""
+        if not isinstance(item, dict):
+            return False
+        if item.get("type") == "web_search_call":
             item_id = item.get("id")
-            if isinstance(item_id, str) and item_id:
-                self.searches.add(item_id)
-            else:
-                self.unnamed_searches += 1
+            self.searches.add(item_id if isinstance(item_id, str) and item_id else f"#{as_count(index)}")
+            return False
+        cited = False
+        if item.get("type") == "message" and isinstance(item.get("content"), list):
+            for part in item["content"]:
+                if isinstance(part, dict) and isinstance(part.get("annotations"), list):
+                    for annotation in part["annotations"]:
+                        cited = self._cite(annotation) or cited
+        return cited
 
     def _fail(self, payload: Any) -> ApiError:
         error = error_from_payload({"error": payload} if isinstance(payload, dict) else payload,
@@ -160,19 +190,16 @@ class _Answer:
             delta = payload.get("delta")
             if not isinstance(delta, str):
                 raise MalformedResponseError("delta is not a string")
-            if len(self.text) + len(delta) > self.max_reply_bytes:
-                raise MalformedResponseError(f"a reply longer than {self.max_reply_bytes} characters")
-            self.text += delta
-            return bool(delta)
+            return self._set_part(payload, delta, append=True)  # a DELTA: added up here
         if kind == "response.output_text.annotation.added":
             return self._cite(payload.get("annotation"))
         if kind == "response.output_text.done" and isinstance(payload.get("text"), str):
-            changed = payload["text"] != self.text
-            self.text = payload["text"][: self.max_reply_bytes]
-            return changed
+            return self._set_part(payload, payload["text"], append=False)
+        if kind == "response.content_part.done" and isinstance(payload.get("part"), dict):
+            return any([self._cite(a) for a in payload["part"].get("annotations") or []])
         if kind in ("response.output_item.added", "response.output_item.done"):
-            self._item(payload.get("item"))
-        elif kind in ("response.completed", "response.incomplete"):
+            return self._item(payload.get("item"), payload.get("output_index"))
+        if kind in ("response.completed", "response.incomplete"):
             self._finish(payload.get("response"), kind)
         elif kind == "response.failed":
             response = payload.get("response")
@@ -186,18 +213,18 @@ class _Answer:
             raise MalformedResponseError(f"{kind} has no response")
         self.usage = _usage(response.get("usage")) or self.usage
         output = response.get("output")
-        texts: list[str] = []
-        for item in output if isinstance(output, list) else []:
-            self._item(item)
+        final: dict[tuple[int, int], str] = {}
+        for index, item in enumerate(output if isinstance(output, list) else []):
+            self._item(item, index)
             if not isinstance(item, dict) or item.get("type") != "message":
                 continue
-            for part in item.get("content") or []:
+            for number, part in enumerate(item.get("content") or []):
                 if isinstance(part, dict) and part.get("type") == "output_text" and isinstance(part.get("text"), str):
-                    texts.append(part["text"])
-                    for annotation in part.get("annotations") or []:
-                        self._cite(annotation)
-        if texts:
-            self.text = "".join(texts)[: self.max_reply_bytes]
+                    final[(index, number)] = part["text"]
+        if final:  # the whole response is the last word on the text
+            self.parts.clear()
+            for (index, number), text in final.items():
+                self._set_part({"output_index": index, "content_index": number}, text, append=False)
         if kind == "response.completed":
             self.status = Status.FINAL
         else:

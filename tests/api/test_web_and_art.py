@@ -175,3 +175,35 @@ def test_pictures_in_history_go_as_input_image_parts():
     assert body["input"] == [{"role": "user", "content": [
         {"type": "input_text", "text": "Что на фото?"},
         {"type": "input_image", "image_url": "data:image/png;base64,iVBORw=="}]}]
+
+
+def _events(*payloads: dict) -> list[bytes]:
+    import json
+
+    lines: list[bytes] = []
+    for payload in payloads:
+        lines += [b"event: " + payload["type"].encode(), b"data: " + json.dumps(payload).encode(), b""]
+    return lines
+
+
+def test_text_search_text_again_and_sources_found_anywhere():
+    """Two message items around a search; sources only in a finished item; a search without an id counted once."""
+    search = {"type": "web_search_call", "status": "completed"}
+    message = {"type": "message", "content": [{"type": "output_text", "text": "После.",
+                                                "annotations": [{"type": "url_citation", "url": "tass.ru"}]}]}
+    lines = _events(
+        {"type": "response.output_text.delta", "output_index": 0, "content_index": 0, "delta": "До"},
+        {"type": "response.output_text.done", "output_index": 0, "content_index": 0, "text": "До."},
+        {"type": "response.output_item.added", "output_index": 1, "item": search},
+        {"type": "response.output_item.done", "output_index": 1, "item": search},
+        {"type": "response.output_text.delta", "output_index": 2, "content_index": 0, "delta": "После."},
+        {"type": "response.output_item.done", "output_index": 2, "item": message},
+        {"type": "response.completed", "response": {"output": [
+            {"type": "message", "content": [{"type": "output_text", "text": "До.", "annotations": []}]},
+            search, message], "usage": {"input_tokens": 5, "output_tokens": 3, "total_tokens": 8}}},
+    )
+    updates = list(parse_responses_stream(iter(lines)))
+    assert [u.text for u in updates][:2] == ["До", "До."]
+    last = updates[-1]
+    assert last.text == "До.\n\nПосле." and last.sources == ("tass.ru",) and last.web_searches == 1
+    assert last.usage is not None and last.usage.total_tokens == 8
