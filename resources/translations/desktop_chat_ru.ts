@@ -135,7 +135,7 @@
         <translation>Эта модель не видит картинки</translation>
     </message>
     <message>
-        <source>The chat&apos;s model cannot see pictures. Send this message to %1, which can? The chat keeps its own model for the next messages.</source>
+        <source>The chat's model cannot see pictures. Send this message to %1, which can? The chat keeps its own model for the next messages.</source>
         <translation>Модель этого чата не видит картинки. Отправить это сообщение модели %1, которая их понимает? Следующие сообщения чат отправит своей модели.</translation>
     </message>
     <message>
@@ -212,7 +212,7 @@
         <translation>Модель</translation>
     </message>
     <message>
-        <source>This chat&apos;s settings: system prompt, model (Ctrl+Shift+S)</source>
+        <source>This chat's settings: system prompt, model (Ctrl+Shift+S)</source>
         <translation>Настройки этого чата: системная инструкция, модель (Ctrl+Shift+S)</translation>
     </message>
     <message>
@@ -224,7 +224,7 @@
         <translation>Чат: %s</translation>
     </message>
     <message>
-        <source>What this chat&apos;s replies cost, at the prices of %s</source>
+        <source>What this chat's replies cost, at the prices of %s</source>
         <translation>Сколько стоили ответы в этом чате, по ценам на %s</translation>
     </message>
 </context>
@@ -458,6 +458,26 @@
         <translation>Прикрепить файлы</translation>
     </message>
     <message>
+        <source>Web</source>
+        <translation>Интернет</translation>
+    </message>
+    <message>
+        <source>Let the model search the web for this message; the answer lists its sources (each search costs a little extra)</source>
+        <translation>Разрешить модели искать в интернете для этого сообщения; в ответе будут источники (каждый поиск стоит немного дополнительно)</translation>
+    </message>
+    <message>
+        <source>Search the web</source>
+        <translation>Искать в интернете</translation>
+    </message>
+    <message>
+        <source>Draw…</source>
+        <translation>Нарисовать…</translation>
+    </message>
+    <message>
+        <source>Draw a picture with YandexART (or start a message with /draw)</source>
+        <translation>Нарисовать картинку с YandexART (или начните сообщение с /draw)</translation>
+    </message>
+    <message>
         <source>Stop</source>
         <translation>Остановить</translation>
     </message>
@@ -532,6 +552,81 @@
     </message>
 </context>
 <context>
+    <name>DrawDialog</name>
+    <message>
+        <source>Draw a picture</source>
+        <translation>Нарисовать картинку</translation>
+    </message>
+    <message>
+        <source>What to draw, e.g.: a red fox in a snowy birch forest, watercolour</source>
+        <translation>Что нарисовать, например: рыжая лиса в заснеженном берёзовом лесу, акварель</translation>
+    </message>
+    <message>
+        <source>What to draw</source>
+        <translation>Что нарисовать</translation>
+    </message>
+    <message>
+        <source>Square 1:1</source>
+        <translation>Квадрат 1:1</translation>
+    </message>
+    <message>
+        <source>Wide 16:9</source>
+        <translation>Широкая 16:9</translation>
+    </message>
+    <message>
+        <source>Tall 9:16</source>
+        <translation>Высокая 9:16</translation>
+    </message>
+    <message>
+        <source>Landscape 4:3</source>
+        <translation>Альбомная 4:3</translation>
+    </message>
+    <message>
+        <source>Portrait 3:4</source>
+        <translation>Книжная 3:4</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>любое</translation>
+    </message>
+    <message>
+        <source>The same prompt with the same seed draws the same picture; 'any' picks one</source>
+        <translation>Тот же запрос с тем же зерном рисует ту же картинку; «любое» выбирает случайное</translation>
+    </message>
+    <message>
+        <source>Optional: what should not be in the picture</source>
+        <translation>Необязательно: чего не должно быть на картинке</translation>
+    </message>
+    <message>
+        <source>Picture</source>
+        <translation>Картинка</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>Форма</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Зерно</translation>
+    </message>
+    <message>
+        <source>Avoid</source>
+        <translation>Без этого</translation>
+    </message>
+    <message>
+        <source>One picture costs about %s.</source>
+        <translation>Одна картинка стоит около %s.</translation>
+    </message>
+    <message>
+        <source>Draw</source>
+        <translation>Нарисовать</translation>
+    </message>
+    <message>
+        <source>%1 of %2 characters</source>
+        <translation>%1 из %2 символов</translation>
+    </message>
+</context>
+<context>
     <name>FindBar</name>
     <message>
         <source>Find in this chat (Enter: next)</source>
@@ -588,19 +683,19 @@
         <translation>Из AI Studio нужны две вещи: API-ключ и ID каталога.</translation>
     </message>
     <message>
-        <source>Open &lt;a href=&apos;{0}&apos;&gt;AI Studio&lt;/a&gt; and sign in with your Yandex ID. The first time, it asks for a name and a bank card (a billing account): the models answer only with one.</source>
-        <translation>Откройте &lt;a href=&apos;{0}&apos;&gt;AI Studio&lt;/a&gt; и войдите с Яндекс ID. В первый раз там попросят название и банковскую карту (платёжный аккаунт): без него модели не отвечают.</translation>
+        <source>Open &lt;a href='{0}'&gt;AI Studio&lt;/a&gt; and sign in with your Yandex ID. The first time, it asks for a name and a bank card (a billing account): the models answer only with one.</source>
+        <translation>Откройте &lt;a href='{0}'&gt;AI Studio&lt;/a&gt; и войдите с Яндекс ID. В первый раз там попросят название и банковскую карту (платёжный аккаунт): без него модели не отвечают.</translation>
     </message>
     <message>
         <source>Press &lt;b&gt;Create API key&lt;/b&gt; and copy the key. It starts with &lt;tt&gt;AQVN&lt;/tt&gt; and is shown only once.</source>
         <translation>Нажмите &lt;b&gt;Создать API-ключ&lt;/b&gt; и скопируйте ключ. Он начинается с &lt;tt&gt;AQVN&lt;/tt&gt; и показывается только один раз.</translation>
     </message>
     <message>
-        <source>Copy the &lt;b&gt;folder ID&lt;/b&gt; shown next to the folder&apos;s name at the top (the folder is usually called &lt;i&gt;default&lt;/i&gt;): 20 letters and digits starting with &lt;tt&gt;b1g&lt;/tt&gt;. (&lt;a href=&apos;{0}&apos;&gt;Help with pictures&lt;/a&gt;)</source>
-        <translation>Скопируйте &lt;b&gt;ID каталога&lt;/b&gt; — он показан рядом с названием каталога вверху (обычно каталог называется &lt;i&gt;default&lt;/i&gt;): 20 латинских букв и цифр, начинается с &lt;tt&gt;b1g&lt;/tt&gt;. (&lt;a href=&apos;{0}&apos;&gt;Справка с картинками&lt;/a&gt;)</translation>
+        <source>Copy the &lt;b&gt;folder ID&lt;/b&gt; shown next to the folder's name at the top (the folder is usually called &lt;i&gt;default&lt;/i&gt;): 20 letters and digits starting with &lt;tt&gt;b1g&lt;/tt&gt;. (&lt;a href='{0}'&gt;Help with pictures&lt;/a&gt;)</source>
+        <translation>Скопируйте &lt;b&gt;ID каталога&lt;/b&gt; — он показан рядом с названием каталога вверху (обычно каталог называется &lt;i&gt;default&lt;/i&gt;): 20 латинских букв и цифр, начинается с &lt;tt&gt;b1g&lt;/tt&gt;. (&lt;a href='{0}'&gt;Справка с картинками&lt;/a&gt;)</translation>
     </message>
     <message>
-        <source>Your chats stay on this computer. The key is kept in your system&apos;s password storage, never in a file.</source>
+        <source>Your chats stay on this computer. The key is kept in your system's password storage, never in a file.</source>
         <translation>Ваши чаты остаются на этом компьютере. Ключ хранится в системном хранилище паролей и никогда — в файле.</translation>
     </message>
     <message>
@@ -678,7 +773,7 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Отправить ещё раз</translation>
     </message>
     <message>
-        <source>The reply was cut off: it reached the length limit (max tokens). You can raise the limit in the chat&apos;s settings.</source>
+        <source>The reply was cut off: it reached the length limit (max tokens). You can raise the limit in the chat's settings.</source>
         <translation>Ответ оборвался: он достиг предельной длины (лимита токенов). Лимит можно увеличить в настройках чата.</translation>
     </message>
     <message>
@@ -712,6 +807,34 @@ Your chats are kept on this computer and can be read offline.</source>
     <message>
         <source>Copy details for support</source>
         <translation>Скопировать сведения для поддержки</translation>
+    </message>
+    <message>
+        <source>Open “%s”</source>
+        <translation>Открыть «%s»</translation>
+    </message>
+    <message>
+        <source>Answered with a web search.</source>
+        <translation>Ответ с поиском в интернете.</translation>
+    </message>
+    <message>
+        <source>The web was allowed; the model answered without searching.</source>
+        <translation>Поиск в интернете был разрешён, но модель ответила без него.</translation>
+    </message>
+    <message>
+        <source>Drawn by YandexART · seed %s</source>
+        <translation>Нарисовано YandexART · зерно %s</translation>
+    </message>
+    <message>
+        <source>Save picture…</source>
+        <translation>Сохранить картинку…</translation>
+    </message>
+    <message>
+        <source>Copy picture</source>
+        <translation>Копировать картинку</translation>
+    </message>
+    <message>
+        <source>Draw again with this seed</source>
+        <translation>Нарисовать снова с этим зерном</translation>
     </message>
     <message>
         <source>Select text…</source>
@@ -804,12 +927,16 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Чтобы отправлять сообщения, добавьте в настройках API-ключ и ID каталога Yandex Cloud. Ваше сообщение осталось в поле ввода.</translation>
     </message>
     <message>
-        <source>This chat&apos;s model “%s” is unknown. Choose another one in the chat&apos;s settings.</source>
+        <source>This chat's model “%s” is unknown. Choose another one in the chat's settings.</source>
         <translation>Модель этого чата «%s» неизвестна. Выберите другую в настройках чата.</translation>
     </message>
     <message>
         <source>%s replies are being written at once already. Wait for one of them to finish; your message is kept in the box.</source>
         <translation>Уже пишется %s ответов одновременно. Дождитесь, пока один из них закончится; сообщение осталось в поле ввода.</translation>
+    </message>
+    <message>
+        <source>A picture's description may be at most %s characters. Shorten it and draw again.</source>
+        <translation>Описание картинки — не больше %s символов. Сократите его и нарисуйте снова.</translation>
     </message>
     <message numerus="yes">
         <source>%n earlier message(s) above this line are not sent to the model: the conversation is longer than its context window.</source>
@@ -862,7 +989,7 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Остановить</translation>
     </message>
     <message>
-        <source>This chat&apos;s model “%s” is unknown. Choose another one in the chat&apos;s settings.</source>
+        <source>This chat's model “%s” is unknown. Choose another one in the chat's settings.</source>
         <translation>Модель этого чата «%s» неизвестна. Выберите другую в настройках чата.</translation>
     </message>
 </context>
@@ -1027,7 +1154,7 @@ Your chats are kept on this computer and can be read offline.</source>
 <context>
     <name>Setup</name>
     <message>
-        <source>The key is kept in your system&apos;s password storage.</source>
+        <source>The key is kept in your system's password storage.</source>
         <translation>Ключ хранится в системном хранилище паролей.</translation>
     </message>
     <message>
@@ -1035,11 +1162,11 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>В вашей системе нет хранилища паролей; ключ будет храниться, пока вы не закроете программу.</translation>
     </message>
     <message>
-        <source>Your system&apos;s password storage is locked; the key will be kept until you close the app.</source>
+        <source>Your system's password storage is locked; the key will be kept until you close the app.</source>
         <translation>Системное хранилище паролей заблокировано; ключ будет храниться, пока вы не закроете программу.</translation>
     </message>
     <message>
-        <source>Your system&apos;s password storage is not responding; the key will be kept until you close the app.</source>
+        <source>Your system's password storage is not responding; the key will be kept until you close the app.</source>
         <translation>Системное хранилище паролей не отвечает; ключ будет храниться, пока вы не закроете программу.</translation>
     </message>
     <message>
@@ -1140,6 +1267,25 @@ Your chats are kept on this computer and can be read offline.</source>
     <message>
         <source>Desktop Chat</source>
         <translation>Desktop Chat</translation>
+    </message>
+</context>
+<context>
+    <name>ToolsFlow</name>
+    <message>
+        <source>The file “%s” is no longer in the data folder.</source>
+        <translation>Файла «%s» больше нет в папке с данными.</translation>
+    </message>
+    <message>
+        <source>Save file</source>
+        <translation>Сохранить файл</translation>
+    </message>
+    <message>
+        <source>Saved to %s</source>
+        <translation>Сохранено в %s</translation>
+    </message>
+    <message>
+        <source>Picture copied.</source>
+        <translation>Картинка скопирована.</translation>
     </message>
 </context>
 <context>
