@@ -45,6 +45,7 @@ from desktop_chat.ui.reply_presenter import ReplyPresenter
 from desktop_chat.ui.services import Services
 from desktop_chat.ui.session_bridge import EventBridge, QtJobRunner
 from desktop_chat.ui.theme import Theme
+from desktop_chat.ui.tools_flow import ToolsFlow, draw_prompt
 from desktop_chat.ui.window_actions import WindowActions
 from desktop_chat.ui.window_state import restore_window_state, save_window_state
 
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self.meter = ContextMeter(self)
         self.chat_ops = ChatOps(self)
         self.attach_flow = AttachFlow(self)
+        self.tools = ToolsFlow(self)
         self.message_actions = MessageActions(self)
         self.chat_model.decorate = self.message_actions.decorate
         self.window_actions = WindowActions(self)
@@ -281,6 +283,7 @@ class MainWindow(QMainWindow):
         self.find_bar.reset()
         self.presenter.set_tail_for_current()
         self.composer.set_text(self.store.get_draft(NEW_CHAT_DRAFT))
+        self.tools.reset_web()
         self.update_title()
         self.update_meter()
 
@@ -308,6 +311,7 @@ class MainWindow(QMainWindow):
         self.find_bar.reset()
         self.presenter.set_tail_for_current()
         self.composer.set_text(self.store.get_draft(chat_id))
+        self.tools.reset_web()
         self.update_title()
         self.sidebar.select(chat_id)
         self.chat_view.scroll_to_end()
@@ -392,6 +396,9 @@ class MainWindow(QMainWindow):
         if self.read_only:
             self.notice(self.tr("This chat was saved by a newer version of Desktop Chat and is read-only."))
             return
+        if draw_prompt(text) is not None:
+            self.tools.draw(text)  # "/draw a fox": the drawing dialog, with the prompt filled in
+            return
         if files is None and self.attach_flow.bar.preparing():
             self.notice(self.tr("The attached files are still being read; send again in a moment."))
             return
@@ -399,7 +406,8 @@ class MainWindow(QMainWindow):
         editing = self.editing_message_id
         try:
             ticket = self.sessions.send(self.chat_id, text, self.chat_settings, editing=editing,
-                                        draft_key=self.chat_id or NEW_CHAT_DRAFT, attachments=files, model=model)
+                                        draft_key=self.chat_id or NEW_CHAT_DRAFT, attachments=files, model=model,
+                                        web=self.tools.web_for_next())
         except Refused as refusal:
             if refusal.reason in ("cannot_see", "too_long"):
                 self.attach_flow.offer(refusal, text, files)
@@ -407,6 +415,7 @@ class MainWindow(QMainWindow):
                 self.notices.refused(refusal)
             return
         self.attach_flow.sent(ticket, files)
+        self.tools.reset_web()
         if self.chat_id is None:
             self.presenter.new_chat_ticket = ticket
         self.draft_timer.stop()
