@@ -430,7 +430,8 @@ class SearchIndex:
 
     def _run_catch_up(self) -> None:
         try:
-            self._complete_words()
+            if not self.in_memory:
+                search_words.complete(self.path, self._lock, self._db)
             for passes in range(MAX_CATCH_UP_PASSES + 1):
                 if self._stop.is_set():
                     return
@@ -447,23 +448,6 @@ class SearchIndex:
                         self._sync_chat(chat_id)
         except Exception:  # a background thread must not die silently
             log.exception("search index catch-up failed")
-
-    def _complete_words(self) -> None:
-        """Gives an index made before the word list existed its words, from the FTS index itself."""
-        with self._lock:
-            if self.in_memory or search_words.is_complete(self._db()):
-                return
-        words = search_words.vocabulary(self.path)  # messages indexed meanwhile add their own words
-        with self._lock:
-            db = self._db()
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                db.executemany("INSERT OR IGNORE INTO words VALUES(?)", ((w,) for w in words))
-                db.execute("INSERT OR REPLACE INTO meta VALUES('words', '1')")
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
 
     def _remove_chat(self, chat_id: str) -> None:
         db = self._db()

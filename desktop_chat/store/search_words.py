@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 WORDS_SCHEMA = """
@@ -56,6 +58,25 @@ def vocabulary(path: Path) -> list[str]:
         return [row[0] for row in conn.execute("SELECT term FROM temp.vocab")]
     finally:
         conn.close()
+
+
+def complete(path: Path, lock: threading.RLock, db: Callable[[], sqlite3.Connection]) -> None:
+    """Gives an index made before the word list existed its words, from the FTS index itself. The
+    vocabulary is read without `lock` (the index's own); messages indexed meanwhile add their words."""
+    with lock:
+        if is_complete(db()):
+            return
+    words = vocabulary(path)
+    with lock:
+        conn = db()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany("INSERT OR IGNORE INTO words VALUES(?)", ((w,) for w in words))
+            conn.execute("INSERT OR REPLACE INTO meta VALUES('words', '1')")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
 
 def fts_query(db: sqlite3.Connection | None, terms: list[str]) -> str:
