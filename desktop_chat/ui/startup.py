@@ -47,7 +47,12 @@ def after_first_paint(window: MainWindow) -> None:
         return
     services = window.services
     if services.settings_store is not None:
-        _report_store_problems(window, window.store_report, services.settings_store)
+        settings_store = services.settings_store
+        if window.store.listing_complete:
+            _report_store_problems(window, window.store_report, settings_store)
+        else:  # a big store lists the rest in the background: report once everything has been read
+            window.sidebar.listCompleted.connect(
+                lambda: _report_store_problems(window, window.store_report, settings_store))
     window.settings_opener = lambda focus_secret=False, notice="": open_settings(window, services,
                                                                               focus_secret, notice)
     window.prewarm()
