@@ -110,8 +110,11 @@ def _tokens(file: Prepared | Attachment, model: str) -> int:
 
 class ChatSessions(DrawingMixin):
     def __init__(self, store: ChatStore, providers: Providers, defaults: Callable[[], Defaults],
-                 runner: JobRunner, *, limit: int = DEFAULT_PARALLEL_REPLIES) -> None:
+                 runner: JobRunner, *, limit: int = DEFAULT_PARALLEL_REPLIES,
+                 auto_titles: Callable[[], bool] = lambda: False) -> None:
+        """`auto_titles()`: name a new chat from its first exchange (chat/titles.py) after its first reply."""
         self.store = store
+        self.auto_titles = auto_titles
         self.pending = PendingReplies(store.data_dir)
         self.providers = providers
         self.defaults = defaults
@@ -387,6 +390,17 @@ class ChatSessions(DrawingMixin):
         finally:
             self._release(reply)  # before the event: whoever hears it sees the chat free
         self._emit(event)
+        if event.summary is not None and event.reply is not None and event.summary.message_count == 2 \
+                and self.auto_titles():
+            self._name_chat(chat_id, reply.cancel)
+
+    def _name_chat(self, chat_id: str, cancel: CancelToken) -> None:
+        from desktop_chat.chat.titles import name_chat
+
+        try:
+            name_chat(self.store, self.providers, chat_id, cancel)  # the store tells the views
+        except Exception as error:  # the first line stays the name: never a reason to bother anyone
+            log.info("the chat was not named: %s", type(error).__name__)
 
     def _wait(self, provider: object, reply: LiveReply, chat_id: str) -> Completion | None:
         """Waits for an economy-mode reply; it arrives whole."""

@@ -87,7 +87,8 @@ class MainWindow(QMainWindow):
         self.runner = QtJobRunner(self)
         providers = Providers(self._account, services.client_options, lambda: services.settings.data_logging)
         self.sessions = ChatSessions(self.store, providers, self.defaults, self.runner,
-                                     limit=services.parallel_replies)
+                                     limit=services.settings.parallel_replies,
+                                     auto_titles=lambda: services.settings.auto_titles)
         self.session_events = EventBridge(self)
         self.sessions.subscribe(self.session_events.post)
         self.store_events = EventBridge(self)

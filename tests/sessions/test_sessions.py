@@ -406,3 +406,27 @@ def test_a_failed_reply_keeps_the_details_for_support_without_the_key(make_sessi
     stored = store.load_chat(done.chat_id).messages[-1]
     assert stored.status == "error" and "x-client-request-id" in stored.error_details
     assert FAKE_API_KEY not in stored.error_details and "yandexgpt-lite" in stored.error_details
+
+
+def test_a_new_chat_is_named_from_its_first_exchange(store, fake_server):
+    from desktop_chat.chat.titles import clean_title
+
+    account = Account(FAKE_FOLDER_ID, "api_key", FAKE_API_KEY, fake_server.url)
+    sessions = ChatSessions(store, Providers(lambda: account, {"timeout": 5.0}), Defaults, ThreadRunner(),
+                            auto_titles=lambda: True)
+    events = Recorder()
+    sessions.subscribe(events)
+    fake_server.script_reply("Борщ варят из свёклы, капусты и мяса.")
+    fake_server.script_reply("«Рецепт борща».")
+    done = events.finished(sessions.send(None, "как сварить борщ дома без лишней возни", ChatSettings()))
+    deadline = time.monotonic() + WAIT
+    while store.get_chat_summary(done.chat_id).title != "Рецепт борща" and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert store.get_chat_summary(done.chat_id).title == "Рецепт борща"
+    title_request = fake_server.completion_requests()[-1].body
+    assert title_request["modelUri"].endswith("/yandexgpt-lite/latest")
+    assert clean_title('"Поездка в Казань."\nлишнее') == "Поездка в Казань"
+    # A chat the person renamed keeps their name; the second reply names nothing.
+    fake_server.script_reply("ещё ответ")
+    events.finished(sessions.send(done.chat_id, "а без мяса?", ChatSettings()))
+    assert len(fake_server.completion_requests()) == 3
