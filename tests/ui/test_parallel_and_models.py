@@ -21,8 +21,8 @@ def test_two_chats_write_at_once_and_switching_never_stops_a_reply(qtbot, make_w
     window.composer.sendRequested.emit("вопрос B")
     qtbot.waitUntil(lambda: window.chat_list_model.writing() == {a.id, b.id}, timeout=WAIT)
     assert window.stream is not None  # the chat on screen is B, writing; A writes on unseen
-    qtbot.waitUntil(lambda: not window.busy, timeout=WAIT)
-    assert window.chat_list_model.writing() == set()
+    # The marks go when the finished replies' events reach the window.
+    qtbot.waitUntil(lambda: not window.busy and window.chat_list_model.writing() == set(), timeout=WAIT)
     for chat_id, question in ((a.id, "вопрос A"), (b.id, "вопрос B")):
         messages = window.store.load_chat(chat_id).messages
         assert messages[0].text == question and messages[1].status == "final"
@@ -111,3 +111,13 @@ def test_the_reply_says_when_it_retries(qtbot, make_window, fake_server) -> None
     assert "Retrying in 2 s" in presenter.rows[99].footer_note
     presenter.on_session_event(ReplyProgress(99, "c" * 32, "текст"))
     assert presenter.rows[99].footer_note == "Writing…"
+
+
+def test_help_lists_every_shortcut(qtbot, make_window) -> None:
+    window = make_window()
+    rows = dict(window.window_actions.shortcut_table())
+    assert rows["Send the message"] == "Enter"
+    for action in (window.window_actions.new, window.window_actions.attach, window.window_actions.model,
+                   window.window_actions.shortcuts):
+        assert action.shortcut().toString(action.shortcut().SequenceFormat.NativeText) in rows.values()
+    assert len(rows) >= 20
