@@ -88,7 +88,10 @@ class TitleDelegate(QStyledItemDelegate):
         size = max(8, height)
         painter.save()
         painter.setRenderHint(painter.RenderHint.Antialiasing)
-        painter.setPen(QPen(color, 1.4))
+        pen = QPen()  # not QPen(color, width): that overload was seen to crash PySide 6.11 under load
+        pen.setColor(color)
+        pen.setWidthF(1.4)
+        painter.setPen(pen)
         painter.setBrush(color)
         head = QPointF(x + size * 0.62, top + size * 0.34)
         painter.drawEllipse(head, size * 0.24, size * 0.24)

@@ -53,6 +53,15 @@ class FirstRunResult:
     secret_kind: SecretKind = "api_key"
 
 
+def _pen(color: QColor, width: float) -> QPen:
+    """Not QPen(color, width): that overload calls a null converter in PySide 6.11 now and then
+    (a segfault seen in the tests under load; gdb: a null function pointer in QtGui.abi3.so)."""
+    pen = QPen()
+    pen.setColor(QColor(color))
+    pen.setWidthF(width)
+    return pen
+
+
 class WhereToFind(QWidget):
     """A small schematic picture of AI Studio's page: where the folder ID is and the "Create API key" button."""
 
@@ -68,7 +77,7 @@ class WhereToFind(QWidget):
         pal = self.palette()
         accent = pal.color(QPalette.ColorRole.Highlight)
         frame = QRectF(self.rect()).adjusted(1, 1, -1, -1)
-        painter.setPen(QPen(pal.color(QPalette.ColorRole.Mid), 1))
+        painter.setPen(_pen(pal.color(QPalette.ColorRole.Mid), 1.0))
         painter.setBrush(pal.color(QPalette.ColorRole.Base))
         painter.drawRoundedRect(frame, 8, 8)
         bold = QFont(self.font())
@@ -79,7 +88,7 @@ class WhereToFind(QWidget):
         painter.setFont(self.font())
         # The folder and its ID at the top of the page (step 3).
         folder = QRectF(130, 8, min(330, frame.width() - 170), 26)
-        painter.setPen(QPen(accent, 2))
+        painter.setPen(_pen(accent, 2.0))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(folder, 6, 6)
         painter.setPen(pal.color(QPalette.ColorRole.Text))
