@@ -308,3 +308,23 @@ def is_drawing_turn(messages: Sequence[Message]) -> bool:
 def chat_cost(messages: Sequence[Message]) -> Decimal:
     """What the replies of a chat cost together (replies without a known price count as nothing)."""
     return sum((c for m in messages if (c := message_cost(m)) is not None), Decimal(0))
+
+
+# Replies that can be continued: stopped by the person, or cut at the length limit.
+CONTINUABLE = ("stopped", "truncated")
+CONTINUE_PROMPT = ("Продолжи свой предыдущий ответ с того места, где он оборвался, без повторов и без "
+                   "вступления. / Continue your previous answer exactly where it stopped, without repeating.")
+
+
+def continue_request() -> Message:
+    """The user turn that asks the model to go on (sent, never stored)."""
+    return Message.new("user", CONTINUE_PROMPT)
+
+
+def join_continued(prefix: str, continuation: str) -> str:
+    """A stopped reply and its continuation as one text (a space where neither side has one)."""
+    if not prefix:
+        return continuation
+    if not continuation or prefix[-1].isspace() or continuation[0].isspace() or continuation[0] in ".,;:!?)»":
+        return prefix + continuation
+    return prefix + " " + continuation

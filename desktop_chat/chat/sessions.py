@@ -95,6 +95,7 @@ class LiveReply:
     operation_id: str = ""  # economy mode or a picture: the background operation this reply waits for
     web: bool = False  # an answer from the web (the Responses API with web search)
     sources: tuple[str, ...] = ()  # a web answer's sources so far
+    prefix: str = ""  # "continue": the stopped reply this one goes on from (shown and stored joined)
     done: threading.Event = field(default_factory=threading.Event)
 
 
@@ -245,6 +246,19 @@ class ChatSessions(DrawingMixin):
         self.runner.start(lambda: self._reply(reply, chat_id, settings))
         return reply.ticket
 
+    def continue_reply(self, chat_id: str, settings: ChatSettings, messages: list[Message] | None = None) -> int:
+        """The model goes on from where its last reply stopped (Stop, or the length limit); the two parts
+        are stored as one reply, in place of the stopped one."""
+        messages = self.store.load_chat(chat_id).messages if messages is None else messages
+        old = conversation.last_reply(messages)
+        if old is None or old.status not in conversation.CONTINUABLE or not old.text.strip():
+            raise Refused("nothing")
+        self._check_account(settings)
+        reply = self._claim(chat_id)
+        reply.replaces, reply.prefix, reply.text = old, old.text, old.text
+        self.runner.start(lambda: self._reply(reply, chat_id, settings))
+        return reply.ticket
+
     def stop(self, chat_id: str | None) -> None:
         """Ends the chat's reply; what arrived is stored as a stopped reply."""
         reply = self.live(chat_id)
@@ -353,6 +367,8 @@ class ChatSessions(DrawingMixin):
             messages = self.store.load_chat(chat_id).messages
             if reply.replaces is not None:
                 messages = messages[: next(i for i, m in enumerate(messages) if m.id == reply.replaces.id)]
+                if reply.prefix:  # continue: the stopped reply is history, then the request to go on
+                    messages += [reply.replaces, conversation.continue_request()]
             plan = conversation.plan_request(messages, settings, self.defaults(), load=self.store.read_attachment)
             reply.model = plan.model
             def retrying(delay: float, why: BaseException) -> None:
@@ -375,7 +391,8 @@ class ChatSessions(DrawingMixin):
                 completion = self._wait(provider, reply, chat_id)
             else:
                 for completion in provider.stream(uri, plan.messages, plan.options, reply.cancel):
-                    reply.text = completion.text  # the whole text so far: replace, never append
+                    # The whole text so far: replace, never append (after what a continued reply had).
+                    reply.text = conversation.join_continued(reply.prefix, completion.text)
                     reply.reasoning = getattr(completion, "reasoning_text", "")
                     reply.sources = completion.sources
                     self._emit(ReplyProgress(reply.ticket, chat_id, reply.text, reply.reasoning,
@@ -488,6 +505,8 @@ class ChatSessions(DrawingMixin):
             new = conversation.reply_message(completion, completion.text, model=reply.model, web=reply.web)
         if new is None:
             return ReplyFinished(reply.ticket, chat_id, None, old, None, error)
+        if reply.prefix:
+            new.text = reply.text  # one reply: what had arrived before, and its continuation
         try:
             self.store.append_message(chat_id, new, replaces=old.id if old is not None else None)
             summary = self.store.get_chat_summary(chat_id)

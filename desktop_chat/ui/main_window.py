@@ -462,6 +462,14 @@ class MainWindow(QMainWindow):
             else:
                 self.notices.refused(refusal)
 
+    def continue_reply(self) -> None:
+        """The model goes on from where the last reply stopped; the parts become one reply."""
+        if self.chat_id is not None and not self.read_only and self.sessions.live(self.chat_id) is None:
+            try:
+                self.sessions.continue_reply(self.chat_id, self.chat_settings, list(self.chat_model.messages))
+            except Refused as refusal:
+                self.notices.refused(refusal)
+
     def start_edit(self, message: Message) -> None:
         if self.read_only or self.sessions.live(self.chat_id) is not None:
             return

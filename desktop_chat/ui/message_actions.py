@@ -66,6 +66,8 @@ class MessageActions(QObject):
                     if message.error in ("auth", "permission", "folder_mismatch"):
                         actions.insert(1, ("action:settings", self.tr("Open settings")))
                 else:
+                    if message.status in conversation.CONTINUABLE and message.text.strip():
+                        actions.append(("action:continue", self.tr("Continue")))
                     actions.append(("action:regenerate", self.tr("Regenerate")))
             if message.error_details:
                 actions.append(("action:copy-details", self.tr("Copy details for support")))
@@ -170,6 +172,9 @@ class MessageActions(QObject):
             last = conversation.last_reply(window.chat_model.messages)
             if row.kind == "notice" or (message is not None and last is not None and message.id == last.id):
                 window.regenerate()  # only the link under the last reply (or a notice) regenerates
+        elif href == "action:continue":
+            window.composer.edit.setFocus()
+            window.continue_reply()
         elif href == "action:retry":
             window.composer.edit.setFocus()
             window.retry()

@@ -830,6 +830,10 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Открыть настройки</translation>
     </message>
     <message>
+        <source>Continue</source>
+        <translation>Продолжить</translation>
+    </message>
+    <message>
         <source>Regenerate</source>
         <translation>Сгенерировать заново</translation>
     </message>

@@ -121,3 +121,25 @@ def test_help_lists_every_shortcut(qtbot, make_window) -> None:
                    window.window_actions.shortcuts):
         assert action.shortcut().toString(action.shortcut().SequenceFormat.NativeText) in rows.values()
     assert len(rows) >= 20
+
+
+def test_continue_joins_the_stopped_reply_and_its_continuation(qtbot, make_window, fake_server) -> None:
+    window = make_window(fake_server)
+    fake_server.script_reply("Начало длинного ответа " * 20, chunks=20)
+    fake_server.stall_next(after_chunks=2)
+    window.composer.sendRequested.emit("Расскажи")
+    qtbot.waitUntil(lambda: window.stream is not None and bool(window.stream.text), timeout=WAIT)
+    window.stop_reply()
+    qtbot.waitUntil(lambda: len(window.chat_model.messages) == 2 and window.stream is None, timeout=WAIT)
+    stopped = window.chat_model.messages[-1]
+    row = window.chat_model.row_at(window.chat_model.row_of_message(stopped.id))
+    assert ("action:continue", "Continue") in row.actions
+    fake_server.release_stalls()
+    fake_server.script_reply("конец.", chunks=1)
+    window.message_actions.on_link(row, "action:continue")
+    qtbot.waitUntil(lambda: window.chat_model.messages[-1].status == "final" and window.stream is None,
+                    timeout=WAIT)
+    joined = window.chat_model.messages[-1].text
+    assert joined.startswith(stopped.text) and joined.endswith("конец.")
+    assert [m.text for m in window.chat_model.messages] == [m.text for m in
+                                                            window.store.load_chat(window.chat_id).messages]
