@@ -211,15 +211,19 @@ class ContextTooLongError(ApiError):
     retryable_default = False
     messages: ClassVar[dict[str, str]] = {
         "en": "The conversation is too long for this model ({actual} tokens, at most {limit} allowed). "
-        "Start a new chat, or delete or shorten earlier messages.",
+        "Shorten the message or its files, start a new chat, or choose a model with a larger memory "
+        "(Qwen3 235B, DeepSeek).",
         "ru": "Диалог слишком длинный для этой модели (токенов: {actual}, допустимо не больше {limit}). "
-        "Начните новый чат или удалите либо сократите старые сообщения.",
+        "Сократите сообщение или его файлы, начните новый чат или выберите модель с большей памятью "
+        "(Qwen3 235B, DeepSeek).",
     }
     char_messages: ClassVar[dict[str, str]] = {
         "en": "The conversation is too long for this model ({actual} characters, at most {limit} allowed). "
-        "Start a new chat, or delete or shorten earlier messages.",
+        "Shorten the message or its files, start a new chat, or choose a model with a larger memory "
+        "(Qwen3 235B, DeepSeek).",
         "ru": "Диалог слишком длинный для этой модели (символов: {actual}, допустимо не больше {limit}). "
-        "Начните новый чат или удалите либо сократите старые сообщения.",
+        "Сократите сообщение или его файлы, начните новый чат или выберите модель с большей памятью "
+        "(Qwen3 235B, DeepSeek).",
     }
 
     def __init__(self, detail: str = "", *, limit: int, actual: int, unit: str = "tokens", **kw: Any) -> None:

@@ -928,8 +928,8 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>В программе что-то пошло не так: %s</translation>
     </message>
     <message>
-        <source>The conversation is too long for the model. Start a new chat or shorten the message.</source>
-        <translation>Переписка слишком длинная для модели. Начните новый чат или сократите сообщение.</translation>
+        <source>The conversation is too long for the model. Shorten the message or its files, start a new chat, or choose a model with a larger memory.</source>
+        <translation>Диалог слишком длинный для модели. Сократите сообщение или его файлы, начните новый чат или выберите модель с большей памятью.</translation>
     </message>
     <message>
         <source>The reply failed. Retry in a moment.</source>
