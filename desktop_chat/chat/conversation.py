@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from desktop_chat import attachments, catalogue
+from desktop_chat import catalogue
 from desktop_chat.store import ChatSettings, Message
 from desktop_chat.store.model import Attachment
 
@@ -124,7 +124,15 @@ def request_text(message: Message, model: str, pictures_sent: bool = True) -> st
     notes = [] if pictures_sent else [
         f"[picture “{a.name}” not shown: this model cannot see pictures]"
         for a in message.attachments if a.kind == "image"]
+    from desktop_chat import attachments  # loaded when a message has files, not to paint the window
+
     return attachments.compose("\n".join([*notes, message.text]).strip(), documents)
+
+
+def _can_see(model: str) -> bool:
+    from desktop_chat import attachments
+
+    return attachments.can_see(model)
 
 
 def pictures_of(message: Message) -> list[Attachment]:
@@ -136,7 +144,7 @@ def _request_message(message: Message, model: str, load: Callable[[Attachment], 
 
     role = "user" if message.role == "user" else "assistant"
     pictures = pictures_of(message)
-    sees = bool(pictures) and attachments.can_see(model)
+    sees = bool(pictures) and _can_see(model)
     text = request_text(message, model, pictures_sent=sees or not pictures)
     parts: list[ImagePart] = []
     if sees and load is not None:
@@ -154,9 +162,11 @@ def _request_message(message: Message, model: str, load: Callable[[Attachment], 
 def message_tokens(message: Message, model: str, count_tokens: Callable[[str], int] | None = None) -> int:
     """The offline estimate of one stored message in a request to `model`, its files included."""
     pictures = pictures_of(message)
-    sees = bool(pictures) and attachments.can_see(model)
+    sees = bool(pictures) and _can_see(model)
     text = request_text(message, model, pictures_sent=sees or not pictures)
     count = count_tokens or (lambda t: estimate_tokens(t, model))
+    from desktop_chat import attachments
+
     return count(text) + (len(pictures) * attachments.image_tokens(model) if sees else 0)
 
 

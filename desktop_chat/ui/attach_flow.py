@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from desktop_chat import catalogue
 from desktop_chat.chat.sessions import Refused
-from desktop_chat.ui.attachment_bar import AttachmentBar
 
 if TYPE_CHECKING:
     from desktop_chat.attachments import Prepared
+    from desktop_chat.ui.attachment_bar import AttachmentBar
     from desktop_chat.ui.main_window import MainWindow
 
 
@@ -26,15 +26,34 @@ class AttachFlow(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.bar = AttachmentBar(window.tasks, window.services.language, self._model, window)
-        window.composer.add_attachment_bar(self.bar)
+        self._bar: AttachmentBar | None = None  # made at the first file: not needed to paint the window
         self._sent: dict[int, list[Prepared]] = {}  # ticket -> files, until the question is on disk
         edit = window.composer.edit
-        edit.filesGiven.connect(self.bar.add_paths)
+        edit.filesGiven.connect(lambda paths: self.bar.add_paths(paths))
         edit.pictureGiven.connect(lambda data: self.bar.add_image_bytes(data, self.tr("screenshot.png")))
         window.composer.attachRequested.connect(self.choose_files)
-        self.bar.problem.connect(lambda text: window.notice(text))
-        self.bar.changed.connect(window.update_meter)
+
+    @property
+    def bar(self) -> AttachmentBar:
+        if self._bar is None:
+            from desktop_chat.ui.attachment_bar import AttachmentBar
+
+            window = self.window
+            self._bar = AttachmentBar(window.tasks, window.services.language, self._model, window)
+            window.composer.add_attachment_bar(self._bar)
+            self._bar.problem.connect(lambda text: window.notice(text))
+            self._bar.changed.connect(window.update_meter)
+        return self._bar
+
+    def files(self) -> list[Prepared]:
+        return self._bar.files() if self._bar is not None else []
+
+    def preparing(self) -> bool:
+        return self._bar is not None and self._bar.preparing()
+
+    def refresh_tokens(self) -> None:
+        if self._bar is not None:
+            self._bar.refresh_tokens()
 
     def _model(self) -> str:
         from desktop_chat.chat import conversation
@@ -53,7 +72,8 @@ class AttachFlow(QObject):
     def sent(self, ticket: int, files: list[Prepared]) -> None:
         if files:
             self._sent[ticket] = files
-        self.bar.take()
+        if self._bar is not None:
+            self._bar.take()
 
     def saved(self, ticket: int) -> None:
         self._sent.pop(ticket, None)
@@ -61,7 +81,7 @@ class AttachFlow(QObject):
     def failed(self, ticket: int) -> None:
         files = self._sent.pop(ticket, None)
         if files and not self.bar.chips:
-            self.bar.put_back(files)
+            self.bar.put_back(files)  # the files come back to the box
 
     def offer(self, refusal: Refused, text: str, files: Sequence[Prepared]) -> None:
         """Asks how to send a message the chat's model cannot take as it is."""

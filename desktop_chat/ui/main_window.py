@@ -378,7 +378,7 @@ class MainWindow(QMainWindow):
     def _on_model_chosen(self, model: str) -> None:
         if model and model != conversation.chat_model(self.chat_settings, self.defaults()):
             self.set_chat_settings(dataclasses.replace(self.chat_settings, model=model))
-            self.attach_flow.bar.refresh_tokens()
+            self.attach_flow.refresh_tokens()
         self.composer.edit.setFocus()
 
     # ------------------------------------------------------------------ errors and notices (notices.py)
@@ -400,10 +400,10 @@ class MainWindow(QMainWindow):
         if draw_prompt(text) is not None:
             self.tools.draw(text)  # "/draw a fox": the drawing dialog, with the prompt filled in
             return
-        if files is None and self.attach_flow.bar.preparing():
+        if files is None and self.attach_flow.preparing():
             self.notice(self.tr("The attached files are still being read; send again in a moment."))
             return
-        files = self.attach_flow.bar.files() if files is None else files
+        files = self.attach_flow.files() if files is None else files
         editing = self.editing_message_id
         try:
             ticket = self.sessions.send(self.chat_id, text, self.chat_settings, editing=editing,
@@ -519,7 +519,7 @@ class MainWindow(QMainWindow):
         self.tasks.write(lambda: store.set_draft(key, text), None, self.on_write_failed)
 
     def update_meter(self) -> None:
-        self.meter.update(self._history_for_next_question(), self.composer.text(), self.attach_flow.bar.files())
+        self.meter.update(self._history_for_next_question(), self.composer.text(), self.attach_flow.files())
 
     # ------------------------------------------------------------------ search and find
     def _on_result_chosen(self, chat_id: str, message_id: str | None) -> None:
