@@ -36,8 +36,14 @@ from desktop_chat.ui.theme import Theme, theme_for
 log = logging.getLogger(__name__)
 
 _ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
-# Bigger code is shown without highlighting: Pygments needs ~1 s per MB and streaming re-renders often.
+# Bigger code is shown without highlighting: Pygments needs ~1 s per MB.
 MAX_HIGHLIGHT_CHARS = 200_000
+# A long code block, table or list is cut into pieces of this many lines, rows or items, each rendered
+# on its own (a finished reply is drawn the same way): while a reply streams only the last piece is
+# rendered again, so a growing block costs what changed, not its length.
+CODE_CHUNK_LINES = 40
+TABLE_CHUNK_ROWS = 25
+LIST_CHUNK_ITEMS = 20
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,313 @@ class RenderedMessage:
             document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
 
 
+# ---- pieces: how a message is cut for rendering ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A part of a message rendered on its own. kind: "md" (Markdown), "code" (lines of a fenced code
+    block), "table" (a table, or rows of a long one, with its header), "list" (items of a long list)."""
+
+    kind: str
+    source: str
+    lang: str = ""
+    first: bool = True  # the first part of its block (a code block's header, a table's head)
+    last: bool = True  # the last part of its block (the bottom margin)
+    widths: tuple[int, ...] = ()  # a long table's column widths in %, the same in every part
+
+
+@dataclass(frozen=True)
+class SplitState:
+    """What the splitter knows at the start of a piece; resuming from it gives the same pieces."""
+
+    mode: str = ""  # "" at a block's start; "fence", "table", "list": a long block continues
+    fence: str = ""
+    indent: int = 0
+    lang: str = ""
+    head: str = ""  # a table's header and delimiter rows
+    widths: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # offset of the piece's first line in the text
+    state: SplitState
+    piece: Piece
+
+
+_FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+_FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+
+
+class _Splitter:
+    """Cuts Markdown into pieces at blank lines (unless the next line is indented: a list item goes on),
+    around fenced code blocks, and inside long code blocks, tables and lists. Deterministic: resuming
+    at a span's start with its state gives the same spans as splitting the whole text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans: list[Span] = []
+
+    def run(self, start: int, state: SplitState) -> list[Span]:
+        self._begin(start, state)
+        text, pos, n = self.text, start, len(self.text)
+        while pos < n:
+            newline = text.find("\n", pos)
+            end = n if newline < 0 else newline + 1
+            self._line(pos, text[pos:end].rstrip("\n"))
+            pos = end
+        if self.kind == "code" or self.lines:
+            self._emit(last=True)
+        return self.spans
+
+    def _begin(self, start: int, state: SplitState) -> None:
+        """A new piece at `start` (a line's start), in `state`."""
+        self.start, self.state = start, state
+        self.kind = {"": "", "fence": "code", "table": "table", "list": "list"}[state.mode]
+        self.first = state.mode == ""
+        self.fence, self.indent, self.lang = state.fence, state.indent, state.lang
+        self.head, self.widths = state.head, state.widths
+        self.lines: list[str] = state.head.split("\n") if state.mode == "table" else []
+        self.count = 0
+        self.blank = False
+        self.in_math = False
+
+    def _emit(self, last: bool) -> None:
+        source = "\n".join(self.lines)
+        if self.kind == "code":
+            piece = Piece("code", source, self.lang, self.first, last)
+        elif self.kind in ("table", "list"):
+            piece = Piece(self.kind, source, first=self.first, last=last, widths=self.widths)
+        else:
+            piece = Piece("md", source)
+        self.spans.append(Span(self.start, self.state, piece))
+
+    def _line(self, pos: int, line: str) -> None:
+        if self.kind == "code":
+            self._code_line(pos, line)
+            return
+        stripped = line.strip()
+        if self.in_math:
+            self.lines.append(line)
+            if stripped.endswith("$$"):
+                self.in_math = False
+            return
+        if not stripped:
+            if self.lines:
+                self.blank = True
+            return
+        opening = _FENCE_OPEN.match(line)
+        if opening and not (opening.group(2)[0] == "`" and "`" in opening.group(3)):
+            if self.lines:
+                self._emit(last=True)
+            self._begin(pos, SplitState())
+            info = opening.group(3).strip()
+            self.kind, self.fence, self.indent = "code", opening.group(2), len(opening.group(1))
+            self.lang = info.split()[0] if info else ""
+            return
+        if self.blank:
+            self.blank = False
+            if line[0] in " \t":
+                self.lines.append("")  # an indented line goes on with the block (a list item's paragraph)
+            else:
+                self._emit(last=True)
+                self._begin(pos, SplitState())
+        if not self.lines and self.state.mode == "":
+            self._begin(pos, SplitState())
+            self.kind = "list" if _LIST_ITEM.match(line) else "md"
+            self.count = 1 if self.kind == "list" else 0
+            self.lines.append(line)
+            self._check_math(stripped)
+            return
+        if (self.kind == "md" and len(self.lines) == 1 and "|" in self.lines[0]
+                and _DELIMITER_ROW.match(line) and "-" in line):
+            self.kind = "table"
+            self.head = self.lines[0] + "\n" + line
+        elif self.kind == "table" and line.lstrip().startswith("|"):
+            if self.count >= TABLE_CHUNK_ROWS:
+                if not self.widths:
+                    self.widths = _column_widths(self.lines)  # the first part gets them too
+                self._emit(last=False)
+                self._begin(pos, SplitState("table", head=self.head, widths=self.widths))
+            self.count += 1
+        elif self.kind == "list" and _LIST_ITEM.match(line):
+            if self.count >= LIST_CHUNK_ITEMS:
+                self._emit(last=False)
+                self._begin(pos, SplitState("list"))
+            self.count += 1
+        self.lines.append(line)
+        self._check_math(stripped)
+
+    def _code_line(self, pos: int, line: str) -> None:
+        close = _FENCE_CLOSE.match(line)
+        if close and close.group(1)[0] == self.fence[0] and len(close.group(1)) >= len(self.fence):
+            self._emit(last=True)
+            self._begin(pos, SplitState())  # empty; the next line starts the next piece
+            return
+        if self.count >= CODE_CHUNK_LINES:
+            self._emit(last=False)
+            self._begin(pos, SplitState("fence", self.fence, self.indent, self.lang))
+        self.lines.append(_strip_indent(line, self.indent))
+        self.count += 1
+
+    def _check_math(self, stripped: str) -> None:
+        if stripped.startswith("$$") and not (len(stripped) >= 4 and stripped.endswith("$$")):
+            self.in_math = True
+
+
+def _strip_indent(line: str, indent: int) -> str:
+    """A fenced code line without the fence's own indentation (CommonMark)."""
+    removed = 0
+    while removed < indent and removed < len(line) and line[removed] == " ":
+        removed += 1
+    return line[removed:]
+
+
+def _column_widths(lines: list[str]) -> tuple[int, ...]:
+    """Column widths in % for a long table, from its header and first rows (the same in every part)."""
+    rows = [lines[0], *lines[2:]]
+    columns = len(lines[0].strip().strip("|").split("|"))
+    longest = [3] * columns
+    for row in rows:
+        for i, cell in enumerate(row.strip().strip("|").split("|")[:columns]):
+            longest[i] = max(longest[i], min(len(cell.strip()), 60))
+    total = sum(longest)
+    return tuple(max(1, round(100 * size / total)) for size in longest)
+
+
+def split_pieces(text: str) -> list[Span]:
+    """The pieces of a message, in order."""
+    return _Splitter(text).run(0, SplitState())
+
+
+def resplit(old_text: str, old_spans: list[Span], text: str) -> tuple[list[Span], int]:
+    """The pieces of `text`, reusing those of `old_text` before the first change: returns the spans
+    and the index of the first span that was split again (all earlier ones are the same objects).
+
+    Cost: one prefix comparison (memcmp) and splitting from the last piece or two, unless an earlier
+    part of the text changed (the native API may rewrite it); then from the piece where it changed."""
+    if not old_spans:
+        return split_pieces(text), 0
+
+    def same_before(index: int) -> bool:
+        at = old_spans[index].start
+        return len(text) >= at and text[:at] == old_text[:at]
+
+    keep = len(old_spans) - 1
+    if not same_before(keep):
+        low, high = 0, keep  # same_before(low) holds (offset 0), same_before(high) does not
+        while high - low > 1:
+            middle = (low + high) // 2
+            if same_before(middle):
+                low = middle
+            else:
+                high = middle
+        keep = low
+    keep = max(0, keep - 1)  # the piece before may end differently (its last line was the boundary)
+    resumed = old_spans[keep]
+    return old_spans[:keep] + _Splitter(text).run(resumed.start, resumed.state), keep
+
+
+# ---- rendering ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedPiece:
+    html: str
+    code_blocks: tuple[str, ...]  # md: sources of its code blocks; code: the lines of this part
+    images: dict[str, QImage]
+    pending: frozenset[Any]  # formulas still being rendered (their source is shown meanwhile)
+    code_count: int  # how many code blocks it starts (their copy links are numbered on from here)
+    pixels: int  # device pixels of its formula images
+
+
+@dataclass
+class FormulaBudget:
+    """What is left for one message's formula images (math_render.MESSAGE_*)."""
+
+    formulas: int
+    pixels: int
+
+
+def render_piece(
+    piece: Piece,
+    theme: Theme,
+    *,
+    copy_label: str,
+    font_px: float,
+    dpr: float,
+    code_base: int = 0,
+    budget: FormulaBudget | None = None,
+    wait_for_formulas: bool = False,
+) -> RenderedPiece:
+    """Render one piece. Never raises. Without wait_for_formulas, formulas come from formula_pool:
+    one not yet rendered shows its source and is listed in `pending`."""
+    if budget is None:
+        from desktop_chat.ui import math_render
+
+        budget = FormulaBudget(math_render.MESSAGE_FORMULAS, math_render.MESSAGE_PIXELS)
+    key = (piece, theme.dark, copy_label, font_px, dpr, code_base)
+    cached = _pieces.get(key)
+    if cached is not None:
+        _pieces.move_to_end(key)
+        return cached
+    env: dict[str, Any] = {
+        "theme": theme,
+        "copy_label": copy_label,
+        "font_px": font_px,
+        "dpr": dpr,
+        "code_blocks": [],
+        "code_base": code_base,
+        "images": {},
+        "pending": set(),
+        "pixels": 0,
+        "math_seen": False,
+        "budget": budget,
+        "wait": wait_for_formulas,
+        "link_stack": [],
+        "piece": piece,
+    }
+    try:
+        if piece.kind == "code":
+            body = _code_block_html(piece.source, piece.lang, env, first=piece.first, last=piece.last)
+            code_blocks: tuple[str, ...] = (piece.source,)
+            code_count = 1 if piece.first else 0
+        else:
+            body = _markdown().render(piece.source, env)
+            if piece.kind == "list":
+                body = _list_margins(body, piece)
+            elif piece.kind == "table" and not piece.first:
+                body = re.sub(r"<thead>.*?</thead>", "", body, count=1, flags=re.S)
+            code_blocks = tuple(env["code_blocks"])
+            code_count = len(code_blocks)
+    except Exception:  # a renderer bug must not take the chat down; show the text as is
+        log.exception("render_piece failed")
+        body = "<p>" + html.escape(piece.source).replace("\n", "<br>") + "</p>"
+        code_blocks, code_count = (), 0
+    result = RenderedPiece(body.rstrip(), code_blocks, env["images"], frozenset(env["pending"]), code_count,
+                           env["pixels"])
+    if not env["math_seen"] and len(piece.source) <= _CACHE_MAX_CHARS:
+        _pieces[key] = result
+        if len(_pieces) > _CACHE_ENTRIES:
+            _pieces.popitem(last=False)
+    return result
+
+
+def _list_margins(body: str, piece: Piece) -> str:
+    """The parts of a long list join up: no margin between them."""
+    styles = []
+    if not piece.first:
+        styles.append("margin-top:0px")
+    if not piece.last:
+        styles.append("margin-bottom:0px")
+    if not styles:
+        return body
+    return re.sub(r"^<(ul|ol)", lambda m: f'<{m.group(1)} style="{"; ".join(styles)}"', body, count=1)
+
+
 def render_message(
     text: str,
     dark: bool,
@@ -62,41 +375,58 @@ def render_message(
     font_px: float | None = None,
     dpr: float | None = None,
 ) -> RenderedMessage:
-    """Render one message. Never raises.
+    """Render one message, formulas included (rendered now, in this thread: for dialogs and exports;
+    the chat view uses MessageDocument, which never waits for a formula). Never raises.
 
     copy_label: text of the copy link above each code block (default: translated "Copy").
     font_px / dpr: text size in logical pixels and device pixel ratio, for formula images
     (default: the application's font and primary screen).
     """
+    copy_label, font_px, dpr = message_metrics(copy_label, font_px, dpr)
+    theme = theme_for(dark)
+    from desktop_chat.ui import math_render
+
+    budget = FormulaBudget(math_render.MESSAGE_FORMULAS, math_render.MESSAGE_PIXELS)
+    parts: list[str] = []
+    code_blocks: list[str] = []
+    images: dict[str, QImage] = {}
+    for span in split_pieces(text):
+        piece = render_piece(span.piece, theme, copy_label=copy_label, font_px=font_px, dpr=dpr,
+                             code_base=len(code_blocks), budget=budget, wait_for_formulas=True)
+        parts.append(piece.html)
+        join_code_blocks(code_blocks, span.piece, piece)
+        images.update(piece.images)
+    return RenderedMessage(html="\n".join(parts), code_blocks=code_blocks, images=images)
+
+
+def join_code_blocks(code_blocks: list[str], piece: Piece, rendered: RenderedPiece) -> None:
+    """Adds a piece's code to the message's list of code blocks (a long block's parts join up)."""
+    if piece.kind == "code" and not piece.first and code_blocks:
+        code_blocks[-1] += "\n" + rendered.code_blocks[0]
+    else:
+        code_blocks.extend(rendered.code_blocks)
+
+
+def message_metrics(copy_label: str | None, font_px: float | None, dpr: float | None) -> tuple[str, float, float]:
     if copy_label is None:
         copy_label = QCoreApplication.translate("render", "Copy")
     if font_px is None or dpr is None:
         app_px, app_dpr = _app_metrics()
         font_px = font_px or app_px
         dpr = dpr or app_dpr
-    key = (text, dark, copy_label, font_px, dpr)
-    cached = _results.get(key)
-    if cached is not None:
-        _results.move_to_end(key)
-        return cached
-    try:
-        result = _render(text, theme_for(dark), copy_label, font_px, dpr)
-    except Exception:  # a renderer bug must not take the chat down; show the text as is
-        log.exception("render_message failed")
-        escaped = html.escape(text).replace("\n", "<br>")
-        result = RenderedMessage(html=f"<p>{escaped}</p>")
-    if len(text) <= _CACHE_MAX_CHARS:
-        _results[key] = result
-        if len(_results) > _CACHE_ENTRIES:
-            _results.popitem(last=False)
-    return result
+    return copy_label, font_px, dpr
 
 
-# The chat view measures and paints rows with separate documents and re-creates them for rows scrolled back
-# into view; a few recent results save re-parsing. Huge texts are left out to bound the memory.
-_CACHE_ENTRIES = 16
+# Rendered pieces without formulas: the chat view re-creates documents for rows scrolled back into
+# view, and a streamed reply's finished pieces are the same as the stored reply's.
+_CACHE_ENTRIES = 512
 _CACHE_MAX_CHARS = 64_000
-_results: OrderedDict[tuple[str, bool, str, float, float], RenderedMessage] = OrderedDict()
+_pieces: OrderedDict[tuple[Any, ...], RenderedPiece] = OrderedDict()
+
+
+def clear_caches() -> None:
+    _pieces.clear()
+    _highlight.cache_clear()
 
 
 def _app_metrics() -> tuple[float, float]:
@@ -104,20 +434,6 @@ def _app_metrics() -> tuple[float, float]:
     if not isinstance(app, QGuiApplication):
         return 16.0, 1.0
     return float(QFontInfo(QGuiApplication.font()).pixelSize()), float(app.devicePixelRatio())
-
-
-def _render(text: str, theme: Theme, copy_label: str, font_px: float, dpr: float) -> RenderedMessage:
-    env: dict[str, Any] = {
-        "theme": theme,
-        "copy_label": copy_label,
-        "font_px": font_px,
-        "dpr": dpr,
-        "code_blocks": [],
-        "images": {},
-        "link_stack": [],
-    }
-    body = _markdown().render(text, env)
-    return RenderedMessage(html=body, code_blocks=env["code_blocks"], images=env["images"])
 
 
 @lru_cache(maxsize=1)
@@ -211,32 +527,51 @@ def _indented_code(self: Any, tokens: Sequence[Token], idx: int, options: Option
     return _code_block_html(tokens[idx].content, "", env)
 
 
-def _code_block_html(content: str, lang: str, env: EnvType) -> str:
+def _code_block_html(content: str, lang: str, env: EnvType, *, first: bool = True, last: bool = True) -> str:
+    """A code block, or one part of a long one (only the first part has the header and copy link;
+    the parts join up into one box)."""
     theme = _theme(env)
     # The copied text is what the reader sees: the block without the newline before the closing fence.
-    code = content[:-1] if content.endswith("\n") else content
-    index = len(env["code_blocks"])
-    env["code_blocks"].append(code)
+    code = content[:-1] if content.endswith("\n") and env["piece"].kind != "code" else content
+    index = env["code_base"] + len(env["code_blocks"])
+    if env["piece"].kind != "code":
+        env["code_blocks"].append(code)
     label = html.escape(lang)
     copy = html.escape(env["copy_label"])
     body = _highlight(code, lang, theme.code_style)
     # A one-cell-wide table gives the block a padded background box, which <pre> alone cannot have in Qt.
-    return (
-        f'<table width="100%" cellspacing="0" cellpadding="6" border="0" bgcolor="{theme.code_bg}"'
-        ' style="margin-top:6px; margin-bottom:6px">'
+    header = (
         f'<tr><td><span style="color:{theme.muted_text}; font-size:small">{label}</span></td>'
         f'<td align="right"><a href="copy-code:{index}" style="color:{theme.link}; font-size:small;'
         f' text-decoration:none">{copy}</a></td></tr>'
-        f'<tr><td colspan="2"><pre style="white-space:pre-wrap; margin:0">{body}</pre></td></tr></table>\n'
+    ) if first else ""
+    cell = "" if first else "padding-top:0px;"
+    cell += "" if last else " padding-bottom:0px"
+    cell_style = f' style="{cell.strip()}"' if cell else ""
+    return (
+        f'<table width="100%" cellspacing="0" cellpadding="6" border="0" bgcolor="{theme.code_bg}"'
+        f' style="margin-top:{6 if first else 0}px; margin-bottom:{6 if last else 0}px">{header}'
+        f'<tr><td colspan="2"{cell_style}><pre style="white-space:pre-wrap; margin:0">{body}</pre></td></tr>'
+        "</table>\n"
     )
 
 
 def _table_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     border = _theme(env).border
+    piece: Piece = env["piece"]
+    # The parts of a long table are tables of their own: fixed column widths line them up.
+    width = ' width="100%"' if piece.widths else ""
+    top = 6 if piece.first else 0
+    bottom = 6 if piece.last else 0
     return (
-        f'<table border="1" cellspacing="0" cellpadding="5" style="border-collapse:collapse;'
-        f' border-color:{border}; border-style:solid; margin-top:6px; margin-bottom:6px">\n'
+        f'<table border="1" cellspacing="0" cellpadding="5"{width} style="border-collapse:collapse;'
+        f' border-color:{border}; border-style:solid; margin-top:{top}px; margin-bottom:{bottom}px">\n'
     )
+
+
+def _row_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    env["column"] = 0
+    return "<tr>\n"
 
 
 def _cell_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
@@ -244,6 +579,11 @@ def _cell_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDic
     # markdown-it writes style="text-align:…"; Qt reads the align attribute more reliably.
     match = re.search(r"text-align:(\w+)", str(token.attrGet("style") or ""))
     align = f' align="{match.group(1)}"' if match else ""
+    widths = env["piece"].widths
+    column = env.get("column", 0)
+    env["column"] = column + 1
+    if widths and column < len(widths):
+        align += f' width="{widths[column]}%"'
     return f"<{token.tag}{align}>"
 
 
@@ -275,15 +615,36 @@ def _math_block(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDi
 
 
 def _math_html(latex: str, *, display: bool, block: bool, env: EnvType) -> str:
-    from desktop_chat.ui.math_render import render_formula  # keeps QtSvg off the start-up path
+    from desktop_chat.ui import math_render  # keeps QtSvg off the start-up path
 
     theme = _theme(env)
-    formula = render_formula(latex, display=display, color=theme.text, font_px=env["font_px"], dpr=env["dpr"])
+    env["math_seen"] = True
+    budget: FormulaBudget = env["budget"]
+    key = math_render.formula_key(latex, display=display, color=theme.text, font_px=env["font_px"], dpr=env["dpr"])
+    formula: math_render.Formula | None = None
+    if budget.formulas > 0:
+        if env["wait"]:
+            formula = math_render.render_formula(latex, display=display, color=theme.text,
+                                                 font_px=env["font_px"], dpr=env["dpr"])
+        else:
+            from desktop_chat.ui.formula_pool import PENDING, pool
+
+            found = pool().lookup(key)
+            if found == PENDING:
+                env["pending"].add(key)
+            elif isinstance(found, math_render.Formula):
+                formula = found
+    if formula is not None and (formula.pixels > budget.pixels and formula.url not in env["images"]):
+        formula = None  # over the message's budget: the source is shown
     if formula is None:
         dollars = "$$" if display else "$"
         source = html.escape(f"{dollars}{latex.strip()}{dollars}")
         code = f'<code style="background-color:{theme.code_bg}">{source}</code>'
         return f"<p>{code}</p>\n" if block else code
+    if formula.url not in env["images"]:
+        budget.formulas -= 1
+        budget.pixels -= formula.pixels
+        env["pixels"] += formula.pixels
     env["images"][formula.url] = formula.image
     img = f'<img src="{formula.url}" width="{formula.width}" height="{formula.height}" style="vertical-align:middle">'
     if block:
@@ -299,6 +660,7 @@ _RULES: dict[str, Rule] = {
     "fence": _fence,
     "code_block": _indented_code,
     "table_open": _table_open,
+    "tr_open": _row_open,
     "th_open": _cell_open,
     "td_open": _cell_open,
     "blockquote_open": _blockquote_open,
