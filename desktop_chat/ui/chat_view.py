@@ -9,6 +9,7 @@ Links inside a row ("copy-code:N", "action:…", web links) are hit-tested with 
 from __future__ import annotations
 
 import html
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -223,6 +224,7 @@ class ChatDelegate(QStyledItemDelegate):
     """
 
     CACHE_SIZE = 400
+    FORMULA_SLICE_S = 0.005
     STREAMS = 8  # streaming rows whose documents are kept (several chats may stream at once)
 
     documentsChanged = Signal()
@@ -343,11 +345,21 @@ class ChatDelegate(QStyledItemDelegate):
             self._formula_timer.start()
 
     def _apply_formulas(self) -> None:
+        """Puts finished formulas into the documents that show their source, a few ms at a time
+        (a burst of formulas must not add up to one long stall)."""
         keys, self._finished_formulas = self._finished_formulas, set()
         changed = False
-        for doc in [*self._streaming.values(), *self._docs.values()]:
-            if not isinstance(doc, QTextDocument) and doc.formulas_finished(keys):
+        stop = time.perf_counter() + self.FORMULA_SLICE_S
+        docs = [doc for doc in [*self._streaming.values(), *self._docs.values()] if not isinstance(doc, QTextDocument)]
+        for doc in docs:
+            left = stop - time.perf_counter()
+            if left <= 0:
+                break
+            if doc.formulas_finished(keys, left):
                 changed = True
+        if any(doc.pending & keys for doc in docs):
+            self._finished_formulas |= keys  # the rest in the next slice
+            self._formula_timer.start()
         if changed:
             self.documentsChanged.emit()
 

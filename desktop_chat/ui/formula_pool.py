@@ -1,20 +1,32 @@
-"""Formulas rendered on worker threads, so the GUI thread never waits for one.
+"""Formulas rendered in the background, so the GUI thread never waits for one.
 
 `lookup(key)` answers at once: the finished Formula, None (cannot be rendered: the source is shown),
 or PENDING (queued; `finished(key)` is emitted on the GUI thread when it is done). Each formula is
-rendered once; results are kept in an LRU bounded by its pixels. A formula whose rendering takes
-longer than math_render.DEADLINE_S counts as failed: its late result is ignored. The limits decided
-before rendering (math_render.precheck) keep such cases rare and short.
+rendered once; results are kept in an LRU bounded by its pixels.
+
+The slow part (ziamath: LaTeX → SVG, pure Python) runs in a worker process (formula_worker.py), so
+it does not compete with the GUI thread for Python's GIL (on a thread it stretched the GUI thread's
+work 2-3 times); the SVG is drawn into a QImage on the pool's thread (Qt, short). A frozen build has
+no `python -m`, so there the SVG is made on the pool's thread too (slower streams with formulas).
+
+A formula whose SVG took longer than math_render.DEADLINE_S counts as failed: its late result is
+ignored; a worker busy for KILL_AFTER_S is killed. The limits decided before rendering
+(math_render.precheck) keep such cases rare and short.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import os
+import queue
+import subprocess
+import sys
 import threading
 import time
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Final
 
 from PySide6.QtCore import QObject, Signal
@@ -25,17 +37,68 @@ from desktop_chat.ui.math_render import Formula, FormulaKey
 log = logging.getLogger(__name__)
 
 PENDING: Final = "pending"
-WORKERS = 2
 CACHE_PIXELS = 40_000_000  # 160 MB of finished images at most, shared by all messages
 CACHE_ENTRIES = 4000
+KILL_AFTER_S = 5.0  # a worker busy this long on one formula is killed (the first one includes its start)
+
+
+def use_process() -> bool:
+    """A frozen app has no `python -m` to start; it renders formulas on a thread instead."""
+    return not getattr(sys, "frozen", False)
+
+
+class _WorkerProcess:
+    """`python -m desktop_chat.ui.formula_worker`, one request at a time, killed when it takes too long."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[str] | None = None
+        self._job = 0
+
+    def svg(self, key: FormulaKey) -> tuple[str | None, float]:
+        process = self._process
+        if process is None or process.poll() is not None:
+            # The worker imports this very copy of the package, wherever it was started from.
+            root = str(Path(__file__).resolve().parents[2])
+            env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
+            process = self._process = subprocess.Popen(
+                [sys.executable, "-m", "desktop_chat.ui.formula_worker"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                text=True, encoding="utf-8", bufsize=1, env=env,
+                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+            )
+        stdin, stdout = process.stdin, process.stdout
+        assert stdin is not None and stdout is not None
+        self._job += 1
+        stdin.write(json.dumps([self._job, *key]) + "\n")
+        stdin.flush()
+        reply: list[str] = []
+        reader = threading.Thread(target=lambda: reply.append(stdout.readline()), daemon=True)
+        reader.start()
+        # The first formula also pays the worker's start (Python and ziamath: about a second).
+        reader.join(KILL_AFTER_S)
+        if reader.is_alive():
+            # Past every deadline: the work cannot be interrupted any other way.
+            process.kill()
+            self._process = None
+            return None, KILL_AFTER_S
+        job, svg, seconds = json.loads(reply[0]) if reply and reply[0] else (self._job, None, 0.0)
+        return (svg if job == self._job else None), float(seconds)
+
+    def close(self) -> None:
+        if self._process is not None:
+            with contextlib.suppress(OSError):
+                self._process.kill()
+            self._process = None
 
 
 class FormulaPool(QObject):
     finished = Signal(object)  # FormulaKey: its result (a Formula or None) is now in the cache
 
-    def __init__(self, workers: int = WORKERS, parent: QObject | None = None) -> None:
+    def __init__(self, process: bool | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="formula")
+        self._worker = _WorkerProcess() if (use_process() if process is None else process) else None
+        self._queue: queue.Queue[FormulaKey] = queue.Queue()
+        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._done: OrderedDict[FormulaKey, Formula | None] = OrderedDict()
         self._pixels = 0
@@ -52,42 +115,50 @@ class FormulaPool(QObject):
             if math_render.precheck(key[0]):
                 return None  # known at once: no need to queue it
             self._pending.add(key)
-        self._executor.submit(self._work, key)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="formulas", daemon=True)
+                self._thread.start()
+        self._queue.put(key)
         return PENDING
-
-    def peek(self, key: FormulaKey) -> Formula | str | None:
-        """Like lookup, but never queues work."""
-        with self._lock:
-            if key in self._done:
-                return self._done[key]
-            return PENDING
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
         """Tests and benches: wait until nothing is queued (the GUI thread never calls this)."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while True:
             with self._lock:
                 if not self._pending:
                     return True
+            if time.monotonic() >= deadline:
+                return False
             time.sleep(0.005)
-        return False
 
     def clear(self) -> None:
         with self._lock:
             self._done.clear()
             self._pixels = 0
 
-    def _work(self, key: FormulaKey) -> None:
-        started = time.monotonic()
-        try:
-            result = math_render.render_formula_uncached(key)
-        except Exception:  # pragma: no cover - render_formula_uncached catches its own
-            log.exception("formula worker failed")
-            result = None
-        if time.monotonic() - started > math_render.DEADLINE_S:
-            # Too late: the result is ignored, the source stays on screen, as for any failed formula.
-            result = None
-            self.late += 1
+    def _run(self) -> None:
+        while True:
+            key = self._queue.get()
+            try:
+                if self._worker is not None:
+                    svg, seconds = self._worker.svg(key)
+                else:
+                    svg, seconds = math_render.timed_formula_svg(key)
+            except Exception:  # the worker could not start or died: this formula stays source
+                log.exception("formula worker failed")
+                svg, seconds = None, 0.0
+            if seconds > math_render.DEADLINE_S:
+                svg = None  # too late: ignored, the source stays on screen, as for any failed formula
+                self.late += 1
+            try:
+                result = math_render.formula_from_svg(key, svg)
+            except Exception:  # pragma: no cover - formula_from_svg does not raise on any SVG we make
+                log.exception("drawing a formula failed")
+                result = None
+            self._store(key, result)
+
+    def _store(self, key: FormulaKey, result: Formula | None) -> None:
         with self._lock:
             self._pending.discard(key)
             self._done[key] = result

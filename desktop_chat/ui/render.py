@@ -24,10 +24,10 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.dollarmath import dollarmath_plugin
-from pygments.lexer import Lexer
+from pygments.lexer import Lexer, RegexLexer
 from pygments.lexers import get_lexer_by_name
 from pygments.styles import get_style_by_name
-from pygments.token import _TokenType
+from pygments.token import Error, Whitespace, _TokenType
 from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QFontInfo, QGuiApplication, QImage, QTextDocument
 
@@ -41,9 +41,9 @@ MAX_HIGHLIGHT_CHARS = 200_000
 # A long code block, table or list is cut into pieces of this many lines, rows or items, each rendered
 # on its own (a finished reply is drawn the same way): while a reply streams only the last piece is
 # rendered again, so a growing block costs what changed, not its length.
-CODE_CHUNK_LINES = 40
-TABLE_CHUNK_ROWS = 25
-LIST_CHUNK_ITEMS = 20
+CODE_CHUNK_LINES = 16
+TABLE_CHUNK_ROWS = 12
+LIST_CHUNK_ITEMS = 12
 
 
 @dataclass(frozen=True)
@@ -427,6 +427,7 @@ _pieces: OrderedDict[tuple[Any, ...], RenderedPiece] = OrderedDict()
 def clear_caches() -> None:
     _pieces.clear()
     _highlight.cache_clear()
+    _highlight_group.cache_clear()
 
 
 def _app_metrics() -> tuple[float, float]:
@@ -538,7 +539,7 @@ def _code_block_html(content: str, lang: str, env: EnvType, *, first: bool = Tru
         env["code_blocks"].append(code)
     label = html.escape(lang)
     copy = html.escape(env["copy_label"])
-    body = _highlight(code, lang, theme.code_style)
+    body = _highlight_lines(code, lang, theme.code_style)
     # A one-cell-wide table gives the block a padded background box, which <pre> alone cannot have in Qt.
     header = (
         f'<tr><td><span style="color:{theme.muted_text}; font-size:small">{label}</span></td>'
@@ -709,6 +710,104 @@ def _highlight(code: str, lang: str, style_name: str) -> str:
     if run_text:
         parts.append(_span(run_style, run_text))
     return "".join(parts)
+
+
+HIGHLIGHT_GROUP_LINES = 8
+
+
+def _highlight_lines(code: str, lang: str, style_name: str) -> str:
+    """Like _highlight, but in groups of lines, the lexer's state carried from one to the next: a
+    growing code block costs the lexing of its last lines only (each group is cached with the state
+    it starts in)."""
+    lexer = _lexer(lang)
+    if lexer is None or len(code) > MAX_HIGHLIGHT_CHARS or not _resumable(lexer):
+        return _highlight(code, lang, style_name)
+    lines = code.split("\n")
+    parts: list[str] = []
+    stack: tuple[str, ...] = ("root",)
+    for start in range(0, len(lines), HIGHLIGHT_GROUP_LINES):
+        group = "\n".join(lines[start: start + HIGHLIGHT_GROUP_LINES])
+        if start + HIGHLIGHT_GROUP_LINES < len(lines):
+            group += "\n"
+        part, stack = _highlight_group(group, lang, style_name, stack)
+        parts.append(part)
+    return "".join(parts)
+
+
+def _resumable(lexer: Lexer) -> bool:
+    return isinstance(lexer, RegexLexer) and \
+        type(lexer).get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed
+
+
+@lru_cache(maxsize=2048)
+def _highlight_group(code: str, lang: str, style_name: str, stack: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    lexer = _lexer(lang)
+    assert isinstance(lexer, RegexLexer)
+    styles = _token_styles(style_name)
+    parts: list[str] = []
+    run_style, run_text = "", ""
+    tokens, end_stack = _lex(lexer, code, stack)
+    for ttype, value in tokens:
+        css = styles.get(ttype)
+        if css is None:
+            css = styles[ttype] = _css_for(style_name, ttype)
+        if css != run_style and run_text:
+            parts.append(_span(run_style, run_text))
+            run_text = ""
+        run_style = css
+        run_text += value
+    if run_text:
+        parts.append(_span(run_style, run_text))
+    return "".join(parts), end_stack
+
+
+def _lex(lexer: RegexLexer, text: str, stack: tuple[str, ...]) -> tuple[list[tuple[Any, str]], tuple[str, ...]]:
+    """RegexLexer.get_tokens_unprocessed, returning the state stack it ends in (Pygments keeps it local)."""
+    pos = 0
+    tokendefs = lexer._tokens
+    statestack = list(stack)
+    statetokens = tokendefs[statestack[-1]]
+    out: list[tuple[Any, str]] = []
+    while True:
+        for rexmatch, action, new_state in statetokens:
+            m = rexmatch(text, pos)
+            if m:
+                if action is not None:
+                    if type(action) is _TokenType:
+                        out.append((action, m.group()))
+                    else:
+                        out.extend((token, value) for _pos, token, value in action(lexer, m))
+                pos = m.end()
+                if new_state is not None:
+                    if isinstance(new_state, tuple):
+                        for state in new_state:
+                            if state == "#pop":
+                                if len(statestack) > 1:
+                                    statestack.pop()
+                            elif state == "#push":
+                                statestack.append(statestack[-1])
+                            else:
+                                statestack.append(state)
+                    elif isinstance(new_state, int):
+                        if abs(new_state) >= len(statestack):
+                            del statestack[1:]
+                        else:
+                            del statestack[new_state:]
+                    elif new_state == "#push":
+                        statestack.append(statestack[-1])
+                    statetokens = tokendefs[statestack[-1]]
+                break
+        else:
+            if pos >= len(text):
+                break
+            if text[pos] == "\n":
+                statestack = ["root"]
+                statetokens = tokendefs["root"]
+                out.append((Whitespace, "\n"))
+            else:
+                out.append((Error, text[pos]))
+            pos += 1
+    return out, tuple(statestack)
 
 
 def _span(css: str, text: str) -> str:

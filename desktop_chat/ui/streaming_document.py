@@ -18,6 +18,7 @@ delegate calls `formulas_finished` and the pieces that show it are rendered agai
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import QUrl
@@ -107,15 +108,19 @@ class MessageDocument:
         self.document.setProperty("code_blocks", self.code_blocks())
         return True
 
-    def formulas_finished(self, keys: set[object]) -> bool:
-        """Renders again, in place, the pieces that showed one of these formulas as source."""
+    def formulas_finished(self, keys: set[object], seconds: float = 1e9) -> bool:
+        """Renders again, in place, the pieces that showed one of these formulas as source; stops
+        after about `seconds` (those left stay pending: call again). Returns whether anything changed."""
         if not keys & self.pending:
             return False
+        stop = time.perf_counter() + seconds
         cursor = QTextCursor(self.document)
         cursor.beginEditBlock()
         for index, placed in enumerate(self._placed):
             if not placed.rendered.pending & keys:
                 continue
+            if time.perf_counter() > stop:
+                break
             rendered = self._render(placed.piece, placed.code_base, replacing=placed.rendered)
             self._remove(cursor, placed.start, placed.end)
             if placed.start == 0:
