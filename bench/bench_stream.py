@@ -29,10 +29,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from common import print_result, rss_mb
-from stream_texts import KINDS, make_text
-
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
+from stream_texts import KINDS, make_text
 
 from desktop_chat.store import Message
 from desktop_chat.ui.chat_view import ChatModel, ChatView, Row

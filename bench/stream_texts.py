@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import random
 
-_WORDS = """модель ответ данные функция значение список таблица пример результат запрос текст вывод
-метод число точка граница решение задача условие the model returns a value for each item in list
-and then stops when it reaches limit""".split()
+_WORDS = ["модель", "ответ", "данные", "функция", "значение", "список", "таблица", "пример", "результат", "запрос", "текст", "вывод", "метод", "число", "точка", "граница", "решение", "задача", "условие", "the", "model", "returns", "a", "value", "for", "each", "item", "in", "list", "and", "then", "stops", "when", "it", "reaches", "limit"]
 
 KINDS = ("prose", "code", "table", "math", "mixed")
 
