@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,10 @@ def test_a_message_has_a_formula_budget() -> None:
 ])
 def test_limits_are_decided_from_the_source(latex: str, why: str) -> None:
     assert math_render.precheck(latex) == why
+    key = math_render.formula_key(latex, display=True, color="#000000", font_px=16, dpr=1.0)
+    started = time.perf_counter()
+    assert formula_svg.formula_svg(key) is None  # refused before ziamath runs
+    assert time.perf_counter() - started < 0.05
 
 
 def test_everyday_formulas_pass_the_limits() -> None:

@@ -109,6 +109,30 @@ def test_an_earlier_part_rewritten_mid_stream(name: str) -> None:
     same(doc.document, expected.document)
 
 
+@pytest.mark.parametrize("name", ["code", "table", "list", "math", "mixed"])
+def test_an_earlier_part_rewritten_at_the_same_length(name: str) -> None:
+    text = TEXTS[name]
+    doc = stream(text, 97)
+    for at in (3, len(text) // 4, len(text) // 2):
+        text = text[:at] + ("X" if text[at] != "X" else "Y") + text[at + 1:]
+        doc.update(text)
+        expected = fresh(text)
+        settle(doc, expected)
+        same(doc.document, expected.document)
+
+
+@pytest.mark.parametrize("body", [
+    "```python\n" + "\n".join(f"x{i} = {i}" for i in range(render.CODE_CHUNK_LINES)) + "\n```\nПосле.",
+    "\n".join(f"- пункт {i}" for i in range(render.LIST_CHUNK_ITEMS)) + "\n---\nПосле.",
+    "| a |\n|---|\n" + "\n".join(f"| {i} |" for i in range(render.TABLE_CHUNK_ROWS)) + "\n|---\nПосле.",
+], ids=["code", "list", "table"])
+def test_a_block_that_ends_where_a_part_would_begin(body: str) -> None:
+    """A half-arrived line first looks like the start of the next part ("`", "-", "|"), then turns out
+    to close the block: the part before must end as in a fresh render."""
+    doc = stream(body, 1)
+    same(doc.document, fresh(body).document)
+
+
 def test_a_shorter_text_replaces_the_reply() -> None:
     doc = stream(CODE, 40)
     doc.update("Начнём заново:\n\n| a |\n|---|\n| 1 |")
