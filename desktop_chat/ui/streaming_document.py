@@ -96,11 +96,21 @@ class MessageDocument:
             first += 1
         cursor = QTextCursor(self.document)
         cursor.beginEditBlock()
-        self._remove_from(cursor, first)
-        for span in spans[first:]:
-            self._append(cursor, span.piece)
-        self._footer_start = cursor.position()
-        self._insert(cursor, footer)
+        start = self._placed[first].start if first < len(self._placed) else self._footer_start
+        if footer == self._footer and self._footer_set and start > 0:
+            # The footer stays: only the pieces from the first changed one are replaced, before it.
+            self._remove(cursor, start, self._footer_start)
+            del self._placed[first:]
+            cursor.setPosition(start)
+            for span in spans[first:]:
+                self._append(cursor, span.piece, at_end=False)
+            self._footer_start = cursor.position()
+        else:
+            self._remove_from(cursor, first)
+            for span in spans[first:]:
+                self._append(cursor, span.piece)
+            self._footer_start = cursor.position()
+            self._insert(cursor, footer)
         cursor.endEditBlock()
         self._text, self._spans, self._footer, self._footer_set = text, spans, footer, True
         self._refresh_pending()
@@ -161,10 +171,12 @@ class MessageDocument:
             return
         self._remove(cursor, start, self.document.characterCount() - 1)
 
-    def _append(self, cursor: QTextCursor, piece: Piece) -> None:
+    def _append(self, cursor: QTextCursor, piece: Piece, at_end: bool = True) -> None:
+        """Renders a piece and inserts it after the last placed one (at the cursor, or at the end)."""
         code_base = self._code_base(len(self._placed))
         rendered = self._render(piece, code_base)
-        cursor.movePosition(QTextCursor.MoveOperation.End)
+        if at_end:
+            cursor.movePosition(QTextCursor.MoveOperation.End)
         start = cursor.position()
         self._insert(cursor, rendered.html, first_piece=start == 0)
         self._placed.append(_Placed(piece, code_base, rendered, start, cursor.position()))
