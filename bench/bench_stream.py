@@ -220,7 +220,8 @@ def main() -> None:
     print(f"streamed {result['chunks']} chunks ({len(text)} chars) in {duration:.1f} s")
     print(f"longest GUI stall: {result['max_stall_ms']:.1f} ms, p99 {result['p99_stall_ms']:.1f} ms "
           f"(budget 30 / 10 ms); finishing the reply took {main_stream.finish_ms:.1f} ms")
-    print(f"GUI thread's own CPU time in a gap: longest {result['max_busy_ms']:.1f} ms, p99 {result['p99_busy_ms']:.1f} ms")
+    print(f"GUI thread's own CPU time in a gap: longest {result['max_busy_ms']:.1f} ms, "
+          f"p99 {result['p99_busy_ms']:.1f} ms")
     for gap, ran, at in sorted(worst, reverse=True)[:5]:
         print(f"  stall of {gap:.0f} ms (GUI thread ran {ran:.0f} ms of it) at {at:.2f} s")
     print(f"reply whole: {whole}; shown = fresh render: {equal}; RSS {result['rss_mb']:.0f} MB")

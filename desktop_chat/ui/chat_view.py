@@ -9,7 +9,6 @@ Links inside a row ("copy-code:N", "action:…", web links) are hit-tested with 
 from __future__ import annotations
 
 import html
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +24,6 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
@@ -224,7 +222,6 @@ class ChatDelegate(QStyledItemDelegate):
     """
 
     CACHE_SIZE = 400
-    FORMULA_SLICE_S = 0.005
     STREAMS = 8  # streaming rows whose documents are kept (several chats may stream at once)
 
     documentsChanged = Signal()
@@ -235,12 +232,10 @@ class ChatDelegate(QStyledItemDelegate):
         self._docs: OrderedDict[tuple, MessageDocument | QTextDocument] = OrderedDict()
         self._streaming: OrderedDict[int, MessageDocument] = OrderedDict()
         self.highlight = ""  # find-in-chat: every occurrence is marked in the rows on screen
-        self._finished_formulas: set[object] = set()
-        self._pool_connected = False
-        self._formula_timer = QTimer(self)
-        self._formula_timer.setSingleShot(True)
-        self._formula_timer.setInterval(30)  # a burst of finished formulas is one relayout
-        self._formula_timer.timeout.connect(self._apply_formulas)
+        from desktop_chat.ui.streaming_document import FormulaUpdates
+
+        self._formulas = FormulaUpdates(self._all_documents, self)
+        self._formulas.applied.connect(self._on_formulas_applied)
 
     @property
     def theme(self) -> Theme:
@@ -330,38 +325,16 @@ class ChatDelegate(QStyledItemDelegate):
         """Drops a streaming row's document (the reply was abandoned)."""
         self._streaming.pop(id(streaming_row), None)
 
-    # --- formulas rendered in the background ---
     def _watch_formulas(self, doc: MessageDocument) -> None:
-        if self._pool_connected or not doc.pending:
-            return
-        from desktop_chat.ui.formula_pool import pool
+        if doc.pending:
+            self._formulas.watch()
 
-        pool().finished.connect(self._on_formula_finished)
-        self._pool_connected = True
+    def _on_formulas_applied(self) -> None:
+        self.documentsChanged.emit()
 
-    def _on_formula_finished(self, key: object) -> None:
-        self._finished_formulas.add(key)
-        if not self._formula_timer.isActive():
-            self._formula_timer.start()
-
-    def _apply_formulas(self) -> None:
-        """Puts finished formulas into the documents that show their source, a few ms at a time
-        (a burst of formulas must not add up to one long stall)."""
-        keys, self._finished_formulas = self._finished_formulas, set()
-        changed = False
-        stop = time.perf_counter() + self.FORMULA_SLICE_S
-        docs = [doc for doc in [*self._streaming.values(), *self._docs.values()] if not isinstance(doc, QTextDocument)]
-        for doc in docs:
-            left = stop - time.perf_counter()
-            if left <= 0:
-                break
-            if doc.formulas_finished(keys, left):
-                changed = True
-        if any(doc.pending & keys for doc in docs):
-            self._finished_formulas |= keys  # the rest in the next slice
-            self._formula_timer.start()
-        if changed:
-            self.documentsChanged.emit()
+    def _all_documents(self) -> list[MessageDocument]:
+        docs = [*self._streaming.values(), *self._docs.values()]
+        return [doc for doc in docs if not isinstance(doc, QTextDocument)]
 
     def _build_document(self, row: Row) -> QTextDocument:
         doc = QTextDocument()

@@ -24,27 +24,31 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.dollarmath import dollarmath_plugin
-from pygments.lexer import Lexer, RegexLexer
-from pygments.lexers import get_lexer_by_name
-from pygments.styles import get_style_by_name
-from pygments.token import Error, Whitespace, _TokenType
 from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QFontInfo, QGuiApplication, QImage, QTextDocument
 
+from desktop_chat.ui.highlight import MAX_HIGHLIGHT_CHARS, _highlight, _highlight_group, _highlight_lines
+from desktop_chat.ui.pieces import (
+    CODE_CHUNK_LINES,
+    LIST_CHUNK_ITEMS,
+    TABLE_CHUNK_ROWS,
+    Piece,
+    Span,
+    SplitState,
+    resplit,
+    split_pieces,
+)
 from desktop_chat.ui.theme import Theme, theme_for
+
+__all__ = [
+    "CODE_CHUNK_LINES", "LIST_CHUNK_ITEMS", "MAX_HIGHLIGHT_CHARS", "TABLE_CHUNK_ROWS", "FormulaBudget", "Piece",
+    "RenderedMessage", "RenderedPiece", "Span", "SplitState", "render_message", "render_piece", "resplit",
+    "split_pieces",
+]
 
 log = logging.getLogger(__name__)
 
 _ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
-# Bigger code is shown without highlighting: Pygments needs ~1 s per MB.
-MAX_HIGHLIGHT_CHARS = 200_000
-# A long code block, table or list is cut into pieces of this many lines, rows or items, each rendered
-# on its own (a finished reply is drawn the same way): while a reply streams only the last piece is
-# rendered again, so a growing block costs what changed, not its length.
-CODE_CHUNK_LINES = 12
-TABLE_CHUNK_ROWS = 12
-LIST_CHUNK_ITEMS = 12
-
 
 @dataclass(frozen=True)
 class RenderedMessage:
@@ -58,216 +62,6 @@ class RenderedMessage:
         """Registers the formula images with a document, before or after its HTML is set."""
         for url, image in self.images.items():
             document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
-
-
-# ---- pieces: how a message is cut for rendering ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A part of a message rendered on its own. kind: "md" (Markdown), "code" (lines of a fenced code
-    block), "table" (a table, or rows of a long one, with its header), "list" (items of a long list)."""
-
-    kind: str
-    source: str
-    lang: str = ""
-    first: bool = True  # the first part of its block (a code block's header, a table's head)
-    last: bool = True  # the last part of its block (the bottom margin)
-    widths: tuple[int, ...] = ()  # a long table's column widths in %, the same in every part
-
-
-@dataclass(frozen=True)
-class SplitState:
-    """What the splitter knows at the start of a piece; resuming from it gives the same pieces."""
-
-    mode: str = ""  # "" at a block's start; "fence", "table", "list": a long block continues
-    fence: str = ""
-    indent: int = 0
-    lang: str = ""
-    head: str = ""  # a table's header and delimiter rows
-    widths: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int  # offset of the piece's first line in the text
-    state: SplitState
-    piece: Piece
-
-
-_FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
-_FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
-_LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
-_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
-
-
-class _Splitter:
-    """Cuts Markdown into pieces at blank lines (unless the next line is indented: a list item goes on),
-    around fenced code blocks, and inside long code blocks, tables and lists. Deterministic: resuming
-    at a span's start with its state gives the same spans as splitting the whole text."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.spans: list[Span] = []
-
-    def run(self, start: int, state: SplitState) -> list[Span]:
-        self._begin(start, state)
-        text, pos, n = self.text, start, len(self.text)
-        while pos < n:
-            newline = text.find("\n", pos)
-            end = n if newline < 0 else newline + 1
-            self._line(pos, text[pos:end].rstrip("\n"))
-            pos = end
-        if self.kind == "code" or self.lines:
-            self._emit(last=True)
-        return self.spans
-
-    def _begin(self, start: int, state: SplitState) -> None:
-        """A new piece at `start` (a line's start), in `state`."""
-        self.start, self.state = start, state
-        self.kind = {"": "", "fence": "code", "table": "table", "list": "list"}[state.mode]
-        self.first = state.mode == ""
-        self.fence, self.indent, self.lang = state.fence, state.indent, state.lang
-        self.head, self.widths = state.head, state.widths
-        self.lines: list[str] = state.head.split("\n") if state.mode == "table" else []
-        self.count = 0
-        self.blank = False
-        self.in_math = False
-
-    def _emit(self, last: bool) -> None:
-        source = "\n".join(self.lines)
-        if self.kind == "code":
-            piece = Piece("code", source, self.lang, self.first, last)
-        elif self.kind in ("table", "list"):
-            piece = Piece(self.kind, source, first=self.first, last=last, widths=self.widths)
-        else:
-            piece = Piece("md", source)
-        self.spans.append(Span(self.start, self.state, piece))
-
-    def _line(self, pos: int, line: str) -> None:
-        if self.kind == "code":
-            self._code_line(pos, line)
-            return
-        stripped = line.strip()
-        if self.in_math:
-            self.lines.append(line)
-            if stripped.endswith("$$"):
-                self.in_math = False
-            return
-        if not stripped:
-            if self.lines:
-                self.blank = True
-            return
-        opening = _FENCE_OPEN.match(line)
-        if opening and not (opening.group(2)[0] == "`" and "`" in opening.group(3)):
-            if self.lines:
-                self._emit(last=True)
-            self._begin(pos, SplitState())
-            info = opening.group(3).strip()
-            self.kind, self.fence, self.indent = "code", opening.group(2), len(opening.group(1))
-            self.lang = info.split()[0] if info else ""
-            return
-        if self.blank:
-            self.blank = False
-            if line[0] in " \t":
-                self.lines.append("")  # an indented line goes on with the block (a list item's paragraph)
-            else:
-                self._emit(last=True)
-                self._begin(pos, SplitState())
-        if not self.lines and self.state.mode == "":
-            self._begin(pos, SplitState())
-            self.kind = "list" if _LIST_ITEM.match(line) else "md"
-            self.count = 1 if self.kind == "list" else 0
-            self.lines.append(line)
-            self._check_math(stripped)
-            return
-        if (self.kind == "md" and len(self.lines) == 1 and "|" in self.lines[0]
-                and _DELIMITER_ROW.match(line) and "-" in line):
-            self.kind = "table"
-            self.head = self.lines[0] + "\n" + line
-        elif self.kind == "table" and line.lstrip().startswith("|"):
-            if self.count >= TABLE_CHUNK_ROWS:
-                if not self.widths:
-                    self.widths = _column_widths(self.lines)  # the first part gets them too
-                self._emit(last=False)
-                self._begin(pos, SplitState("table", head=self.head, widths=self.widths))
-            self.count += 1
-        elif self.kind == "list" and _LIST_ITEM.match(line):
-            if self.count >= LIST_CHUNK_ITEMS:
-                self._emit(last=False)
-                self._begin(pos, SplitState("list"))
-            self.count += 1
-        self.lines.append(line)
-        self._check_math(stripped)
-
-    def _code_line(self, pos: int, line: str) -> None:
-        close = _FENCE_CLOSE.match(line)
-        if close and close.group(1)[0] == self.fence[0] and len(close.group(1)) >= len(self.fence):
-            self._emit(last=True)
-            self._begin(pos, SplitState())  # empty; the next line starts the next piece
-            return
-        if self.count >= CODE_CHUNK_LINES:
-            self._emit(last=False)
-            self._begin(pos, SplitState("fence", self.fence, self.indent, self.lang))
-        self.lines.append(_strip_indent(line, self.indent))
-        self.count += 1
-
-    def _check_math(self, stripped: str) -> None:
-        if stripped.startswith("$$") and not (len(stripped) >= 4 and stripped.endswith("$$")):
-            self.in_math = True
-
-
-def _strip_indent(line: str, indent: int) -> str:
-    """A fenced code line without the fence's own indentation (CommonMark)."""
-    removed = 0
-    while removed < indent and removed < len(line) and line[removed] == " ":
-        removed += 1
-    return line[removed:]
-
-
-def _column_widths(lines: list[str]) -> tuple[int, ...]:
-    """Column widths in % for a long table, from its header and first rows (the same in every part)."""
-    rows = [lines[0], *lines[2:]]
-    columns = len(lines[0].strip().strip("|").split("|"))
-    longest = [3] * columns
-    for row in rows:
-        for i, cell in enumerate(row.strip().strip("|").split("|")[:columns]):
-            longest[i] = max(longest[i], min(len(cell.strip()), 60))
-    total = sum(longest)
-    return tuple(max(1, round(100 * size / total)) for size in longest)
-
-
-def split_pieces(text: str) -> list[Span]:
-    """The pieces of a message, in order."""
-    return _Splitter(text).run(0, SplitState())
-
-
-def resplit(old_text: str, old_spans: list[Span], text: str) -> tuple[list[Span], int]:
-    """The pieces of `text`, reusing those of `old_text` before the first change: returns the spans
-    and the index of the first span that was split again (all earlier ones are the same objects).
-
-    Cost: one prefix comparison (memcmp) and splitting from the last piece or two, unless an earlier
-    part of the text changed (the native API may rewrite it); then from the piece where it changed."""
-    if not old_spans:
-        return split_pieces(text), 0
-
-    def same_before(index: int) -> bool:
-        at = old_spans[index].start
-        return len(text) >= at and text[:at] == old_text[:at]
-
-    keep = len(old_spans) - 1
-    if not same_before(keep):
-        low, high = 0, keep  # same_before(low) holds (offset 0), same_before(high) does not
-        while high - low > 1:
-            middle = (low + high) // 2
-            if same_before(middle):
-                low = middle
-            else:
-                high = middle
-        keep = low
-    keep = max(0, keep - 1)  # the piece before may end differently (its last line was the boundary)
-    resumed = old_spans[keep]
-    return old_spans[:keep] + _Splitter(text).run(resumed.start, resumed.state), keep
 
 
 # ---- rendering ------------------------------------------------------------------------------------------
@@ -674,162 +468,3 @@ _RULES: dict[str, Rule] = {
     "math_inline_double": _math_inline_display,
     "math_block": _math_block,
 }
-
-
-# ---- syntax highlighting ---------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=64)
-def _lexer(lang: str) -> Lexer | None:
-    if not lang:
-        return None
-    try:
-        return get_lexer_by_name(lang.lower(), stripnl=False, ensurenl=False)
-    except Exception:  # ClassNotFound, or a plugin lexer that fails to load
-        return None
-
-
-@lru_cache(maxsize=512)
-def _highlight(code: str, lang: str, style_name: str) -> str:
-    """Code as HTML with one <span style> per run of same-styled tokens.
-
-    Cached: while a reply streams, every earlier (finished) block is re-rendered on each update.
-    """
-    lexer = _lexer(lang)
-    if lexer is None or len(code) > MAX_HIGHLIGHT_CHARS:
-        return html.escape(code, quote=False)
-    styles = _token_styles(style_name)
-    parts: list[str] = []
-    run_style, run_text = "", ""
-    for ttype, value in lexer.get_tokens(code):
-        css = styles.get(ttype)
-        if css is None:
-            css = styles[ttype] = _css_for(style_name, ttype)
-        if css != run_style and run_text:
-            parts.append(_span(run_style, run_text))
-            run_text = ""
-        run_style = css
-        run_text += value
-    if run_text:
-        parts.append(_span(run_style, run_text))
-    return "".join(parts)
-
-
-HIGHLIGHT_GROUP_LINES = 4
-
-
-def _highlight_lines(code: str, lang: str, style_name: str) -> str:
-    """Like _highlight, but in groups of lines, the lexer's state carried from one to the next: a
-    growing code block costs the lexing of its last lines only (each group is cached with the state
-    it starts in)."""
-    lexer = _lexer(lang)
-    if lexer is None or len(code) > MAX_HIGHLIGHT_CHARS or not _resumable(lexer):
-        return _highlight(code, lang, style_name)
-    lines = code.split("\n")
-    parts: list[str] = []
-    stack: tuple[str, ...] = ("root",)
-    for start in range(0, len(lines), HIGHLIGHT_GROUP_LINES):
-        group = "\n".join(lines[start: start + HIGHLIGHT_GROUP_LINES])
-        if start + HIGHLIGHT_GROUP_LINES < len(lines):
-            group += "\n"
-        part, stack = _highlight_group(group, lang, style_name, stack)
-        parts.append(part)
-    return "".join(parts)
-
-
-def _resumable(lexer: Lexer) -> bool:
-    return isinstance(lexer, RegexLexer) and \
-        type(lexer).get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed
-
-
-@lru_cache(maxsize=2048)
-def _highlight_group(code: str, lang: str, style_name: str, stack: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
-    lexer = _lexer(lang)
-    assert isinstance(lexer, RegexLexer)
-    styles = _token_styles(style_name)
-    parts: list[str] = []
-    run_style, run_text = "", ""
-    tokens, end_stack = _lex(lexer, code, stack)
-    for ttype, value in tokens:
-        css = styles.get(ttype)
-        if css is None:
-            css = styles[ttype] = _css_for(style_name, ttype)
-        if css != run_style and run_text:
-            parts.append(_span(run_style, run_text))
-            run_text = ""
-        run_style = css
-        run_text += value
-    if run_text:
-        parts.append(_span(run_style, run_text))
-    return "".join(parts), end_stack
-
-
-def _lex(lexer: RegexLexer, text: str, stack: tuple[str, ...]) -> tuple[list[tuple[Any, str]], tuple[str, ...]]:
-    """RegexLexer.get_tokens_unprocessed, returning the state stack it ends in (Pygments keeps it local)."""
-    pos = 0
-    tokendefs = lexer._tokens
-    statestack = list(stack)
-    statetokens = tokendefs[statestack[-1]]
-    out: list[tuple[Any, str]] = []
-    while True:
-        for rexmatch, action, new_state in statetokens:
-            m = rexmatch(text, pos)
-            if m:
-                if action is not None:
-                    if type(action) is _TokenType:
-                        out.append((action, m.group()))
-                    else:
-                        out.extend((token, value) for _pos, token, value in action(lexer, m))
-                pos = m.end()
-                if new_state is not None:
-                    if isinstance(new_state, tuple):
-                        for state in new_state:
-                            if state == "#pop":
-                                if len(statestack) > 1:
-                                    statestack.pop()
-                            elif state == "#push":
-                                statestack.append(statestack[-1])
-                            else:
-                                statestack.append(state)
-                    elif isinstance(new_state, int):
-                        if abs(new_state) >= len(statestack):
-                            del statestack[1:]
-                        else:
-                            del statestack[new_state:]
-                    elif new_state == "#push":
-                        statestack.append(statestack[-1])
-                    statetokens = tokendefs[statestack[-1]]
-                break
-        else:
-            if pos >= len(text):
-                break
-            if text[pos] == "\n":
-                statestack = ["root"]
-                statetokens = tokendefs["root"]
-                out.append((Whitespace, "\n"))
-            else:
-                out.append((Error, text[pos]))
-            pos += 1
-    return out, tuple(statestack)
-
-
-def _span(css: str, text: str) -> str:
-    escaped = html.escape(text, quote=False)
-    return f'<span style="{css}">{escaped}</span>' if css else escaped
-
-
-@lru_cache(maxsize=8)
-def _token_styles(style_name: str) -> dict[_TokenType, str]:
-    return {}
-
-
-def _css_for(style_name: str, ttype: _TokenType) -> str:
-    info = get_style_by_name(style_name).style_for_token(ttype)
-    css = []
-    if info["color"]:
-        css.append(f"color:#{info['color']}")
-    if info["bold"]:
-        css.append("font-weight:bold")
-    if info["italic"]:
-        css.append("font-style:italic")
-    return "; ".join(css)

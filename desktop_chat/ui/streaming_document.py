@@ -19,9 +19,10 @@ delegate calls `formulas_finished` and the pieces that show it are rendered agai
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QTextBlockFormat,
     QTextCharFormat,
@@ -247,6 +248,61 @@ class MessageDocument:
             text_list.remove(block)
         cursor.setBlockFormat(QTextBlockFormat())
         cursor.setBlockCharFormat(QTextCharFormat())
+
+
+class FormulaUpdates(QObject):
+    """Puts formulas finished in the background into the documents that show their source, a few ms
+    at a time (a burst of formulas must not add up to one long stall); `applied` when some changed."""
+
+    SLICE_S = 0.005
+    applied = Signal()
+
+    def __init__(self, documents: Callable[[], list[MessageDocument]], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._documents = documents
+        self._finished: set[object] = set()
+        self._connected = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(30)  # a burst of finished formulas is one relayout
+        self._timer.timeout.connect(self.apply)
+
+    def watch(self) -> None:
+        """Listens to the formula pool (once a document waits for a formula: QtSvg is not loaded before)."""
+        if not self._connected:
+            from desktop_chat.ui.formula_pool import pool
+
+            pool().finished.connect(self._on_finished)
+            self._connected = True
+
+    def _on_finished(self, key: object) -> None:
+        self._finished.add(key)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def apply(self) -> None:
+        keys, self._finished = self._finished, set()
+        changed = False
+        stop = time.perf_counter() + self.SLICE_S
+        docs = self._documents()
+        for doc in docs:
+            left = stop - time.perf_counter()
+            if left <= 0:
+                break
+            if doc.formulas_finished(keys, left):
+                changed = True
+        if any(doc.pending & keys for doc in docs):
+            self._finished |= keys  # the rest in the next slice
+            self._timer.start()
+        if changed:
+            self.applied.emit()
+
+    def pending(self) -> bool:
+        return bool(self._finished)
+
+    def add(self, keys: set[object]) -> None:
+        """Tests: treat these formulas as just finished."""
+        self._finished |= keys
 
 
 # The name the chat view used while only a streaming reply had one.

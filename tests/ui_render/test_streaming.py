@@ -174,10 +174,10 @@ def test_a_finished_reply_looks_as_when_reopened(name: str, theme) -> None:
     QApplication.processEvents()
     for each in (delegate, reopened):
         each.document(message, 800)
-        each._finished_formulas = set(pool()._done)
-        each._apply_formulas()
-        while each._finished_formulas:
-            each._apply_formulas()
+        each._formulas.add(set(pool()._done))
+        each._formulas.apply()
+        while each._formulas.pending():
+            each._formulas.apply()
     same(delegate.document(message, 800), reopened.document(message, 800))
 
 
