@@ -25,10 +25,18 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from desktop_chat.api import CancelToken, ChatMessage, Credentials, YandexGptClient, model_uri  # noqa: E402
+from desktop_chat.api import (  # noqa: E402
+    CancelToken,
+    ChatMessage,
+    Credentials,
+    OpenAICompatClient,
+    YandexGptClient,
+    model_uri,
+)
 
 KEY = "bench-key"
 MODEL = model_uri("b1gbenchfolder", "yandexgpt-lite")
+QWEN = "gpt://b1gbenchfolder/qwen3-235b-a22b-fp8/latest"  # served by the OpenAI-compatible API
 MESSAGES = [ChatMessage("system", "Be brief"), ChatMessage("user", "Привет! Как дела?")]
 
 
@@ -80,6 +88,13 @@ def main() -> int:
         session = requests.Session()
         session.trust_env = False  # like the client for a loopback server: no proxy/netrc look-ups per request
         client = YandexGptClient(Credentials("api_key", KEY), url)
+        compat = OpenAICompatClient(Credentials("api_key", KEY, "b1gbenchfolder"), url)
+        url_chat = url + "/v1/chat/completions"
+        chat_body = json.dumps(
+            {"model": QWEN, "messages": [{"role": m.role, "content": m.text} for m in MESSAGES], "temperature": 0.3,
+             "max_tokens": 2000, "stream": True},
+            ensure_ascii=False,
+        ).encode()  # fmt: skip
 
         def bare_complete() -> str:
             response = session.post(url_completion, data=bare_body(False), headers=bare_headers(), timeout=60)
@@ -95,6 +110,23 @@ def main() -> int:
                 for line in response.iter_lines():
                     if line:
                         text = json.loads(line)["result"]["alternatives"][0]["message"]["text"]
+            return text
+
+        def bare_stream_openai() -> str:
+            text = ""
+            headers = {**bare_headers(), "OpenAI-Project": "b1gbenchfolder"}
+            with session.post(url_chat, data=chat_body, headers=headers, timeout=60, stream=True) as response:
+                response.raise_for_status()
+                for line in response.iter_lines():
+                    if line.startswith(b"data: {"):
+                        for choice in json.loads(line[6:])["choices"]:
+                            text += choice["delta"].get("content") or ""
+            return text
+
+        def client_stream_openai() -> str:
+            text = ""
+            for completion in compat.stream(QWEN, MESSAGES):
+                text = completion.text
             return text
 
         def client_complete() -> str:
@@ -115,11 +147,14 @@ def main() -> int:
             return text
 
         assert bare_complete() == client_complete() == bare_stream() == client_stream_cancellable()
+        assert bare_stream_openai() == client_stream_openai()
 
-        wall: dict[str, list[float]] = {k: [] for k in ("bare_c", "client_c", "bare_s", "client_s", "client_sc")}
+        kinds = ("bare_c", "client_c", "bare_s", "client_s", "client_sc", "bare_o", "client_o")
+        wall: dict[str, list[float]] = {k: [] for k in kinds}
         cpu: dict[str, list[float]] = {k: [] for k in wall}  # this process only: the client's own work
         for _ in range(20):  # warm-up: connections, caches, reader threads
-            for fn in (bare_complete, client_complete, bare_stream, client_stream, client_stream_cancellable):
+            for fn in (bare_complete, client_complete, bare_stream, client_stream, client_stream_cancellable,
+                       bare_stream_openai, client_stream_openai):  # fmt: skip
                 fn()
         for i in range(args.n):
             pairs = [("bare_c", bare_complete), ("client_c", client_complete)]
@@ -127,6 +162,8 @@ def main() -> int:
                 ("bare_s", bare_stream),
                 ("client_s", client_stream),
                 ("client_sc", client_stream_cancellable),
+                ("bare_o", bare_stream_openai),
+                ("client_o", client_stream_openai),
             ]
             if i % 2:
                 pairs.reverse()
@@ -148,6 +185,10 @@ def main() -> int:
             "ratio_stream": round(med["client_s"] / med["bare_s"], 3),
             "client_stream_cancellable_s_median": round(med["client_sc"], 6),
             "ratio_stream_cancellable": round(med["client_sc"] / med["bare_s"], 3),
+            "requests_stream_openai_s_median": round(med["bare_o"], 6),
+            "client_stream_openai_s_median": round(med["client_o"], 6),
+            "ratio_stream_openai": round(med["client_o"] / med["bare_o"], 3),
+            "cpu_ratio_stream_openai": round(cpu_mean["client_o"] / cpu_mean["bare_o"], 3),
             "cpu_ratio_complete": round(cpu_mean["client_c"] / cpu_mean["bare_c"], 3),
             "cpu_ratio_stream": round(cpu_mean["client_s"] / cpu_mean["bare_s"], 3),
             "cpu_ratio_stream_cancellable": round(cpu_mean["client_sc"] / cpu_mean["bare_s"], 3),
@@ -156,6 +197,7 @@ def main() -> int:
             ("non-streaming", "bare_c", "client_c"),
             ("streaming, 6 chunks", "bare_s", "client_s"),
             ("streaming with a CancelToken", "bare_s", "client_sc"),
+            ("OpenAI-compatible streaming (SSE deltas)", "bare_o", "client_o"),
         ):
             print(
                 f"{label}: median requests {med[bare] * 1000:.3f} ms, client {med[mine] * 1000:.3f} ms "
@@ -170,6 +212,7 @@ def main() -> int:
         print(f"a CancelToken adds {extra_ms:.3f} ms per stream (x{out['ratio_stream_cancellable']} vs bare requests)")
         print(json.dumps(out))
         client.close()
+        compat.close()
         return 0
     finally:
         server.terminate()

@@ -27,7 +27,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+CLI_COMMANDS = ("ask", "models")  # desktop_chat/cli.py
+_TAKES_VALUE = ("--data-dir", "--config-dir", "--api-base")
+
+
+def is_cli_command(argv: list[str]) -> bool:
+    """True when the first word that is not an option (or an option's value) is a terminal command."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _TAKES_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg in CLI_COMMANDS
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
+    words = sys.argv[1:] if argv is None else argv
+    if is_cli_command(words):  # desktop-chat-cli ask|models …: the terminal command, no window
+        from desktop_chat.cli import main as cli_main
+
+        return cli_main(words)
     args = build_parser().parse_args(argv)
     if args.smoke_test:
         from desktop_chat.smoke import run_smoke_test

@@ -88,7 +88,28 @@ def run_app(args: argparse.Namespace) -> int:
     if icon_path().exists():
         app.setWindowIcon(QIcon(str(icon_path())))
 
-    window = create_main_window(args)
+    from desktop_chat.ui.single_instance import SingleInstance, hand_over, server_name
+    if hand_over(server_name(paths.data_dir), sys.argv[1:]):  # a window on this folder is open: it comes forward
+        return 0
+    instance = SingleInstance(server_name(paths.data_dir), app)
+    instance.listen()
+    from desktop_chat.store import StoreError
+
+    try:
+        window = create_main_window(args)
+    except StoreError as error:  # an unreadable data folder: say what is wrong, never a traceback
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "Desktop Chat", str(error))
+        return 1
+
+    def bring_forward(_arguments: object = None) -> None:
+        if window.isMinimized():
+            window.showNormal()  # a maximized window stays maximized
+        window.raise_()
+        window.activateWindow()
+
+    instance.activated.connect(bring_forward)
     window.show()
     window.composer.edit.setFocus()
     report_first_paint(window, _STARTED)

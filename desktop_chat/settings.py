@@ -16,14 +16,11 @@ No Qt here.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import logging
-import os
 import re
 import shutil
-import tempfile
 import threading
 import time
 import typing
@@ -31,6 +28,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+from desktop_chat import safe_json
+from desktop_chat.store.fileio import atomic_write, ensure_dir, json_bytes
 
 log = logging.getLogger(__name__)
 
@@ -275,7 +275,8 @@ class SettingsStore:
             return Settings()
 
         try:
-            data = json.loads(raw.decode("utf-8"))
+            # untrusted input: NaN/Infinity, huge numbers and deep nesting are refused here
+            data = safe_json.loads(raw)
         except ValueError:  # bad UTF-8 or bad JSON
             self._set_aside("The settings file was damaged and could not be read; the defaults are used. "
                             "The damaged file was kept as {name}.")
@@ -349,8 +350,8 @@ class SettingsStore:
 
     def _write_or_raise(self, settings: Settings) -> None:
         document = {"version": CURRENT_VERSION, **settings.to_dict()}
-        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-        atomic_write(self.path, text.encode("utf-8"))
+        ensure_dir(self.path.parent)
+        atomic_write(self.path, json_bytes(document, indent=2) + b"\n")
 
     def _set_aside(self, message: str) -> None:
         """Copy the current file to settings.json.broken-<timestamp> and warn."""
@@ -375,29 +376,6 @@ class SettingsStore:
             shutil.copy2(self.path, target)
         except OSError as exc:
             log.warning("could not back up settings before migrating: %s", exc)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write temp file, fsync, rename: a crash leaves the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    if os.name == "posix":  # make the rename itself durable
-        with contextlib.suppress(OSError):
-            dir_fd = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
 
 
 # --- shape checks for what a person pastes in the first-run setup ------------------------------

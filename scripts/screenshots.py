@@ -114,8 +114,66 @@ def main() -> int:
                 window.grab().save(str(path))
                 print(path)
             window.close()
+        concurrent_replies(app, store, out)
         store.close()
     return 0
+
+
+def concurrent_replies(app, store, out: Path) -> None:
+    """Two chats writing at once (the list marks both), then the model picker open."""
+    from PySide6.QtGui import QPainter
+
+    from desktop_chat.api import Credentials
+    from desktop_chat.settings import Settings
+    from desktop_chat.ui.main_window import MainWindow, Services
+    from desktop_chat.ui.tasks import BackgroundTasks
+    from desktop_chat.ui.theme import apply_theme, current_theme
+    from tests.fakes.yandex_server import FakeYandexServer
+    from tests.fixtures.fake_server import FAKE_API_KEY, FAKE_FOLDER_ID
+
+    def pump(seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.01)
+
+    apply_theme(app, "light")
+    with FakeYandexServer(chunk_delay=0.15) as server:
+        # The fake server answers requests in order: the letter is asked first.
+        server.script_reply("Дорогой Иван Петрович! Пишу вам по поводу протечки в ванной. " * 10, chunks=60)
+        server.script_reply("Казань стоит на Волге. Начните с Кремля и мечети Кул-Шариф, затем пройдитесь "
+                            "по улице Баумана, а вечером " + "поднимитесь на смотровую площадку. " * 10, chunks=60)
+        window = MainWindow(Services(store=store, settings=Settings(), tasks=BackgroundTasks(), environ={},
+                                     language="ru", api_base_override=server.url), current_theme())
+        window.set_credentials(Credentials("api_key", FAKE_API_KEY, FAKE_FOLDER_ID))
+        window.resize(1100, 760)
+        window.show()
+        chats = {c.title: c.id for c in store.list_chats()}
+        window.open_chat(chats["Письмо арендодателю"])
+        window.composer.sendRequested.emit("Напиши вежливое письмо о протечке")
+        pump(0.5)
+        window.open_chat(chats["План поездки в Казань"])
+        window.composer.sendRequested.emit("Что посмотреть в Казани за один день?")
+        pump(2.0)
+        path = out / "two-chats-writing.png"
+        window.grab().save(str(path))
+        print(path)
+        # Offscreen, a popup is not part of the window's picture: draw the open list under the box.
+        picker = window.header.model_picker
+        window.header.open_picker()
+        pump(0.3)
+        view = picker.view()
+        view.resize(max(picker.width(), view.sizeHintForColumn(0) + 24), view.sizeHintForRow(0) * picker.count() + 4)
+        image = window.grab()
+        painter = QPainter(image)
+        corner = picker.mapTo(window, picker.rect().bottomRight())
+        painter.drawPixmap(corner.x() - view.width(), corner.y() + 2, view.grab())
+        painter.end()
+        path = out / "model-picker.png"
+        image.save(str(path))
+        print(path)
+        picker.hidePopup()
+        window.close()
 
 
 if __name__ == "__main__":

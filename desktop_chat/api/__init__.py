@@ -20,6 +20,7 @@ _WHERE = {
     **dict.fromkeys(
         ["DEFAULT_API_BASE", "DEFAULT_CONTEXT_TOKENS", "MODELS", "ModelInfo", "context_window", "model_uri"],
         "models"),
+    **dict.fromkeys(["OpenAICompatClient"], "openai_compat"),
 }
 __all__ = [
     "DEFAULT_API_BASE",
@@ -41,6 +42,7 @@ __all__ = [
     "MalformedResponseError",
     "ModelInfo",
     "NetworkError",
+    "OpenAICompatClient",
     "Operation",
     "PermissionDeniedError",
     "RateLimitError",
@@ -94,3 +96,4 @@ if TYPE_CHECKING:
         StreamError,
     )
     from .models import DEFAULT_API_BASE, DEFAULT_CONTEXT_TOKENS, MODELS, ModelInfo, context_window, model_uri
+    from .openai_compat import OpenAICompatClient

@@ -1,85 +1,105 @@
-"""The YandexGPT models the app offers, and how a model choice becomes a model URI.
+"""Compatibility layer: the old model table's names, answered by the model catalogue.
 
-This table is the ONE place that knows each model's context window: the UI, the token counter and the
-fake server all ask `context_window()` instead of keeping their own numbers.
+New code should use `desktop_chat.catalogue` (find, entries, merge, model_uri, context_window, api_of,
+estimate_tokens, price). This module keeps the names existing callers import working:
+
+- `MODELS` lists what the native client can send today: the catalogue's native-API entries (YandexGPT Pro
+  5.1, Pro 5, Lite 5, Alice AI LLM), so pickers built from it offer nothing the client cannot reach.
+  Looking a name up (`in`, `[]`, `.get`, `.keys()`, `dict(MODELS)`) also accepts the catalogue's other
+  models and old keys such as `yandexgpt-lite/rc` or `yandexgpt/deprecated`, which resolve to the current
+  entry, so old settings and chats stay valid.
+- `model_uri`, `context_window` accept anything `catalogue.find` does.
+
+The endpoint URLs stay here: they are the API's facts, not the catalogue's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, KeysView, Mapping
 from dataclasses import dataclass
+
+from desktop_chat import catalogue
+from desktop_chat.catalogue import DEFAULT_CONTEXT_TOKENS, Entry
 
 DEFAULT_API_BASE = "https://llm.api.cloud.yandex.net"
 # Operations (async completions) live on a different host in Yandex Cloud.
 OPERATIONS_API_BASE = "https://operation.api.cloud.yandex.net"
 
-# Context window of every current YandexGPT / Alice model (docs, models table, 2025-2026).
-DEFAULT_CONTEXT_TOKENS = 32768
+CUSTOM_URI_SCHEMES = catalogue.URI_SCHEMES  # ("gpt://", "ds://")
 
-CUSTOM_URI_SCHEMES = ("gpt://", "ds://")
+__all__ = ["CUSTOM_URI_SCHEMES", "DEFAULT_API_BASE", "DEFAULT_CONTEXT_TOKENS", "MODELS", "OPERATIONS_API_BASE",
+           "ModelInfo", "context_window", "is_custom_uri", "model_uri"]
 
 
 @dataclass(frozen=True)
 class ModelInfo:
-    key: str  # what the app stores in settings
-    title: str  # what the user sees
+    key: str  # what the app stores in settings: the catalogue id
+    title: str  # what the user sees (English title; the catalogue entry has both languages)
     path: str  # the part of the URI after the folder: gpt://<folder>/<path>
     context_tokens: int
 
 
-def _model(key: str, title: str, path: str, context_tokens: int = DEFAULT_CONTEXT_TOKENS) -> ModelInfo:
-    return ModelInfo(key=key, title=title, path=path, context_tokens=context_tokens)
+def _info(entry: Entry) -> ModelInfo:
+    return ModelInfo(key=entry.id, title=entry.title_en, path=entry.path, context_tokens=entry.context_tokens)
 
 
-MODELS: dict[str, ModelInfo] = {
-    m.key: m
-    for m in (
-        _model("yandexgpt-lite", "YandexGPT Lite", "yandexgpt-lite/latest"),
-        _model("yandexgpt-lite/rc", "YandexGPT Lite (RC)", "yandexgpt-lite/rc"),
-        _model("yandexgpt", "YandexGPT Pro", "yandexgpt/latest"),
-        _model("yandexgpt/rc", "YandexGPT Pro (RC)", "yandexgpt/rc"),
-        _model("yandexgpt/deprecated", "YandexGPT Pro (previous)", "yandexgpt/deprecated"),
-        _model("yandexgpt-lite/deprecated", "YandexGPT Lite (previous)", "yandexgpt-lite/deprecated"),
-        _model("aliceai-llm", "Alice AI LLM", "aliceai-llm/latest"),
-    )
-}
+class _Models(Mapping[str, ModelInfo]):
+    """Iterates the native entries; looks up every catalogue id and alias (see the module's docstring)."""
+
+    def __init__(self) -> None:
+        self._offered = {e.id: _info(e) for e in catalogue.TABLE if e.api == "native"}
+        self._all = {e.id: _info(e) for e in catalogue.TABLE}
+        self._names = [*self._all, *catalogue.ALIASES]
+
+    def __getitem__(self, key: str) -> ModelInfo:
+        entry = catalogue.find(key) if isinstance(key, str) and "://" not in key else None
+        if entry is None or not entry.known or entry.id not in self._all or entry.suffix:
+            raise KeyError(key)
+        return self._all[entry.id]
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            self[key]  # type: ignore[index]
+        except KeyError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._offered)
+
+    def __len__(self) -> int:
+        return len(self._offered)
+
+    def keys(self) -> KeysView[str]:
+        """Every name that resolves (ids and aliases): `dict(MODELS)` then accepts old keys too."""
+        return _Names(self, self._names)
+
+
+class _Names(KeysView[str]):
+    def __init__(self, mapping: _Models, names: list[str]) -> None:
+        super().__init__(mapping)
+        self._list = names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._list)
+
+    def __len__(self) -> int:
+        return len(self._list)
+
+
+MODELS: Mapping[str, ModelInfo] = _Models()
 
 
 def is_custom_uri(model: str) -> bool:
-    return model.startswith(CUSTOM_URI_SCHEMES)
+    return model.strip().startswith(CUSTOM_URI_SCHEMES)
 
 
 def model_uri(folder_id: str, model: str) -> str:
-    """`gpt://<folder>/<path>` for a key of MODELS; a custom gpt:// or ds:// URI is passed through."""
-    model = model.strip()
-    if is_custom_uri(model):
-        return model
-    info = MODELS.get(model)
-    if info is None:
-        raise ValueError(f"Unknown model {model!r}: use one of {', '.join(MODELS)} or a gpt:// / ds:// URI")
-    folder_id = folder_id.strip()
-    if not folder_id:
-        raise ValueError("The folder ID is empty: it is needed to build the model URI")
-    return f"gpt://{folder_id}/{info.path}"
-
-
-def _path_of_uri(uri: str) -> str:
-    # gpt://<folder>/yandexgpt/latest -> yandexgpt/latest; gpt://<folder>/yandexgpt -> yandexgpt/latest
-    rest = uri.split("://", 1)[1]
-    path = rest.split("/", 1)[1] if "/" in rest else ""
-    path = path.split("@", 1)[0]  # fine-tune suffix: yandexgpt-lite/latest@<id>
-    if path and "/" not in path:
-        path += "/latest"
-    return path
+    """`gpt://<folder>/<name>/<version>` for a catalogue id or alias; a gpt:// or ds:// URI is passed through.
+    Raises ValueError for an unknown model or an empty folder ID."""
+    return catalogue.model_uri(folder_id, model)
 
 
 def context_window(model: str) -> int:
-    """Context window in tokens for a MODELS key or a model URI (DEFAULT_CONTEXT_TOKENS if unknown)."""
-    info = MODELS.get(model)
-    if info is not None:
-        return info.context_tokens
-    if is_custom_uri(model):
-        path = _path_of_uri(model)
-        for info in MODELS.values():
-            if info.path == path:
-                return info.context_tokens
-    return DEFAULT_CONTEXT_TOKENS
+    """Context window in tokens for a catalogue id, alias or URI (DEFAULT_CONTEXT_TOKENS if unknown)."""
+    return catalogue.context_window(model)

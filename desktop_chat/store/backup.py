@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import threading
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
-from desktop_chat.store.fileio import TEMP_SUFFIX, fsync_dir
+from desktop_chat.store.fileio import TEMP_SUFFIX, ensure_dir, fsync_dir
+
+log = logging.getLogger(__name__)
 
 BACKUP_PREFIX = "chats-"
 BACKUP_SUFFIX = ".zip"
@@ -29,13 +34,20 @@ def newest_backup_age(backups_dir: Path, now: float | None = None) -> float | No
     return (time.time() if now is None else now) - backups[-1].stat().st_mtime
 
 
+def files_to_back_up(chats_dir: Path, suffix: str, drafts: Path) -> list[tuple[Path, str]]:
+    """(path, name in the zip) of every chat file (not symlinks: never followed) and the drafts."""
+    files = [(p, f"{chats_dir.name}/{p.name}") for p in sorted(chats_dir.glob("*" + suffix))
+             if not p.is_symlink()]
+    return [*files, (drafts, drafts.name)]
+
+
 def make_backup(data_dir: Path, files: list[tuple[Path, str]], backups_dir: Path, keep: int) -> Path:
     """Zips `files` ((path, name in the zip)) into a new backup and drops all but the newest `keep`.
 
     Chat files may be appended to meanwhile; a copy then ends in a torn line, which the reader
     skips like after a crash. The zip is written to a temp name and renamed, so a backup is whole.
     """
-    backups_dir.mkdir(parents=True, exist_ok=True)
+    ensure_dir(backups_dir)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     # chats-20250131-142501-01.zip: a fixed-width counter, above any backup of the same second,
     # keeps name order = time order
@@ -48,7 +60,10 @@ def make_backup(data_dir: Path, files: list[tuple[Path, str]], backups_dir: Path
         with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             for path, name in files:
                 with contextlib.suppress(FileNotFoundError, IsADirectoryError):
-                    archive.writestr(name, path.read_bytes())
+                    # Attachments (pictures, PDFs) are mostly compressed already: stored as they are.
+                    stored = name.startswith("attachments/")
+                    archive.writestr(name, path.read_bytes(),
+                                     compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
         with open(temp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(temp, target)
@@ -61,3 +76,20 @@ def make_backup(data_dir: Path, files: list[tuple[Path, str]], backups_dir: Path
         with contextlib.suppress(OSError):
             old.unlink()
     return target
+
+
+def start_daily(make: Callable[[], Path], backups_dir: Path, interval: float) -> threading.Thread | None:
+    """Runs `make` on a background thread when the newest backup is older than `interval`."""
+    age = newest_backup_age(backups_dir)
+    if age is not None and age < interval:
+        return None
+
+    def run() -> None:
+        try:
+            make()
+        except Exception:
+            log.exception("the daily backup failed")
+
+    thread = threading.Thread(target=run, name="store-backup", daemon=True)
+    thread.start()
+    return thread

@@ -10,17 +10,23 @@ This module only reads and encodes; deciding what to do with a damaged file is t
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop_chat import safe_json
 from desktop_chat.store.errors import StoreError
-from desktop_chat.store.model import ChatSettings, ChatSummary, Message
+from desktop_chat.store.fileio import NOFOLLOW, file_id
+from desktop_chat.store.model import ChatSettings, ChatSummary, Message, clamp_time
 
 CHAT_FORMAT = "desktop-chat/chat"
-CHAT_VERSION = 1
+# 2: messages may carry `attachments` (files in attachments/). A file is written as version 2 only once it
+# holds an attachment; until then it stays version 1, which older apps read and write (see migrations.py).
+CHAT_VERSION = 2
+ATTACHMENTS_VERSION = 2
 CHAT_SUFFIX = ".jsonl"
 # No real message comes near this; a longer line is garbage (and we refuse to write one).
 MAX_LINE_BYTES = 8 * 1024 * 1024
@@ -61,17 +67,27 @@ def parse_line(raw: bytes) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise BadLine("is not valid UTF-8 text") from None
     try:
-        obj = json.loads(text)
-    except ValueError:
-        raise BadLine("is not valid JSON") from None
+        obj = safe_json.loads(text)
+    except safe_json.UnsafeJson as exc:
+        raise BadLine(f"is not usable JSON ({exc})") from None
     if not isinstance(obj, dict):
         raise BadLine("is not a JSON object")
     return obj
 
 
-def header_line(chat_id: str, created_at: float) -> bytes:
-    return encode_line({"format": CHAT_FORMAT, "version": CHAT_VERSION, "id": chat_id,
-                        "created_at": created_at})
+def header_line(chat_id: str, created_at: float, version: int = 1) -> bytes:
+    return encode_line({"format": CHAT_FORMAT, "version": version, "id": chat_id, "created_at": created_at})
+
+
+def version_for(messages: list[Message]) -> int:
+    """The lowest format version that can hold these messages."""
+    return ATTACHMENTS_VERSION if any(m.attachments for m in messages) else 1
+
+
+def needs_version(event: dict[str, Any]) -> int:
+    """The format version a file must have before this event is appended to it."""
+    message = event.get("message")
+    return ATTACHMENTS_VERSION if isinstance(message, dict) and message.get("attachments") else 1
 
 
 def message_event(message: Message, at: float | None = None, replaces: str | None = None) -> dict[str, Any]:
@@ -117,6 +133,7 @@ class ChatLog:
     event_count: int = 0
     size: int = 0  # bytes of the file we have seen (the next append goes here)
     mtime_ns: int = 0
+    file_id: tuple[int, int] | None = None  # (device, inode) of the file read: a compaction changes it
 
     @property
     def read_only(self) -> bool:
@@ -147,6 +164,7 @@ class ChatLog:
         at = event.get("at")
         if not isinstance(at, int | float) or isinstance(at, bool):
             raise BadLine(f"has an event ({kind!r}) without a valid time")
+        at = clamp_time(at)
         if kind == "message":
             try:
                 message = Message.from_dict(event.get("message"))
@@ -233,16 +251,21 @@ def parse_header(data: bytes, chat_id: str) -> tuple[dict[str, Any], int]:
         if header["id"] != chat_id:
             raise CorruptChatFile(
                 f"the chat id in the header ({header['id']!r}) does not match the file name")
-    created = header.get("created_at")
-    if not isinstance(created, int | float) or isinstance(created, bool):
-        header["created_at"] = 0.0
+    header["created_at"] = clamp_time(header.get("created_at"))
     return header, end + 1
 
 
 def read_chat_file(path: Path, chat_id: str) -> ChatRead:
-    """Reads and replays one chat file. Raises CorruptChatFile (unusable header) or OSError."""
-    data = path.read_bytes()
-    return replay(data, path, chat_id)
+    """Reads and replays one chat file. Raises CorruptChatFile (unusable header) or OSError
+    (ELOOP for a symlink: links are never followed)."""
+    fd = os.open(path, os.O_RDONLY | NOFOLLOW | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        data = f.read()
+    read = replay(data, path, chat_id)
+    read.log.file_id = file_id(st)
+    read.log.mtime_ns = st.st_mtime_ns
+    return read
 
 
 def replay(data: bytes, path: Path, chat_id: str) -> ChatRead:
@@ -294,7 +317,7 @@ def chat_file_bytes(chat_id: str, created_at: float, title: str, pinned: bool, s
     Event times (which give the chat's updated_at) are `event_time` for a new chat, or, when
     rewriting an existing one, the messages' own times.
     """
-    parts = [header_line(chat_id, created_at)]
+    parts = [header_line(chat_id, created_at, version_for(messages))]
     meta_time = created_at if event_time is None else event_time
     if title:
         parts.append(encode_line({**rename_event(title), "at": meta_time}))

@@ -2,18 +2,55 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import html
-import json
+import os
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from desktop_chat import safe_json
 from desktop_chat.store.errors import StoreError
 from desktop_chat.store.fileio import json_bytes
-from desktop_chat.store.model import Chat, ChatSettings, Message
+from desktop_chat.store.model import Attachment, Chat, ChatSettings, Message, clamp_time
 
 EXPORT_FORMAT = "desktop-chat/export"
-EXPORT_VERSION = 1
+# 2: messages may carry `attachments`, and the chat a `files` map of their bytes (base64). An export of a
+# chat without attachments is still written as version 1, which older apps import.
+EXPORT_VERSION = 2
+# Reads an attachment's bytes from the store; None when it is missing.
+ReadFile = Callable[[Attachment], "bytes | None"]
+
+
+def _no_files(_ref: Attachment) -> bytes | None:
+    return None
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
+
+
+def file_names(chat: Chat) -> dict[str, str]:
+    """A file name per attached content (sha256) for a folder of copies: the attached name, made unique."""
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for message in chat.messages:
+        for ref in message.attachments:
+            if ref.sha256 in names:
+                continue
+            base = "".join("_" if c in '\\/:*?"<>|' or ord(c) < 32 else c for c in ref.name).strip(". ") or "file"
+            candidate, n = base, 1
+            while candidate.lower() in used:
+                n += 1
+                stem, dot, ext = base.rpartition(".")
+                candidate = f"{stem} ({n}).{ext}" if dot and stem else f"{base} ({n})"
+            used.add(candidate.lower())
+            names[ref.sha256] = candidate
+    return names
 # A bigger import is certainly not a chat export (and would only hang the app).
 MAX_IMPORT_CHARS = 200 * 1024 * 1024
 
@@ -48,8 +85,11 @@ def _heading(message: Message, labels: dict[str, str]) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def to_markdown(chat: Chat, lang: str = "en") -> str:
+def to_markdown(chat: Chat, lang: str = "en", files_dir: str | None = None) -> str:
+    """With `files_dir` (a folder name next to the .md file), attachments link to their copies there
+    (pictures shown inline); without it they are named only."""
     labels = _labels(lang)
+    names = file_names(chat)
     out = [f"# {chat.summary.title or labels['untitled']}", "",
            f"*{labels['created']}: {_when(chat.summary.created_at)}*", ""]
     if chat.settings.system_prompt:
@@ -57,6 +97,13 @@ def to_markdown(chat: Chat, lang: str = "en") -> str:
         out += ["> " + line for line in chat.settings.system_prompt.splitlines()] + [""]
     for message in chat.messages:
         out += [f"### {_heading(message, labels)}", "", message.text, ""]
+        for ref in message.attachments:
+            if files_dir is None:
+                out.append(f"📎 {ref.name} ({_size(ref.size)})")
+            else:
+                link = f"{files_dir}/{names[ref.sha256]}".replace(" ", "%20")
+                out.append(f"{'!' if ref.kind == 'image' else '📎 '}[{ref.name}]({link})")
+            out.append("")
         if message.error:
             out += [f"*{message.error}*", ""]
     return "\n".join(out)
@@ -72,6 +119,8 @@ h1 { font-size: 1.6em; margin-bottom: .2em; }
 .who { font-weight: 600; font-size: .85em; color: #6e6e73; }
 .system { border-left: 3px solid #c7c7cc; padding-left: 1em; color: #3a3a3c; white-space: pre-wrap; }
 .error { color: #b00020; }
+.picture { max-width: 100%; max-height: 30em; border-radius: 6px; display: block; margin: .4em 0; }
+details.file { margin: .4em 0; } details.file pre { white-space: pre-wrap; max-height: 30em; overflow-y: auto; }
 pre { background: #1d1f21; color: #e6e6e6; padding: .8em; border-radius: 6px; overflow-x: auto; }
 code { font-family: "SFMono-Regular", Consolas, "Liberation Mono", monospace; font-size: .92em; }
 table { border-collapse: collapse; } td, th { border: 1px solid #c7c7cc; padding: .2em .5em; }
@@ -94,7 +143,24 @@ def _markdown_html(text: str) -> str:
     return md.render(text)
 
 
-def to_html(chat: Chat, lang: str = "en") -> str:
+def _attachments_html(message: Message, read: ReadFile) -> list[str]:
+    out = []
+    for ref in message.attachments:
+        name = html.escape(ref.name)
+        data = read(ref) if ref.kind == "image" else None
+        if data is not None:
+            url = f"data:{ref.mime};base64,{base64.b64encode(data).decode('ascii')}"
+            out.append(f'<img class="picture" alt="{name}" title="{name}" src="{url}">')
+        elif ref.kind == "image":
+            out.append(f"<p>🖼 {name} ({_size(ref.size)})</p>")
+        else:
+            out.append(f'<details class="file"><summary>📎 {name} ({_size(ref.size)})</summary>'
+                       f"<pre>{html.escape(ref.text)}</pre></details>")
+    return out
+
+
+def to_html(chat: Chat, lang: str = "en", read: ReadFile = _no_files) -> str:
+    """One self-contained page: pictures are embedded as data: URLs (`read` gives their bytes)."""
     labels = _labels(lang)
     title = html.escape(chat.summary.title or labels["untitled"])
     out = ["<!DOCTYPE html>", f'<html lang="{html.escape(lang)}"><head><meta charset="utf-8">',
@@ -110,6 +176,7 @@ def to_html(chat: Chat, lang: str = "en") -> str:
         out.append(f'<div class="message {message.role}">'
                    f'<div class="who">{html.escape(_heading(message, labels))}</div>'
                    f"{_markdown_html(message.text)}")
+        out += _attachments_html(message, read)
         if message.error:
             out.append(f'<p class="error">{html.escape(message.error)}</p>')
         out.append("</div>")
@@ -117,15 +184,23 @@ def to_html(chat: Chat, lang: str = "en") -> str:
     return "\n".join(out)
 
 
-def to_json(chat: Chat) -> str:
-    doc = {
-        "format": EXPORT_FORMAT, "version": EXPORT_VERSION, "exported_at": time.time(),
-        "chat": {
-            "id": chat.summary.id, "title": chat.summary.title, "created_at": chat.summary.created_at,
-            "updated_at": chat.summary.updated_at, "pinned": chat.summary.pinned,
-            "settings": chat.settings.to_dict(), "messages": [m.to_dict() for m in chat.messages],
-        },
+def to_json(chat: Chat, read: ReadFile = _no_files) -> str:
+    """The chat, and the bytes of its attachments (base64, once per content) that `read` can give."""
+    refs = {ref.sha256: ref for m in chat.messages for ref in m.attachments}
+    files = {}
+    for sha, ref in refs.items():
+        data = read(ref)
+        if data is not None:
+            files[sha] = {"mime": ref.mime, "data": base64.b64encode(data).decode("ascii")}
+    body: dict[str, Any] = {
+        "id": chat.summary.id, "title": chat.summary.title, "created_at": chat.summary.created_at,
+        "updated_at": chat.summary.updated_at, "pinned": chat.summary.pinned,
+        "settings": chat.settings.to_dict(), "messages": [m.to_dict() for m in chat.messages],
     }
+    if refs:
+        body["files"] = files
+    doc = {"format": EXPORT_FORMAT, "version": EXPORT_VERSION if refs else 1, "exported_at": time.time(),
+           "chat": body}
     return json_bytes(doc, indent=1).decode("utf-8")
 
 
@@ -135,6 +210,7 @@ class ImportedChat:
     created_at: float
     settings: ChatSettings
     messages: list[Message]
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # sha256 -> (mime, bytes), checked
 
 
 def _bad(reason: str) -> StoreError:
@@ -148,9 +224,9 @@ def parse_export(text: str) -> ImportedChat:
     if len(text) > MAX_IMPORT_CHARS:
         raise _bad("it is far too large to be a chat export")
     try:
-        doc: Any = json.loads(text)
+        doc: Any = safe_json.loads(text)
     except ValueError as exc:
-        raise _bad(f"it is not valid JSON ({exc.args[0]})") from None
+        raise _bad(f"it is not usable JSON ({exc})") from None
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
         raise _bad("it is not a Desktop Chat export")
     version = doc.get("version")
@@ -185,4 +261,46 @@ def parse_export(text: str) -> ImportedChat:
             raise _bad(f"message {number} repeats the id {message.id}")
         seen.add(message.id)
         messages.append(message)
-    return ImportedChat(title=title, created_at=float(created), settings=settings, messages=messages)
+    files = _parse_files(chat.get("files", {}), messages)
+    return ImportedChat(title=title, created_at=clamp_time(created), settings=settings, messages=messages,
+                        files=files)
+
+
+def _parse_files(raw: object, messages: list[Message]) -> dict[str, tuple[str, bytes]]:
+    if not isinstance(raw, dict):
+        raise _bad("its files are not a map")
+    wanted = {ref.sha256: ref for m in messages for ref in m.attachments}
+    files: dict[str, tuple[str, bytes]] = {}
+    for sha, item in raw.items():
+        if sha not in wanted:
+            continue  # a file no message uses: ignored
+        if not isinstance(item, dict) or not isinstance(item.get("data"), str):
+            raise _bad(f"the file “{wanted[sha].name}” has no data")
+        try:
+            data = base64.b64decode(item["data"], validate=True)
+        except (binascii.Error, ValueError):
+            raise _bad(f"the file “{wanted[sha].name}” is not valid base64") from None
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise _bad(f"the file “{wanted[sha].name}” is damaged (its content does not match its hash)")
+        files[sha] = (wanted[sha].mime, data)
+    return files
+
+
+def read_import_file(path: Path, max_bytes: int = MAX_IMPORT_CHARS) -> str:
+    """The text of an import file; its size is checked before it is read. StoreError ("bad_import"
+    for what it holds, "io" when it cannot be read) in plain words."""
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > max_bytes:
+                raise _bad(f"it is far too large ({size // (1024 * 1024)} MB) to be a chat export")
+            data = f.read(max_bytes + 1)
+    except OSError as exc:
+        why = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or str(exc)).lower()
+        raise StoreError("io", f"Cannot read {path.name}: {why}.") from None
+    if len(data) > max_bytes:
+        raise _bad("it is far too large to be a chat export")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _bad("it is not UTF-8 text") from None

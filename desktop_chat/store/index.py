@@ -7,13 +7,13 @@ simply rebuilt. The file name carries the version, so an older and a newer app n
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.store.fileio import atomic_write, json_bytes
-from desktop_chat.store.model import ChatSummary, is_valid_id
+from desktop_chat import safe_json
+from desktop_chat.store.fileio import atomic_write, json_bytes, read_nofollow
+from desktop_chat.store.model import ChatSummary, clamp_time, is_count, is_valid_id
 
 INDEX_FORMAT = "desktop-chat/index"
 INDEX_VERSION = 1
@@ -28,10 +28,11 @@ class IndexEntry:
 
 
 def load_index(path: Path) -> dict[str, IndexEntry] | None:
-    """The entries, or None when the file is missing or cannot be trusted (then rebuild)."""
+    """The entries, or None when the file is missing or cannot be trusted (then rebuild).
+    Every value is checked: the file is input like any other (a crafted one must not stop a start)."""
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+        doc = safe_json.loads(read_nofollow(path))
+    except (OSError, ValueError):
         return None
     if (not isinstance(doc, dict) or doc.get("format") != INDEX_FORMAT
             or doc.get("version") != INDEX_VERSION or not isinstance(doc.get("chats"), dict)):
@@ -41,11 +42,20 @@ def load_index(path: Path) -> dict[str, IndexEntry] | None:
         for chat_id, item in doc["chats"].items():
             if not is_valid_id(chat_id):
                 return None
+            if not isinstance(item, dict) or not isinstance(item["title"], str):
+                return None
+            counts = (item["message_count"], item["size"], item["mtime_ns"])
+            flags = (item["pinned"], item["read_only"])
+            if not all(is_count(v) for v in counts) or not all(isinstance(v, bool) for v in flags):
+                return None
+            times = (item["created_at"], item["updated_at"])
+            if any(clamp_time(v, -1.0) != v for v in times):
+                return None
             summary = ChatSummary(
-                id=chat_id, title=str(item["title"]), created_at=float(item["created_at"]),
-                updated_at=float(item["updated_at"]), pinned=bool(item["pinned"]),
-                message_count=int(item["message_count"]), read_only=bool(item["read_only"]))
-            entries[chat_id] = IndexEntry(summary, int(item["size"]), int(item["mtime_ns"]))
+                id=chat_id, title=item["title"], created_at=float(item["created_at"]),
+                updated_at=float(item["updated_at"]), pinned=item["pinned"],
+                message_count=item["message_count"], read_only=item["read_only"])
+            entries[chat_id] = IndexEntry(summary, item["size"], item["mtime_ns"])
     except (KeyError, TypeError, ValueError):
         return None
     return entries

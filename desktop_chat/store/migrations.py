@@ -1,42 +1,42 @@
 """Upgrades of chat files written by older versions of the app.
 
 Version 0 is the prototype's format: one JSON document per chat in `chats/<id>.json`, rewritten
-whole on every message (see docs/store-format.md). Version 1 is the JSON Lines event log.
+whole on every message (see docs/store-format.md). Version 1 is the JSON Lines event log. Version 2 is
+the same log whose messages may carry `attachments`; a version-1 file is upgraded (`upgrade_to_v2`)
+the first time a message with attachments is added to it: only its header line changes.
 A migration backs the old file up first (into `migrations/`), then writes the new file atomically,
 then removes the old one; a crash at any step leaves a state the next open finishes.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.store.chatfile import chat_file_bytes
+from desktop_chat import safe_json
+from desktop_chat.store.chatfile import ATTACHMENTS_VERSION, chat_file_bytes, header_line, parse_header
 from desktop_chat.store.errors import StoreError
-from desktop_chat.store.model import ChatSettings, Message, is_valid_id, new_id
+from desktop_chat.store.model import ChatSettings, Message, clamp_time, is_valid_id, new_id
 
 LEGACY_SUFFIX = ".json"
 
 
 def _number(value: Any, default: float) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return default
+    return clamp_time(value, default)
 
 
 def convert_v0(data: bytes, chat_id: str) -> bytes:
     """The v1 chat file for a v0 document; raises StoreError("corrupt") when it cannot be read."""
     try:
-        doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise StoreError("corrupt", "the old-format chat file is not valid JSON") from None
+        doc = safe_json.loads(data)
+    except ValueError as exc:
+        raise StoreError("corrupt", f"the old-format chat file is not usable JSON ({exc})") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("messages"), list):
         raise StoreError("corrupt", "the old-format chat file has no list of messages")
     if doc.get("id", chat_id) != chat_id:
         raise StoreError("corrupt", "the chat id in the old-format file does not match its name")
-    created = _number(doc.get("created_at"), time.time())
+    created = _number(doc.get("created_at"), clamp_time(time.time()))
     messages: list[Message] = []
     seen: set[str] = set()
     for number, item in enumerate(doc["messages"], 1):
@@ -67,4 +67,12 @@ def convert_v0(data: bytes, chat_id: str) -> bytes:
 
 
 def legacy_chat_files(chats_dir: Path) -> list[Path]:
-    return sorted(p for p in chats_dir.glob("*" + LEGACY_SUFFIX) if p.is_file())
+    return sorted(p for p in chats_dir.glob("*" + LEGACY_SUFFIX) if p.is_file() or p.is_symlink())
+
+
+def upgrade_to_v2(data: bytes, chat_id: str) -> bytes:
+    """A version-1 chat file's bytes with a version-2 header; every event line stays as it was."""
+    header, start = parse_header(data, chat_id)
+    if header["version"] >= ATTACHMENTS_VERSION:
+        return data
+    return header_line(chat_id, header["created_at"], ATTACHMENTS_VERSION) + data[start:]

@@ -33,6 +33,91 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+# Times are seconds since the epoch; every OS's time.localtime handles this range (Windows stops
+# at the year 3000). A time outside it (a crafted or damaged file) is clamped into it when read,
+# so nothing later (sorting, formatting a date) fails on it.
+MAX_TIME = 32_503_680_000.0  # 3000-01-01
+
+
+def clamp_time(value: object, default: float = 0.0) -> float:
+    """A usable time from a file: finite numbers clamped into [0, MAX_TIME], anything else `default`."""
+    if not _is_number(value):
+        return default
+    return min(max(float(value), 0.0), MAX_TIME)  # type: ignore[arg-type]
+
+
+MAX_COUNT = 2**63 - 1  # token counts, sizes: whatever fits a 64-bit integer
+
+
+def is_count(value: object) -> bool:
+    """A whole number 0..2**63-1 (not a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
+
+
+_SHA_RE = re.compile(r"[0-9a-f]{64}")
+ATTACHMENT_KINDS = ("image", "document")
+_MIME_RE = re.compile(r"[a-z]+/[a-z0-9.+-]{1,100}")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message (see docs/store-format.md, "Attachments").
+
+    The file's bytes live once per content in `attachments/<sha256[:2]>/<sha256><suffix>`; a message
+    holds this reference. A document also carries the text that was sent (maybe only its first part),
+    so history is re-sent and searched without reading the file again.
+    """
+
+    sha256: str  # of the stored bytes (64 lower-case hex digits)
+    name: str  # the file's name as the person attached it (no folder)
+    kind: str  # "image" | "document"
+    mime: str  # of the stored bytes: image/png, image/jpeg, application/pdf, text/plain, …
+    size: int  # bytes stored
+    text: str = ""  # document: the text sent to the model
+    total_chars: int = 0  # document: characters extracted; more than len(text) when only a part was sent
+    pages: int = 0  # PDF pages
+    width: int = 0  # picture, as sent
+    height: int = 0
+
+    @property
+    def cut(self) -> bool:
+        """Only the first part of the document's text was sent."""
+        return self.kind == "document" and self.total_chars > len(self.text)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"sha256": self.sha256, "name": self.name, "kind": self.kind, "mime": self.mime,
+                                "size": self.size}
+        if self.kind == "document":
+            data["text"] = self.text
+            data["total_chars"] = self.total_chars
+        for key in ("pages", "width", "height"):
+            if getattr(self, key):
+                data[key] = getattr(self, key)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: object) -> Attachment:
+        if not isinstance(data, dict):
+            raise StoreError("invalid", "an attachment is not a JSON object")
+        sha, name, kind, mime = (data.get(k) for k in ("sha256", "name", "kind", "mime"))
+        if not isinstance(sha, str) or not _SHA_RE.fullmatch(sha):
+            raise StoreError("invalid", "an attachment has no valid sha256")
+        if not isinstance(name, str) or not name or len(name) > 1000:
+            raise StoreError("invalid", "an attachment has no valid name")
+        if kind not in ATTACHMENT_KINDS:
+            raise StoreError("invalid", "an attachment's kind must be 'image' or 'document'")
+        if not isinstance(mime, str) or not _MIME_RE.fullmatch(mime):
+            raise StoreError("invalid", "an attachment has no valid type")
+        text = data.get("text", "")
+        if not isinstance(text, str):
+            raise StoreError("invalid", "an attachment's text is not text")
+        numbers = {k: data.get(k, 0) for k in ("size", "total_chars", "pages", "width", "height")}
+        if not all(is_count(v) for v in numbers.values()):
+            raise StoreError("invalid", "an attachment's sizes must be whole numbers")
+        return cls(sha256=sha, name=name, kind=kind, mime=mime, text=text if kind == "document" else "",
+                   **numbers)
+
+
 @dataclass
 class Message:
     id: str
@@ -45,6 +130,16 @@ class Message:
     model_version: str = ""
     model: str = ""
     error: str = ""
+    # A failed reply: what to paste to Yandex support (time, model, request ids, the server's words; no key).
+    error_details: str = ""
+    # Files sent with a user's message, in the order attached (written only when there are some).
+    attachments: list[Attachment] = field(default_factory=list)
+
+    def searchable_text(self) -> str:
+        """The text search looks in: the message, and the names and texts of its files."""
+        if not self.attachments:
+            return self.text
+        return "\n".join([self.text, *(a.name + ("\n" + a.text if a.text else "") for a in self.attachments)])
 
     @classmethod
     def new(cls, role: str, text: str, **kw: Any) -> Message:
@@ -58,6 +153,8 @@ class Message:
             "id": self.id, "role": self.role, "text": self.text, "created_at": self.created_at,
             "status": self.status, "usage": self.usage, "model_version": self.model_version,
             "model": self.model, "error": self.error,
+            **({"error_details": self.error_details} if self.error_details else {}),
+            **({"attachments": [a.to_dict() for a in self.attachments]} if self.attachments else {}),
         }
 
     @classmethod
@@ -73,23 +170,32 @@ class Message:
             raise StoreError("invalid", f"message {data['id']}: text is not a string")
         if not _is_number(data.get("created_at")):
             raise StoreError("invalid", f"message {data['id']}: created_at is not a number")
-        for name in ("status", "model_version", "model", "error"):
+        for name in ("status", "model_version", "model", "error", "error_details"):
             if name in data and not isinstance(data[name], str):
                 raise StoreError("invalid", f"message {data['id']}: {name} is not a string")
         usage = data.get("usage")
         if usage is not None and not (isinstance(usage, dict) and all(
-                isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
-                for k, v in usage.items())):
+                isinstance(k, str) and is_count(v) for k, v in usage.items())):
             raise StoreError("invalid", f"message {data['id']}: usage is not a map of whole numbers")
+        raw_attachments = data.get("attachments", [])
+        if not isinstance(raw_attachments, list) or len(raw_attachments) > 100:
+            raise StoreError("invalid", f"message {data['id']}: attachments is not a list")
+        try:
+            attachments = [Attachment.from_dict(a) for a in raw_attachments]
+        except StoreError as exc:
+            raise StoreError("invalid", f"message {data['id']}: {exc}") from None
         return cls(id=data["id"], role=data["role"], text=data["text"],
-                   created_at=float(data["created_at"]), status=data.get("status", "final"),
+                   created_at=clamp_time(data["created_at"]), status=data.get("status", "final"),
                    usage=dict(usage) if usage is not None else None,
                    model_version=data.get("model_version", ""), model=data.get("model", ""),
-                   error=data.get("error", ""))
+                   error=data.get("error", ""), error_details=data.get("error_details", ""),
+                   attachments=attachments)
 
     def check(self) -> None:
-        """Raises StoreError("invalid") when this message could not be stored and read back."""
+        """Raises StoreError("invalid") when this message could not be stored and read back as it is."""
         Message.from_dict(self.to_dict())
+        if clamp_time(self.created_at) != self.created_at:
+            raise StoreError("invalid", f"message {self.id}: created_at is not a time between 1970 and 3000")
 
 
 @dataclass
@@ -98,10 +204,18 @@ class ChatSettings:
     model: str = ""  # "" = the app default
     temperature: float | None = None
     max_tokens: int | None = None
+    reasoning: bool = False  # "think longer", where the model can
+    economy: bool = False  # replies through the slower, cheaper asynchronous mode, where the model has it
 
     def to_dict(self) -> dict[str, Any]:
-        return {"system_prompt": self.system_prompt, "model": self.model,
-                "temperature": self.temperature, "max_tokens": self.max_tokens}
+        data: dict[str, Any] = {"system_prompt": self.system_prompt, "model": self.model,
+                                "temperature": self.temperature, "max_tokens": self.max_tokens}
+        # Written only when on, so files stay as they were for chats that never used them.
+        if self.reasoning:
+            data["reasoning"] = True
+        if self.economy:
+            data["economy"] = True
+        return data
 
     @classmethod
     def from_dict(cls, data: object) -> ChatSettings:
@@ -115,10 +229,16 @@ class ChatSettings:
             raise StoreError("invalid", "chat settings: system_prompt and model must be strings")
         if temperature is not None and not _is_number(temperature):
             raise StoreError("invalid", "chat settings: temperature must be a number")
-        if max_tokens is not None and (not isinstance(max_tokens, int) or isinstance(max_tokens, bool)):
-            raise StoreError("invalid", "chat settings: max_tokens must be a whole number")
+        if temperature is not None and not 0 <= temperature <= 100:
+            raise StoreError("invalid", "chat settings: temperature is out of range")
+        if max_tokens is not None and not (is_count(max_tokens) and max_tokens <= 2**31):
+            raise StoreError("invalid", "chat settings: max_tokens must be a whole number up to 2**31")
+        reasoning, economy = data.get("reasoning", False), data.get("economy", False)
+        if not isinstance(reasoning, bool) or not isinstance(economy, bool):
+            raise StoreError("invalid", "chat settings: reasoning and economy must be true or false")
         return cls(system_prompt=prompt, model=model,
-                   temperature=None if temperature is None else float(temperature), max_tokens=max_tokens)
+                   temperature=None if temperature is None else float(temperature), max_tokens=max_tokens,
+                   reasoning=reasoning, economy=economy)
 
 
 @dataclass(frozen=True)

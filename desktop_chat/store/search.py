@@ -40,7 +40,8 @@ from desktop_chat.store.chatfile import (
     parse_header,
     parse_line,
 )
-from desktop_chat.store.model import Message
+from desktop_chat.store.fileio import NOFOLLOW
+from desktop_chat.store.model import ChatSummary, Message, SearchHit
 
 log = logging.getLogger(__name__)
 
@@ -254,9 +255,13 @@ class SearchIndex:
         self._stop = threading.Event()
         # True once every chat file is indexed to its end; until then results may be partial.
         self.complete = False
+        self.in_memory = False
 
     # ---- opening -------------------------------------------------------------------------
-    def open(self) -> None:
+    def open(self, *, in_memory: bool = False) -> str:
+        """Opens (or rebuilds) the index; returns a note when it had to be rebuilt. `in_memory`
+        (a read-only data folder) builds it in memory for this session and writes nothing."""
+        self.in_memory = in_memory
         with self._lock:
             try:
                 self._conn = self._connect()
@@ -264,9 +269,13 @@ class SearchIndex:
                 log.warning("search index unusable (%s); rebuilding it", exc)
                 self._delete_files()
                 self._conn = self._connect()
+                return "the search index could not be used and is being rebuilt"
+        return ""
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        target = ":memory:" if self.in_memory else self.path
+        # Several processes may share the file: wait up to 10 s for another one's write.
+        conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None, timeout=10.0)
         try:
             # WAL + NORMAL: a commit costs no fsync. A power loss may lose the last commits, which
             # is fine: the index catches up from the chat files.
@@ -286,6 +295,8 @@ class SearchIndex:
         return conn
 
     def _delete_files(self) -> None:
+        if self.in_memory:
+            return
         for suffix in ("", "-wal", "-shm", "-journal"):
             candidate = Path(str(self.path) + suffix)
             with contextlib.suppress(FileNotFoundError):
@@ -374,10 +385,14 @@ class SearchIndex:
 
     def _chat_files(self) -> dict[str, Path]:
         files: dict[str, Path] = {}
-        with os.scandir(self.chats_dir) as entries:
-            for entry in entries:
-                if entry.name.endswith(CHAT_SUFFIX) and not entry.name.startswith("."):
-                    files[entry.name[: -len(CHAT_SUFFIX)]] = Path(entry.path)
+        try:
+            with os.scandir(self.chats_dir) as entries:
+                for entry in entries:
+                    if (entry.name.endswith(CHAT_SUFFIX) and not entry.name.startswith(".")
+                            and not entry.is_symlink()):
+                        files[entry.name[: -len(CHAT_SUFFIX)]] = Path(entry.path)
+        except FileNotFoundError:  # a read-only folder without chats yet
+            pass
         return files
 
     def _stale(self) -> tuple[list[str], int]:
@@ -429,7 +444,7 @@ class SearchIndex:
 
     def _remove_chat(self, chat_id: str) -> None:
         db = self._db()
-        db.execute("BEGIN")
+        db.execute("BEGIN IMMEDIATE")  # the write lock now: busy_timeout applies (other processes)
         try:
             self._delete_messages(chat_id, 0)
             db.execute("DELETE FROM chats WHERE chat_id=?", (chat_id,))
@@ -454,7 +469,8 @@ class SearchIndex:
         row = db.execute("SELECT file_id, indexed_to, next_seq, seen_size FROM chats WHERE chat_id=?",
                          (chat_id,)).fetchone()
         try:
-            f = open(path, "rb")  # noqa: SIM115 (closed by the `with f` below)
+            # never through a symlink (the store quarantines it)
+            f = os.fdopen(os.open(path, os.O_RDONLY | NOFOLLOW | getattr(os, "O_BINARY", 0)), "rb")
         except FileNotFoundError:
             self._remove_chat(chat_id)
             return
@@ -463,7 +479,7 @@ class SearchIndex:
         with f:
             st = os.fstat(f.fileno())
             file_id = _file_id(st)
-            db.execute("BEGIN")
+            db.execute("BEGIN IMMEDIATE")  # the write lock now: busy_timeout applies (other processes)
             try:
                 if row is not None and row[0] == file_id and row[1] <= st.st_size:
                     if row[3] == st.st_size:
@@ -512,7 +528,7 @@ class SearchIndex:
                     continue
                 rowid = self._insert_message(chat_id, message, seq)
                 db.execute("INSERT INTO message_fts(rowid, body) VALUES(?, ?)",
-                           (rowid, _index_text(message.text)))
+                           (rowid, _index_text(message.searchable_text())))
                 seq += 1
             elif kind == "truncate_from":
                 found = db.execute("SELECT MIN(seq) FROM messages WHERE chat_id=? AND message_id=?",
@@ -524,15 +540,17 @@ class SearchIndex:
     def _insert_message(self, chat_id: str, message: Message, seq: int) -> int:
         db = self._db()
         base = int(min(max(message.created_at, 0.0), 4e12) * 1000) * 1000
-        for tie in range(1000):
-            try:
-                db.execute("INSERT INTO messages(rowid, chat_id, message_id, seq, text) VALUES(?, ?, ?, ?, ?)",
-                           (base + tie, chat_id, message.id, seq, _storable(message.text)))
-                return base + tie
-            except sqlite3.IntegrityError:  # same millisecond as another message (a copied chat)
-                continue
+        # Messages of the same millisecond (an import, a copied chat) take the next free tie-breaker:
+        # one indexed lookup each, so 5,000 messages of one timestamp stay linear.
+        top = db.execute("SELECT MAX(rowid) FROM messages WHERE rowid BETWEEN ? AND ?",
+                         (base, base + 999)).fetchone()[0]
+        tie = 0 if top is None else top - base + 1
+        if tie < 1000:
+            db.execute("INSERT INTO messages(rowid, chat_id, message_id, seq, text) VALUES(?, ?, ?, ?, ?)",
+                       (base + tie, chat_id, message.id, seq, _storable(message.searchable_text())))
+            return base + tie
         cursor = db.execute("INSERT INTO messages(chat_id, message_id, seq, text) VALUES(?, ?, ?, ?)",
-                            (chat_id, message.id, seq, _storable(message.text)))
+                            (chat_id, message.id, seq, _storable(message.searchable_text())))
         return int(cursor.lastrowid or 0)
 
     # ---- querying ------------------------------------------------------------------------
@@ -551,3 +569,22 @@ class SearchIndex:
                 log.warning("search failed: %s", exc)
                 return []
         return [MessageMatch(*row) for row in rows]
+
+
+def collect_hits(summaries: dict[str, ChatSummary], index: SearchIndex, terms: list[str],
+                 limit: int) -> list[SearchHit]:
+    """Chat titles (newest chats first), then message texts from the index, up to `limit` hits."""
+    hits: list[SearchHit] = []
+    for summary in sorted(summaries.values(), key=lambda s: -s.updated_at):
+        if len(hits) >= limit:
+            return hits
+        if matches_all(summary.title, terms):
+            snippet, ranges = make_snippet(summary.title, terms)
+            hits.append(SearchHit(summary.id, summary.title, None, snippet, ranges))
+    for match in index.search(terms, limit - len(hits)):
+        chat = summaries.get(match.chat_id)
+        if chat is None:  # deleted meanwhile
+            continue
+        snippet, ranges = make_snippet(match.text, terms)
+        hits.append(SearchHit(chat.id, chat.title, match.message_id, snippet, ranges))
+    return hits

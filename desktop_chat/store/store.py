@@ -6,13 +6,18 @@ Layout of `data_dir` (details and examples in docs/store-format.md):
     index.v1.json             chat summaries for a fast start (derived; rebuilt when stale)
     search.v1.sqlite3         full-text index (derived; rebuilt when missing)
     drafts.json               unsent text per chat
+    locks/                    one lock file per chat, and drafts.lock (see locks.py)
     trash/<id>.<time>.jsonl   deleted chats, purged after `trash_days`
     quarantine/               files that could not be read, each with a .why.txt
     migrations/               old-format files, kept as they were before an upgrade
     backups/chats-<time>.zip  rolling backups
+    attachments/<ab>/<sha256><suffix>   attached files, one copy per content (blobs.py)
 
-Every public method takes one re-entrant lock, so any thread may call any method. Slow work
-that needs no lock (search catch-up, the daily backup) runs on background threads.
+Every public method takes one re-entrant lock, so any thread may call any method; OS file locks
+(locks.py) keep several processes on one folder from losing each other's writes. Slow work that
+needs no lock (parsing an import, search catch-up, the daily backup) runs outside it.
+A folder that cannot be written opens read-only: `read_only_reason` says why, writes raise
+StoreError("read_only").
 """
 
 from __future__ import annotations
@@ -27,36 +32,28 @@ from pathlib import Path
 from typing import Any
 
 from desktop_chat.store import backup as backup_mod
-from desktop_chat.store import export
+from desktop_chat.store import blobs, export, recovery, trash
+from desktop_chat.store.catalog import ChatCatalog
 from desktop_chat.store.chatfile import (
     CHAT_SUFFIX,
     MAX_LINE_BYTES,
     ChatLog,
-    ChatRead,
-    CorruptChatFile,
     chat_file_bytes,
     encode_line,
     message_event,
     pin_event,
-    read_chat_file,
     rename_event,
     replay,
     settings_event,
     truncate_event,
 )
-from desktop_chat.store.drafts import DRAFTS_NAME, Drafts, DraftsFileError
+from desktop_chat.store.drafts import DRAFTS_NAME, Drafts, open_drafts
 from desktop_chat.store.errors import StoreError
-from desktop_chat.store.fileio import (
-    TEMP_SUFFIX,
-    FileChanged,
-    append_durably,
-    atomic_write,
-    copy_durably,
-    fsync_dir,
-)
-from desktop_chat.store.index import INDEX_NAME, IndexEntry, load_index, save_index
-from desktop_chat.store.migrations import LEGACY_SUFFIX, convert_v0, legacy_chat_files
+from desktop_chat.store.fileio import atomic_write
+from desktop_chat.store.index import INDEX_NAME, IndexEntry
+from desktop_chat.store.locks import LOCKS_DIR, StoreLocks
 from desktop_chat.store.model import (
+    Attachment,
     Chat,
     ChatSettings,
     ChatSummary,
@@ -64,10 +61,10 @@ from desktop_chat.store.model import (
     OpenReport,
     SearchHit,
     StoreChange,
-    is_valid_id,
     new_id,
 )
-from desktop_chat.store.search import SEARCH_NAME, SearchIndex, make_snippet, matches_all, query_terms
+from desktop_chat.store.recovery import MOVED_TO_QUARANTINE, quarantine
+from desktop_chat.store.search import SEARCH_NAME, SearchIndex, collect_hits, query_terms
 
 log = logging.getLogger(__name__)
 
@@ -76,10 +73,11 @@ TRASH_DIR = "trash"
 QUARANTINE_DIR = "quarantine"
 MIGRATIONS_DIR = "migrations"
 BACKUPS_DIR = "backups"
-DAY = 24 * 3600
+DAY = trash.DAY
 # The index is rewritten after structural changes and on close; after appends at most this often.
 INDEX_SAVE_INTERVAL = 60.0
-_MOVED_TO_QUARANTINE = "This chat's file is damaged and was moved to the quarantine folder."
+# An import file bigger than this is certainly not a chat export (checked before reading it).
+MAX_IMPORT_BYTES = 200 * 1024 * 1024
 
 
 class ChatStore:
@@ -94,22 +92,24 @@ class ChatStore:
         self.quarantine_dir = self.data_dir / QUARANTINE_DIR
         self.migrations_dir = self.data_dir / MIGRATIONS_DIR
         self.backups_dir = self.data_dir / BACKUPS_DIR
+        self.attachments = blobs.BlobStore(self.data_dir / blobs.ATTACHMENTS_DIR)
         self.index_path = self.data_dir / INDEX_NAME
         self.trash_days = trash_days
         self.backup_keep = backup_keep
         self.backup_interval = backup_interval
         self.auto_backup = auto_backup
         self.search_in_background = search_in_background
+        # "" when the data folder can be written; else why not, in plain words (for a banner).
+        self.read_only_reason = ""
 
         self._lock = threading.RLock()
         self._backup_lock = threading.Lock()
         self._open = False
         self.report = OpenReport()
-        self._entries: dict[str, IndexEntry] = {}  # every chat: summary + file size/mtime
-        self._logs: dict[str, ChatLog] = {}  # chats read this session (what appends need)
-        self._index_dirty = False
-        self._index_saved_at = 0.0
-        self._drafts = Drafts(self.data_dir / DRAFTS_NAME)
+        self._locks = StoreLocks(self.data_dir)
+        # every chat's summary, the chats read this session, reading and appending (catalog.py)
+        self._cat = ChatCatalog(self.chats_dir, self.quarantine_dir, self.index_path, self._locks)
+        self._drafts = Drafts(self.data_dir / DRAFTS_NAME, self._locks.drafts)
         self._search = SearchIndex(self.data_dir / SEARCH_NAME, self.chats_dir)
         self._backup_thread: threading.Thread | None = None
         self._listeners: list[Callable[[StoreChange], None]] = []
@@ -142,26 +142,38 @@ class ChatStore:
     def open(self) -> OpenReport:
         """Reads the index (re-reading only chat files that changed), upgrades old files, moves
         unreadable ones to quarantine, purges old trash, starts the search catch-up and, at most
-        once per `backup_interval`, a backup."""
+        once per `backup_interval`, a backup. A folder that cannot be written opens read-only
+        (`read_only_reason`); one that cannot be read raises StoreError("io") saying why."""
         with self._lock:
             if self._open:
                 return self.report
-            try:
-                for folder in (self.data_dir, self.chats_dir, self.trash_dir):
-                    folder.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError("io", f"cannot create the data folder {self.data_dir}: "
-                                       f"{exc.strerror}") from None
             self.report = OpenReport()
-            self._purge_trash()
-            self._migrate_legacy_files()
-            self._load_entries()
+            self.read_only_reason = recovery.prepare_folders(
+                self.data_dir, self.chats_dir, (self.trash_dir, self.data_dir / LOCKS_DIR))
+            writable = not self.read_only_reason
+            self._locks.enabled = writable
             self._load_drafts()
-            self._search.open()
+            if writable:
+                purged = trash.purge_trash(self.trash_dir, self.trash_days, self.chats_dir)
+                with contextlib.suppress(OSError):
+                    self._drafts.forget(purged)
+                    self._locks.forget(purged)
+                if purged:  # what only the purged chats used can go now
+                    self._collect_attachments()
+                recovery.migrate_legacy_files(self.chats_dir, self.migrations_dir, self.quarantine_dir,
+                                              self.report, self._locks)
+            else:
+                self.report.notes.append(self.read_only_reason)
+            self._cat.read_only_reason, self._cat.report = self.read_only_reason, self.report
+            self._cat.scan()
+            note = self._search.open(in_memory=not writable)
+            if note:
+                self.report.notes.append(note)
             self._search.catch_up(background=self.search_in_background)
             self._open = True
-            if self.auto_backup:
-                self._maybe_start_daily_backup()
+            if self.auto_backup and writable:
+                self._backup_thread = backup_mod.start_daily(self._backup, self.backups_dir,
+                                                             self.backup_interval)
             return self.report
 
     def close(self) -> None:
@@ -169,8 +181,8 @@ class ChatStore:
             if not self._open:
                 return
             self._search.close()
-            if self._index_dirty:
-                self._save_index()
+            if self._cat.index_dirty:
+                self._cat.save_index()
             self._open = False
         thread = self._backup_thread
         if thread is not None:
@@ -201,7 +213,7 @@ class ChatStore:
         """Pinned first, then the most recently active; from memory (the index), no file reads."""
         with self._lock:
             self._require_open()
-            summaries = [entry.summary for entry in self._entries.values()]
+            summaries = [entry.summary for entry in self._cat.entries.values()]
         summaries.sort(key=lambda s: (not s.pinned, -s.updated_at, s.id))
         return summaries
 
@@ -212,23 +224,21 @@ class ChatStore:
     def load_chat(self, chat_id: str) -> Chat:
         with self._lock:
             self._entry(chat_id)
-            read = self._read_chat(chat_id)
+            read = self._cat.read(chat_id)
             if read is None:
-                raise StoreError("corrupt", _MOVED_TO_QUARANTINE)
+                raise StoreError("corrupt", MOVED_TO_QUARANTINE)
             return Chat(summary=read.log.summary(), settings=read.log.settings, messages=read.messages)
 
     def get_chat_settings(self, chat_id: str) -> ChatSettings:
         with self._lock:
-            return ChatSettings(**self._log(chat_id).settings.to_dict())
+            return ChatSettings(**self._cat.chat_log(chat_id).settings.to_dict())
 
     # ---- changing a chat -------------------------------------------------------------------
     def create_chat(self, title: str = "", settings: ChatSettings | None = None) -> ChatSummary:
         if not isinstance(title, str):
             raise StoreError("invalid", "a chat title must be text")
         settings = self._checked_settings(settings or ChatSettings())
-        with self._lock:
-            self._require_open()
-            return self._write_new_chat(title, time.time(), settings, [])
+        return self._write_new_chat(title, time.time(), settings, [])
 
     def append_message(self, chat_id: str, message: Message, *, replaces: str | None = None) -> None:
         """Adds a message at the end. Durable (on disk, fsynced) when it returns.
@@ -237,93 +247,127 @@ class ChatStore:
         edit-and-resend): if the write fails, the chat is as it was.
         """
         message.check()
-        with self._lock:
-            def check(chat: ChatLog) -> None:
-                if replaces is not None and not chat.has_message(replaces):
-                    raise StoreError("not_found", "that message is not in this chat (any more)")
-                if chat.has_message(message.id):
-                    raise StoreError("duplicate", f"this chat already has a message with id {message.id}")
-            self._append_event(chat_id, message_event(message, replaces=replaces), check)
+        for ref in message.attachments:  # written (durably) before the message that references it
+            if not self.attachments.exists(ref):
+                raise StoreError("not_found", f"the attachment “{ref.name}” has not been stored")
+
+        def check(chat: ChatLog) -> None:
+            if replaces is not None and not chat.has_message(replaces):
+                raise StoreError("not_found", "that message is not in this chat (any more)")
+            if chat.has_message(message.id):
+                raise StoreError("duplicate", f"this chat already has a message with id {message.id}")
+        self._append_event(chat_id, message_event(message, replaces=replaces), check)
 
     def truncate_from(self, chat_id: str, message_id: str) -> None:
         """Drops `message_id` and every later message (for regenerate and edit-and-resend)."""
-        with self._lock:
-            def check(chat: ChatLog) -> None:
-                if not chat.has_message(message_id):
-                    raise StoreError("not_found", "that message is not in this chat (any more)")
-            self._append_event(chat_id, truncate_event(message_id), check)
+        def check(chat: ChatLog) -> None:
+            if not chat.has_message(message_id):
+                raise StoreError("not_found", "that message is not in this chat (any more)")
+        self._append_event(chat_id, truncate_event(message_id), check)
 
     def rename_chat(self, chat_id: str, title: str) -> None:
         if not isinstance(title, str):
             raise StoreError("invalid", "a chat title must be text")
         with self._lock:
-            if self._log(chat_id).title != title:
+            if self._cat.chat_log(chat_id).title != title:
                 self._append_event(chat_id, rename_event(title))
-                self._save_index()
+                self._cat.save_index()
 
     def set_pinned(self, chat_id: str, pinned: bool) -> None:
         with self._lock:
-            if self._log(chat_id).pinned != bool(pinned):
+            if self._cat.chat_log(chat_id).pinned != bool(pinned):
                 self._append_event(chat_id, pin_event(bool(pinned)))
-                self._save_index()
+                self._cat.save_index()
 
     def set_chat_settings(self, chat_id: str, settings: ChatSettings) -> None:
         settings = self._checked_settings(settings)
         with self._lock:
-            if self._log(chat_id).settings != settings:
+            if self._cat.chat_log(chat_id).settings != settings:
                 self._append_event(chat_id, settings_event(settings))
 
     def delete_chat(self, chat_id: str) -> None:
         """Moves the chat to the trash folder; restore_chat brings it back (until it is purged)."""
         with self._lock:
             self._entry(chat_id)
-            source = self._chat_path(chat_id)
-            target = self.trash_dir / f"{chat_id}.{int(time.time())}{CHAT_SUFFIX}"
+            self._require_writable()
             try:
-                os.replace(source, target)
-                fsync_dir(self.trash_dir)
-                fsync_dir(self.chats_dir)
+                with self._cat.lock(chat_id):
+                    trash.move_to_trash(self._chat_path(chat_id), self.trash_dir, chat_id)
             except OSError as exc:
                 raise StoreError("io", f"could not move the chat to the trash: {exc.strerror}") from None
-            del self._entries[chat_id]
-            self._logs.pop(chat_id, None)
+            del self._cat.entries[chat_id]
+            self._cat.logs.pop(chat_id, None)
             self._search.chat_removed(chat_id)
-            self._save_index()
+            self._cat.save_index()
             self._notify(chat_id, "deleted")
 
     def restore_chat(self, chat_id: str) -> ChatSummary:
         """Undoes delete_chat (the newest deletion of that chat)."""
         with self._lock:
             self._require_open()
-            if chat_id in self._entries:
+            self._require_writable()
+            if chat_id in self._cat.entries:
                 raise StoreError("duplicate", "this chat is not deleted")
-            candidates = self._trash_files(chat_id)
-            if not candidates:
-                raise StoreError("not_found", "this chat is not in the trash (it may have been purged)")
             try:
-                os.replace(candidates[-1][1], self._chat_path(chat_id))
-                fsync_dir(self.chats_dir)
+                with self._cat.lock(chat_id):
+                    if os.path.lexists(self._chat_path(chat_id)):
+                        raise StoreError("duplicate", "this chat is not deleted")
+                    found = trash.restore_from_trash(self.trash_dir, chat_id, self._chat_path(chat_id))
             except OSError as exc:
                 raise StoreError("io", f"could not restore the chat: {exc.strerror}") from None
-            read = self._read_chat(chat_id)
+            if not found:
+                raise StoreError("not_found", "this chat is not in the trash (it may have been purged)")
+            read = self._cat.read(chat_id)
             if read is None:
                 raise StoreError("corrupt", "the deleted chat's file is damaged and was moved to quarantine")
             self._search.chat_changed(chat_id)
-            self._save_index()
+            self._cat.save_index()
             self._notify(chat_id, "created")
             return read.log.summary()
 
     def duplicate_chat(self, chat_id: str, title: str | None = None) -> ChatSummary:
         """A new chat with the same title (or `title`), settings and messages."""
+        chat = self.load_chat(chat_id)
+        return self._write_new_chat(chat.summary.title if title is None else title, time.time(),
+                                    chat.settings, chat.messages)
+
+    # ---- attachments ----------------------------------------------------------------------------
+    def put_attachment(self, data: bytes, mime: str, sha256: str | None = None) -> str:
+        """Stores a file's bytes (once per content) durably; returns its sha256. Call before
+        append_message with a message that references it. Safe from any thread, no store lock."""
+        self._require_writable()
+        return self.attachments.put(data, mime, sha256)
+
+    def attachment_path(self, ref: Attachment) -> Path:
+        """Where the file is (to open it in the system's viewer); it may be missing."""
+        return self.attachments.path(ref.sha256, ref.mime)
+
+    def read_attachment(self, ref: Attachment) -> bytes:
+        """The file's bytes, checked; StoreError("not_found" | "corrupt" | "io")."""
+        return self.attachments.read(ref)
+
+    def _read_or_none(self, ref: Attachment) -> bytes | None:
+        try:
+            return self.attachments.read(ref)
+        except StoreError:
+            return None
+
+    def collect_attachments(self) -> int:
+        """Removes attachment files no chat (nor a chat in the trash) uses, older than a day."""
         with self._lock:
-            chat = self.load_chat(chat_id)
-            return self._write_new_chat(chat.summary.title if title is None else title, time.time(),
-                                        chat.settings, chat.messages)
+            self._require_open()
+            self._require_writable()
+            return self._collect_attachments()
+
+    def _collect_attachments(self) -> int:
+        files = [*self.chats_dir.glob("*" + CHAT_SUFFIX), *self.trash_dir.glob("*" + CHAT_SUFFIX)]
+        return self.attachments.collect_garbage(blobs.referenced_hashes(files))
 
     # ---- drafts ----------------------------------------------------------------------------
     def get_draft(self, chat_id: str) -> str:
         with self._lock:
             self._require_open()
+            self._drafts.refresh()
             return self._drafts.text(chat_id)
 
     def set_draft(self, chat_id: str, text: str) -> None:
@@ -331,6 +375,7 @@ class ChatStore:
             raise StoreError("invalid", "a draft must be text")
         with self._lock:
             self._require_open()
+            self._require_writable()
             try:
                 self._drafts.put(chat_id, text)
             except OSError as exc:
@@ -345,45 +390,64 @@ class ChatStore:
             return []
         with self._lock:
             self._require_open()
-            summaries = {chat_id: entry.summary for chat_id, entry in self._entries.items()}
-        hits: list[SearchHit] = []
-        for summary in sorted(summaries.values(), key=lambda s: -s.updated_at):  # newest first
-            if len(hits) >= limit:
-                return hits
-            if matches_all(summary.title, terms):
-                snippet, ranges = make_snippet(summary.title, terms)
-                hits.append(SearchHit(summary.id, summary.title, None, snippet, ranges))
-        for match in self._search.search(terms, limit - len(hits)):
-            chat = summaries.get(match.chat_id)
-            if chat is None:  # deleted meanwhile
-                continue
-            snippet, ranges = make_snippet(match.text, terms)
-            hits.append(SearchHit(chat.id, chat.title, match.message_id, snippet, ranges))
-        return hits
+            summaries = {chat_id: entry.summary for chat_id, entry in self._cat.entries.items()}
+        return collect_hits(summaries, self._search, terms, limit)
 
     # ---- export / import -------------------------------------------------------------------
-    def export_markdown(self, chat_id: str, lang: str = "en") -> str:
-        return export.to_markdown(self.load_chat(chat_id), lang)
+    def export_markdown(self, chat_id: str, lang: str = "en", files_dir: str | None = None) -> str:
+        """Markdown; with `files_dir`, attachments link to copies in that folder (see export_markdown_file)."""
+        return export.to_markdown(self.load_chat(chat_id), lang, files_dir)
+
+    def export_markdown_file(self, chat_id: str, path: Path | str, lang: str = "en") -> Path:
+        """Writes `path` (.md) and copies the chat's attachments into `<name>_files/` next to it, linked
+        from the text. Returns the folder of copies (not created when there are none)."""
+        path = Path(path)
+        chat = self.load_chat(chat_id)
+        folder = path.with_name(path.stem + "_files")
+        names = export.file_names(chat)
+        try:
+            if names:
+                folder.mkdir(exist_ok=True)
+                refs = {r.sha256: r for m in chat.messages for r in m.attachments}
+                for sha, name in names.items():
+                    data = self._read_or_none(refs[sha])
+                    if data is not None:
+                        atomic_write(folder / name, data, durable=False)
+            atomic_write(path, export.to_markdown(chat, lang, folder.name).encode("utf-8"), durable=False)
+        except OSError as exc:
+            raise StoreError("io", f"could not write the export: {exc.strerror}") from None
+        return folder
 
     def export_html(self, chat_id: str, lang: str = "en") -> str:
-        return export.to_html(self.load_chat(chat_id), lang)
+        """One self-contained page; pictures embedded as data: URLs."""
+        return export.to_html(self.load_chat(chat_id), lang, self._read_or_none)
 
     def export_json(self, chat_id: str) -> str:
-        return export.to_json(self.load_chat(chat_id))
+        """JSON that import_json reads back, attachments included (base64)."""
+        return export.to_json(self.load_chat(chat_id), self._read_or_none)
 
     def import_json(self, text: str) -> ChatSummary:
-        """Adds the exported chat as a NEW chat (a new id; never replaces an existing chat)."""
+        """Adds the exported chat as a NEW chat (a new id; never replaces an existing chat).
+        The parsing and checking happen outside the store's lock: other calls are answered meanwhile."""
+        self._require_writable()
         imported = export.parse_export(text)
-        with self._lock:
-            self._require_open()
-            return self._write_new_chat(imported.title, imported.created_at, imported.settings,
-                                        imported.messages, active_at=time.time())
+        for sha, (mime, data) in imported.files.items():  # the files first: then the chat that uses them
+            self.attachments.put(data, mime, sha)
+        return self._write_new_chat(imported.title, imported.created_at, imported.settings,
+                                    imported.messages, active_at=time.time())
+
+    def import_file(self, path: Path | str) -> ChatSummary:
+        """import_json of a file, refusing one over 200 MB before reading it. Every problem is a
+        StoreError ("bad_import" for the file's content, "io" for reading it) in plain words."""
+        self._require_writable()
+        return self.import_json(export.read_import_file(Path(path), MAX_IMPORT_BYTES))
 
     # ---- backups ---------------------------------------------------------------------------
     def backup_now(self) -> Path:
         """Writes a zip of all chat files and drafts into backups/ and returns its path."""
         with self._lock:
             self._require_open()
+            self._require_writable()
         try:
             return self._backup()
         except OSError as exc:
@@ -391,49 +455,26 @@ class ChatStore:
 
     def _backup(self) -> Path:
         with self._backup_lock:
-            files = [(p, f"{CHATS_DIR}/{p.name}") for p in sorted(self.chats_dir.glob("*" + CHAT_SUFFIX))]
-            files.append((self.data_dir / DRAFTS_NAME, DRAFTS_NAME))
+            files = backup_mod.files_to_back_up(self.chats_dir, CHAT_SUFFIX, self.data_dir / DRAFTS_NAME)
+            files += [(p, f"{blobs.ATTACHMENTS_DIR}/{p.parent.name}/{p.name}") for p in self.attachments.all_files()
+                      if not p.name.startswith(".") and not p.is_symlink()]
             return backup_mod.make_backup(self.data_dir, files, self.backups_dir, self.backup_keep)
-
-    def _maybe_start_daily_backup(self) -> None:
-        age = backup_mod.newest_backup_age(self.backups_dir)
-        if age is not None and age < self.backup_interval:
-            return
-
-        def run() -> None:
-            try:
-                self._backup()
-            except Exception:
-                log.exception("the daily backup failed")
-
-        self._backup_thread = threading.Thread(target=run, name="store-backup", daemon=True)
-        self._backup_thread.start()
 
     # ---- internals: chats ------------------------------------------------------------------
     def _require_open(self) -> None:
         if not self._open:
             raise StoreError("not_open", "the chat store is not open")
 
+    def _require_writable(self) -> None:
+        if self.read_only_reason:
+            raise StoreError("read_only", self.read_only_reason)
+
     def _chat_path(self, chat_id: str) -> Path:
-        return self.chats_dir / (chat_id + CHAT_SUFFIX)
+        return self._cat.path(chat_id)
 
     def _entry(self, chat_id: str) -> IndexEntry:
         self._require_open()
-        entry = self._entries.get(chat_id)
-        if entry is None:
-            raise StoreError("not_found", "this chat does not exist (it may have been deleted)")
-        return entry
-
-    def _log(self, chat_id: str) -> ChatLog:
-        """The in-memory state of a chat, reading its file once per session."""
-        self._entry(chat_id)
-        chat = self._logs.get(chat_id)
-        if chat is None:
-            read = self._read_chat(chat_id)
-            if read is None:
-                raise StoreError("corrupt", _MOVED_TO_QUARANTINE)
-            chat = read.log
-        return chat
+        return self._cat.entry(chat_id)
 
     @staticmethod
     def _checked_settings(settings: ChatSettings) -> ChatSettings:
@@ -443,255 +484,47 @@ class ChatStore:
 
     def _append_event(self, chat_id: str, event: dict[str, Any],
                       check: Callable[[ChatLog], None] | None = None) -> None:
-        """Writes one event durably, then updates memory, the index entry and the search index.
-        `check` validates against the chat's current state (it may raise StoreError)."""
-        line = encode_line(event)
-        if len(line) > MAX_LINE_BYTES:
+        """Writes one event durably (ChatCatalog.append), then updates the search index and the
+        listeners. `check` validates against the chat's current state (it may raise StoreError)."""
+        if len(encode_line(event)) > MAX_LINE_BYTES:
             raise StoreError("too_large", "this message is too large to store")
-        for attempt in range(2):
-            chat = self._log(chat_id)
-            if chat.read_only:
-                raise StoreError("read_only", "This chat was saved by a newer version of the app; "
-                                              "it can be read but not changed. Update the app to change it.")
-            if check is not None:
-                check(chat)
-            try:
-                st = append_durably(chat.path, line, chat.size)
-            except FileChanged:
-                if attempt:
-                    raise StoreError("io", "the chat file keeps changing under us; "
-                                           "is the app open twice?") from None
-                self._logs.pop(chat_id, None)  # someone else wrote to it: read it again, then retry
-                continue
-            chat.apply(event)
-            chat.size, chat.mtime_ns = st.st_size, st.st_mtime_ns
-            self._entries[chat_id] = IndexEntry(chat.summary(), st.st_size, st.st_mtime_ns)
-            self._index_dirty = True
-            break
-        self._search.chat_changed(chat_id)
-        if time.monotonic() - self._index_saved_at > INDEX_SAVE_INTERVAL:
-            self._save_index()
-        self._notify(chat_id, "changed")
+        with self._lock:
+            self._entry(chat_id)
+            self._require_writable()
+            self._cat.append(chat_id, event, check)
+            self._search.chat_changed(chat_id)
+            if time.monotonic() - self._cat.index_saved_at > INDEX_SAVE_INTERVAL:
+                self._cat.save_index()
+            self._notify(chat_id, "changed")
 
     def _write_new_chat(self, title: str, created_at: float, settings: ChatSettings,
                         messages: list[Message], active_at: float | None = None) -> ChatSummary:
+        """Writes a new chat file. Only remembering it takes the store's lock: a chat of 5,000
+        imported messages is encoded, written and indexed while other calls are answered."""
+        self._require_writable()
         chat_id = new_id()
         path = self._chat_path(chat_id)
         data = chat_file_bytes(chat_id, created_at, title, False, settings, messages,
                                event_time=time.time() if active_at is None else active_at)
+        read = replay(data, path, chat_id)
+        with self._lock:
+            self._require_open()
         try:
-            atomic_write(path, data)
+            atomic_write(path, data)  # a new id: no other process knows this file yet
+            st = os.stat(path, follow_symlinks=False)
         except OSError as exc:
             raise StoreError("io", f"could not save the chat: {exc.strerror}") from None
-        read = replay(data, path, chat_id)
-        self._remember(read.log, path.stat())
+        with self._lock:
+            self._cat.remember(read.log, st)
+            self._cat.save_index()
+            self._notify(chat_id, "created")
         self._search.chat_changed(chat_id)
-        self._save_index()
-        self._notify(chat_id, "created")
         return read.log.summary()
 
-    def _remember(self, chat: ChatLog, st: os.stat_result) -> None:
-        chat.size, chat.mtime_ns = st.st_size, st.st_mtime_ns
-        self._logs[chat.chat_id] = chat
-        self._entries[chat.chat_id] = IndexEntry(chat.summary(), st.st_size, st.st_mtime_ns)
-        self._index_dirty = True
-
-    def _read_chat(self, chat_id: str) -> ChatRead | None:
-        """Reads one chat file and leaves it healthy: a torn last line (crash) is cut off, a damaged
-        file keeps its good lines (the original goes to quarantine), a mostly superseded file is
-        compacted. Returns None when the file was unusable and moved to quarantine."""
-        path = self._chat_path(chat_id)
-        try:
-            read = read_chat_file(path, chat_id)
-        except FileNotFoundError:
-            self._forget(chat_id)
-            return None
-        except IsADirectoryError:
-            self._quarantine(path, "a folder is where a chat file should be")
-            self._forget(chat_id)
-            return None
-        except CorruptChatFile as exc:
-            self._quarantine(path, str(exc))
-            self._forget(chat_id)
-            return None
-        except OSError as exc:
-            raise StoreError("io", f"could not read the chat file {path.name}: {exc.strerror}") from None
-        chat = read.log
-        try:
-            if chat.read_only:
-                pass  # written by a newer version: never touched
-            elif read.damage:
-                reason = "damaged lines were dropped, the rest kept: " + "; ".join(read.damage[:5])
-                if len(read.damage) > 5:
-                    reason += f"; and {len(read.damage) - 5} more"
-                self._quarantine(path, reason, keep_original=True)
-                self.report.repaired.append(chat_id)
-                read = self._rewrite(read)
-            elif read.torn_tail:
-                # The last write was cut off by a crash; it was never acknowledged. Cut it away so
-                # the next append starts on a clean line.
-                with open(path, "rb+") as f:
-                    f.truncate(read.good_end)
-                    os.fsync(f.fileno())
-                self.report.notes.append(f"chat {chat_id}: an unfinished last line was removed")
-            elif read.unterminated:
-                append_durably(path, b"\n", read.file_size)
-            if read.log.should_compact():
-                read = self._rewrite(read)
-        except (OSError, FileChanged) as exc:
-            # Could not fix it now (read-only folder, disk full): use what we read; retry next time.
-            log.warning("could not tidy chat file %s: %s", path.name, exc)
-        self._remember(read.log, path.stat())
-        return read
-
-    def _rewrite(self, read: ChatRead) -> ChatRead:
-        """Atomically replaces a chat file with only its live content (compaction / repair)."""
-        chat = read.log
-        data = chat_file_bytes(chat.chat_id, chat.created_at, chat.title, chat.pinned, chat.settings,
-                               read.messages)
-        atomic_write(chat.path, data)
-        return replay(data, chat.path, chat.chat_id)
-
-    def _forget(self, chat_id: str) -> None:
-        if self._entries.pop(chat_id, None) is not None:
-            self._index_dirty = True
-        self._logs.pop(chat_id, None)
-
-    def _quarantine(self, path: Path, reason: str, *, keep_original: bool = False) -> Path:
-        """Moves (or copies, with keep_original) a file that cannot be used into quarantine/,
-        next to a .why.txt saying why, and reports it."""
-        self.quarantine_dir.mkdir(exist_ok=True)
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        target = self.quarantine_dir / f"{stamp}-{path.name}"
-        counter = 1
-        while target.exists():
-            counter += 1
-            target = self.quarantine_dir / f"{stamp}-{counter}-{path.name}"
-        if keep_original:
-            copy_durably(path, target)
-        else:
-            os.replace(path, target)
-            fsync_dir(path.parent)
-        with contextlib.suppress(OSError):
-            (target.parent / (target.name + ".why.txt")).write_text(reason + "\n", encoding="utf-8")
-        fsync_dir(self.quarantine_dir)
-        log.warning("quarantined %s: %s", path, reason)
-        self.report.quarantined.append((target, reason))
-        return target
-
-    # ---- internals: open -------------------------------------------------------------------
-    def _load_entries(self) -> None:
-        """Summaries from the index, re-reading only chat files whose size or mtime differ."""
-        known = load_index(self.index_path)
-        if known is None and self.index_path.exists():
-            self.report.notes.append("the chat index could not be used and was rebuilt")
-            if self.index_path.is_dir():
-                self._quarantine(self.index_path, "a folder is where the index file should be")
-        known = known or {}
-        self._entries = {}
-        self._logs = {}
-        with os.scandir(self.chats_dir) as scan:
-            entries = sorted(scan, key=lambda e: e.name)
-        for item in entries:
-            name = item.name
-            if name.startswith("."):
-                if name.endswith(TEMP_SUFFIX):  # left by a crash during an atomic write
-                    with contextlib.suppress(OSError):
-                        os.unlink(item.path)
-                continue
-            if not name.endswith(CHAT_SUFFIX):
-                continue
-            chat_id = name[: -len(CHAT_SUFFIX)]
-            if not is_valid_id(chat_id):
-                self._quarantine(Path(item.path), "the file name is not a chat id")
-                continue
-            if item.is_dir(follow_symlinks=False):
-                self._quarantine(Path(item.path), "a folder is where a chat file should be")
-                continue
-            st = item.stat()
-            entry = known.get(chat_id)
-            if entry is not None and entry.size == st.st_size and entry.mtime_ns == st.st_mtime_ns:
-                self._entries[chat_id] = entry
-            else:
-                try:
-                    self._read_chat(chat_id)
-                except StoreError as exc:  # e.g. no permission: skip this chat, open the others
-                    self.report.notes.append(f"chat {chat_id} could not be read: {exc}")
-        if self._entries != known:
-            self._index_dirty = True
-        self.report.read_only = sorted(i for i, e in self._entries.items() if e.summary.read_only)
-        if self._index_dirty:
-            self._save_index()
-
-    def _save_index(self) -> None:
-        try:
-            save_index(self.index_path, self._entries)
-        except OSError as exc:
-            log.warning("could not save the chat index: %s", exc)
-            return
-        self._index_dirty = False
-        self._index_saved_at = time.monotonic()
-
     def _load_drafts(self) -> None:
-        self._drafts = Drafts(self.data_dir / DRAFTS_NAME)
-        try:
-            self._drafts.load()
-        except DraftsFileError as exc:
-            self._quarantine(self._drafts.path, str(exc))
-            self._drafts = Drafts(self._drafts.path)
-        except OSError as exc:
-            self.report.notes.append(f"drafts could not be read: {exc.strerror}")
-
-    def _trash_files(self, chat_id: str | None = None) -> list[tuple[float, Path]]:
-        """(deleted at, path) of chats in the trash, oldest first; only chat_id's when given."""
-        found: list[tuple[float, Path]] = []
-        for path in self.trash_dir.iterdir():
-            parts = path.name.split(".")
-            if len(parts) != 3 or "." + parts[2] != CHAT_SUFFIX or not parts[1].isdigit():
-                continue
-            if chat_id is None or parts[0] == chat_id:
-                found.append((float(parts[1]), path))
-        found.sort()
-        return found
-
-    def _purge_trash(self) -> None:
-        cutoff = time.time() - self.trash_days * DAY
-        purged: set[str] = set()
-        for deleted_at, path in self._trash_files():
-            if deleted_at < cutoff:
+        self._drafts, problem = open_drafts(self.data_dir / DRAFTS_NAME, self._locks.drafts)
+        if problem:
+            self.report.notes.append(f"the drafts could not be read and were reset ({problem})")
+            if not self.read_only_reason and os.path.lexists(self._drafts.path):
                 with contextlib.suppress(OSError):
-                    path.unlink()
-                    purged.add(path.name.split(".")[0])
-        if purged:
-            live = {p.name[: -len(CHAT_SUFFIX)] for p in self.chats_dir.glob("*" + CHAT_SUFFIX)}
-            with contextlib.suppress(OSError, DraftsFileError):
-                drafts = Drafts(self.data_dir / DRAFTS_NAME)
-                drafts.load()
-                drafts.forget(purged - live)
-
-    def _migrate_legacy_files(self) -> None:
-        """Upgrades v0 chat files (one JSON document each): back up, write the new file, remove the old."""
-        for old in legacy_chat_files(self.chats_dir):
-            chat_id = old.name[: -len(LEGACY_SUFFIX)]
-            if not is_valid_id(chat_id):
-                self._quarantine(old, "an old-format file whose name is not a chat id")
-                continue
-            target = self._chat_path(chat_id)
-            try:
-                if target.exists():  # a crash after writing the new file: the backup was made first
-                    old.unlink()
-                    fsync_dir(self.chats_dir)
-                    continue
-                try:
-                    data = convert_v0(old.read_bytes(), chat_id)
-                except StoreError as exc:
-                    self._quarantine(old, str(exc))
-                    continue
-                self.migrations_dir.mkdir(exist_ok=True)
-                copy_durably(old, self.migrations_dir / f"{old.name}.v0.{int(time.time())}.bak")
-                atomic_write(target, data)
-                old.unlink()
-                fsync_dir(self.chats_dir)
-                self.report.migrated.append(chat_id)
-            except OSError as exc:
-                self.report.notes.append(f"could not upgrade {old.name}: {exc.strerror}")
+                    quarantine(self._drafts.path, problem, self.quarantine_dir, self.report)

@@ -37,6 +37,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 HIT_ROLE = Qt.ItemDataRole.UserRole + 2
 SUBTITLE_ROLE = Qt.ItemDataRole.UserRole + 3  # plain text under the title
 SUBTITLE_HTML_ROLE = Qt.ItemDataRole.UserRole + 4  # rich text under the title (search snippets)
+PINNED_ROLE = Qt.ItemDataRole.UserRole + 5  # True: the delegate draws a pin before the title
 
 
 def sort_key(chat: ChatSummary) -> tuple[bool, float]:
@@ -50,6 +51,9 @@ class ChatListModel(QAbstractListModel):
         self._chats: list[ChatSummary] = []
         self.untitled = "New chat"
         self.pinned_label = "Pinned"
+        self.writing_label = "Writing a reply…"
+        self.read_only_label = "read only"
+        self._writing: set[str] = set()  # chats with a reply in flight
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._chats)
@@ -60,9 +64,14 @@ class ChatListModel(QAbstractListModel):
         chat = self._chats[index.row()]
         title = chat.title or self.untitled
         if role == Qt.ItemDataRole.DisplayRole:
-            return ("📌 " if chat.pinned else "") + title + (" 🔒" if chat.read_only else "")
+            return title
+        if role == PINNED_ROLE:
+            return chat.pinned
         if role == SUBTITLE_ROLE:
-            return time.strftime("%d.%m.%Y %H:%M", time.localtime(chat.updated_at))
+            if chat.id in self._writing:
+                return self.writing_label
+            when = time.strftime("%d.%m.%Y %H:%M", time.localtime(chat.updated_at))
+            return f"{when} · {self.read_only_label}" if chat.read_only else when
         if role == Qt.ItemDataRole.ToolTipRole:
             return title
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -75,6 +84,18 @@ class ChatListModel(QAbstractListModel):
         self.beginResetModel()
         self._chats = sorted(chats, key=sort_key)
         self.endResetModel()
+
+    def set_writing(self, chat_ids: set[str]) -> None:
+        """Marks the chats whose reply is being written (their second line says so)."""
+        changed = chat_ids ^ self._writing
+        self._writing = set(chat_ids)
+        for row, chat in enumerate(self._chats):
+            if chat.id in changed:
+                index = self.index(row)
+                self.dataChanged.emit(index, index)
+
+    def writing(self) -> set[str]:
+        return set(self._writing)
 
     def chats(self) -> list[ChatSummary]:
         return list(self._chats)
@@ -172,6 +193,23 @@ class TitleDelegate(QStyledItemDelegate):
         small.setPointSizeF(max(6.0, option.font.pointSizeF() * 0.88))
         return title, small
 
+    @staticmethod
+    def _draw_pin(painter, x: int, top: int, height: int, color) -> int:
+        """A push pin drawn with lines (an emoji would be an empty box without an emoji font); its width."""
+        from PySide6.QtCore import QPointF
+        from PySide6.QtGui import QPen
+
+        size = max(8, height)
+        painter.save()
+        painter.setRenderHint(painter.RenderHint.Antialiasing)
+        painter.setPen(QPen(color, 1.4))
+        painter.setBrush(color)
+        head = QPointF(x + size * 0.62, top + size * 0.34)
+        painter.drawEllipse(head, size * 0.24, size * 0.24)
+        painter.drawLine(QPointF(x + size * 0.5, top + size * 0.5), QPointF(x + size * 0.12, top + size * 0.95))
+        painter.restore()
+        return int(size + 4)
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         title, small = self._fonts(option)
         height = QFontMetrics(title).lineSpacing() + QFontMetrics(small).lineSpacing() * self._lines + 14
@@ -191,9 +229,12 @@ class TitleDelegate(QStyledItemDelegate):
         painter.setPen(color)
         painter.setFont(title_font)
         title_metrics = QFontMetrics(title_font)
+        left = area.left()
+        if index.data(PINNED_ROLE):
+            left += self._draw_pin(painter, left, area.top(), title_metrics.ascent(), color)
         title = title_metrics.elidedText(str(index.data(Qt.ItemDataRole.DisplayRole) or ""),
-                                         Qt.TextElideMode.ElideRight, area.width())
-        painter.drawText(area.left(), area.top() + title_metrics.ascent(), title)
+                                         Qt.TextElideMode.ElideRight, area.right() - left)
+        painter.drawText(left, area.top() + title_metrics.ascent(), title)
         below = area.adjusted(0, title_metrics.lineSpacing(), 0, 0)
         painter.setFont(small_font)
         rich = index.data(SUBTITLE_HTML_ROLE)
@@ -282,6 +323,8 @@ class ChatSidebar(QWidget):
         self.model.untitled = self.results_model.untitled = self.tr("New chat")
         self.results_model.matches_label = self.tr("Matching messages in this chat: %n")
         self.model.pinned_label = self.tr("Pinned")
+        self.model.writing_label = self.tr("Writing a reply…")
+        self.model.read_only_label = self.tr("read only")
         self.chat_list.viewport().update()
 
     def changeEvent(self, event: QEvent) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.api.models import MODELS
-from desktop_chat.conversation import Defaults
+from desktop_chat.chat.conversation import Defaults
 from desktop_chat.store import ChatSettings
 
 

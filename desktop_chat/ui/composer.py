@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QEvent, QIODevice, QMimeData, Qt, Signal
+from PySide6.QtGui import QImage, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -16,8 +18,38 @@ from PySide6.QtWidgets import (
 )
 
 
+def local_files(mime: QMimeData) -> list[Path]:
+    """The files a drop or a paste carries (copied in a file manager, dragged from the desktop)."""
+    if not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+
+def png_bytes(image: QImage) -> bytes:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs say bytes; PySide wants str
+    return bytes(buffer.data().data())
+
+
 class MessageEdit(QPlainTextEdit):
     submitted = Signal()
+    filesGiven = Signal(list)  # list[Path]: pasted or dropped files
+    pictureGiven = Signal(bytes)  # PNG bytes: a pasted screenshot
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return bool(local_files(source)) or source.hasImage() or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        files = local_files(source)
+        if files:
+            self.filesGiven.emit(files)  # attached, not pasted as file:// text
+        elif source.hasImage():
+            image = source.imageData()
+            if isinstance(image, QImage) and not image.isNull():
+                self.pictureGiven.emit(png_bytes(image))
+        else:
+            super().insertFromMimeData(source)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -31,6 +63,7 @@ class Composer(QWidget):
     """The draft editor with its Send/Stop button, the context meter and the "editing" banner."""
 
     sendRequested = Signal(str)
+    attachRequested = Signal()
     stopRequested = Signal()
     editCancelled = Signal()
     draftChanged = Signal(str)
@@ -43,6 +76,9 @@ class Composer(QWidget):
         self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.edit.submitted.connect(self._submit)
         self.edit.textChanged.connect(self._on_text_changed)
+        self.attach_button = QToolButton(self)
+        self.attach_button.setObjectName("attachButton")
+        self.attach_button.clicked.connect(self.attachRequested)
         self.send_button = QPushButton(self)
         self.send_button.setObjectName("sendButton")
         self.send_button.clicked.connect(self._on_button)
@@ -63,12 +99,14 @@ class Composer(QWidget):
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
         row.addWidget(self.edit, 1)
         row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 4, 10, 8)
         layout.setSpacing(4)
         layout.addLayout(banner_row)
+        self._layout = layout
         layout.addLayout(row)
         layout.addWidget(self.meter)
         self._busy = False
@@ -80,6 +118,10 @@ class Composer(QWidget):
         self.edit.setPlaceholderText(self.tr("Write a message… (Enter sends, Shift+Enter starts a new line)"))
         self.edit.setAccessibleName(self.tr("Message"))
         self.banner_close.setToolTip(self.tr("Cancel editing"))
+        self.attach_button.setText(self.tr("Attach…"))
+        self.attach_button.setToolTip(self.tr("Attach pictures or documents (Ctrl+Shift+A). You can also drop "
+                                              "files here or paste a screenshot with Ctrl+V."))
+        self.attach_button.setAccessibleName(self.tr("Attach files"))
         self._update_button()
 
     def _update_button(self) -> None:
@@ -90,6 +132,10 @@ class Composer(QWidget):
             self.send_button.setText(self.tr("Send"))
             self.send_button.setToolTip(self.tr("Send the message (Enter)"))
         self.send_button.setAccessibleName(self.send_button.text())
+
+    def add_attachment_bar(self, bar: QWidget) -> None:
+        """The chips of attached files go over the message box."""
+        self._layout.insertWidget(1, bar)
 
     def set_busy(self, busy: bool) -> None:
         self._busy = busy

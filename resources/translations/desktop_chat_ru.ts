@@ -2,6 +2,173 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name>AttachFlow</name>
+    <message>
+        <source>screenshot.png</source>
+        <translation>снимок-экрана.png</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>Прикрепить файлы</translation>
+    </message>
+    <message>
+        <source>Pictures and documents (*.png *.jpg *.jpeg *.webp *.gif *.pdf *.docx *.odt *.txt *.md *.csv *.json);;All files (*)</source>
+        <translation>Картинки и документы (*.png *.jpg *.jpeg *.webp *.gif *.pdf *.docx *.odt *.txt *.md *.csv *.json);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <source>This model cannot see pictures, and no model that can is available. Remove the pictures to send the message.</source>
+        <translation>Эта модель не видит картинки, а подходящей модели нет. Уберите картинки, чтобы отправить сообщение.</translation>
+    </message>
+    <message>
+        <source>This model cannot see pictures</source>
+        <translation>Эта модель не видит картинки</translation>
+    </message>
+    <message>
+        <source>The chat's model cannot see pictures. Send this message to %1, which can? The chat keeps its own model for the next messages.</source>
+        <translation>Модель этого чата не видит картинки. Отправить это сообщение модели %1, которая их понимает? Следующие сообщения чат отправит своей модели.</translation>
+    </message>
+    <message>
+        <source>Send to %1</source>
+        <translation>Отправить: %1</translation>
+    </message>
+    <message>
+        <source>The files are too long</source>
+        <translation>Файлы слишком длинные</translation>
+    </message>
+    <message>
+        <source>The attached documents do not fit into what the model can read at once (about %1 tokens are left for them). Send the first part of each document that fits?</source>
+        <translation>Прикреплённые документы не помещаются в то, что модель может прочитать за раз (для них осталось около %1 токенов). Отправить начало каждого документа, которое помещается?</translation>
+    </message>
+    <message>
+        <source>Send the first part</source>
+        <translation>Отправить начало</translation>
+    </message>
+    <message>
+        <source>Sent the first part: %s</source>
+        <translation>Отправлено начало: %s</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentBar</name>
+    <message>
+        <source>“%s” could not be attached.</source>
+        <translation>Не удалось прикрепить «%s».</translation>
+    </message>
+</context>
+<context>
+    <name>Banner</name>
+    <message>
+        <source>Your chats can be read but not changed: %s</source>
+        <translation>Чаты можно читать, но не изменять: %s</translation>
+    </message>
+    <message>
+        <source>Open settings</source>
+        <translation>Открыть настройки</translation>
+    </message>
+    <message>
+        <source>This computer has no password storage, so Desktop Chat cannot keep your key between runs. Add it in Settings for this session; your chats can be read without it.</source>
+        <translation>На этом компьютере нет хранилища паролей, поэтому Desktop Chat не может сохранить ваш ключ до следующего запуска. Добавьте его в настройках на этот сеанс — читать чаты можно и без него.</translation>
+    </message>
+    <message>
+        <source>No API key yet: you can read, search and export your chats. To talk to YandexGPT, add a key.</source>
+        <translation>API-ключ ещё не добавлен: чаты можно читать, искать и экспортировать. Чтобы общаться с YandexGPT, добавьте ключ.</translation>
+    </message>
+</context>
+<context>
+    <name>ChatHeader</name>
+    <message>
+        <source>Think longer</source>
+        <translation>Думать дольше</translation>
+    </message>
+    <message>
+        <source>The model reasons before answering: better on hard questions, slower, and the thinking is paid as part of the reply</source>
+        <translation>Модель рассуждает перед ответом: лучше справляется со сложными вопросами, но медленнее, и размышления оплачиваются как часть ответа</translation>
+    </message>
+    <message>
+        <source>Economy</source>
+        <translation>Экономно</translation>
+    </message>
+    <message>
+        <source>Replies come whole after a while instead of word by word, at about half the price. They arrive even if you close the app.</source>
+        <translation>Ответ приходит целиком через некоторое время, а не по словам, и стоит примерно вдвое дешевле. Он придёт, даже если закрыть программу.</translation>
+    </message>
+    <message>
+        <source>The model that answers in this chat (%s)</source>
+        <translation>Модель, которая отвечает в этом чате (%s)</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Модель</translation>
+    </message>
+    <message>
+        <source>This chat's settings: system prompt, model (Ctrl+Shift+S)</source>
+        <translation>Настройки этого чата: системная инструкция, модель (Ctrl+Shift+S)</translation>
+    </message>
+    <message>
+        <source>Chat settings</source>
+        <translation>Настройки чата</translation>
+    </message>
+    <message>
+        <source>Chat: %s</source>
+        <translation>Чат: %s</translation>
+    </message>
+    <message>
+        <source>What this chat's replies cost, at the prices of %s</source>
+        <translation>Сколько стоили ответы в этом чате, по ценам на %s</translation>
+    </message>
+</context>
+<context>
+    <name>ChatOps</name>
+    <message>
+        <source>Rename chat</source>
+        <translation>Переименовать чат</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>Название:</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>Новый чат</translation>
+    </message>
+    <message>
+        <source>Chat “%s” deleted.</source>
+        <translation>Чат «%s» удалён.</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>Web page (*.html)</source>
+        <translation>Веб-страница (*.html)</translation>
+    </message>
+    <message>
+        <source>Desktop Chat JSON (*.json)</source>
+        <translation>JSON-файл Desktop Chat (*.json)</translation>
+    </message>
+    <message>
+        <source>Export chat</source>
+        <translation>Экспорт чата</translation>
+    </message>
+    <message>
+        <source>Exported to %s</source>
+        <translation>Чат экспортирован: %s</translation>
+    </message>
+    <message>
+        <source>Import chat</source>
+        <translation>Импорт чата</translation>
+    </message>
+    <message>
+        <source>Chat imported.</source>
+        <translation>Чат импортирован.</translation>
+    </message>
+    <message>
+        <source>This file could not be imported: %s</source>
+        <translation>Не удалось импортировать файл: %s</translation>
+    </message>
+</context>
+<context>
     <name>ChatSettingsDialog</name>
     <message>
         <source>Chat settings</source>
@@ -87,6 +254,14 @@
         <translation>Закреплён</translation>
     </message>
     <message>
+        <source>Writing a reply…</source>
+        <translation>Пишет ответ…</translation>
+    </message>
+    <message>
+        <source>read only</source>
+        <translation>только для чтения</translation>
+    </message>
+    <message>
         <source>Nothing found for “%s”.</source>
         <translation>По запросу «%s» ничего не найдено.</translation>
     </message>
@@ -131,6 +306,21 @@
     </message>
 </context>
 <context>
+    <name>Chip</name>
+    <message>
+        <source>Remove this file from the message</source>
+        <translation>Убрать файл из сообщения</translation>
+    </message>
+    <message>
+        <source>Remove %s</source>
+        <translation>Убрать %s</translation>
+    </message>
+    <message>
+        <source>≈%s tokens</source>
+        <translation>≈%s токенов</translation>
+    </message>
+</context>
+<context>
     <name>Composer</name>
     <message>
         <source>Write a message… (Enter sends, Shift+Enter starts a new line)</source>
@@ -143,6 +333,18 @@
     <message>
         <source>Cancel editing</source>
         <translation>Отменить редактирование</translation>
+    </message>
+    <message>
+        <source>Attach…</source>
+        <translation>Файл…</translation>
+    </message>
+    <message>
+        <source>Attach pictures or documents (Ctrl+Shift+A). You can also drop files here or paste a screenshot with Ctrl+V.</source>
+        <translation>Прикрепить картинки или документы (Ctrl+Shift+A). Можно также перетащить файлы сюда или вставить снимок экрана через Ctrl+V.</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>Прикрепить файлы</translation>
     </message>
     <message>
         <source>Stop</source>
@@ -170,6 +372,21 @@
     <message>
         <source>The check failed unexpectedly ({0}). Try again.</source>
         <translation>Проверка неожиданно не удалась ({0}). Попробуйте ещё раз.</translation>
+    </message>
+</context>
+<context>
+    <name>ContextMeter</name>
+    <message>
+        <source>Context: %1 of %2 tokens (%3%)</source>
+        <translation>Контекст: %1 из %2 токенов (%3%)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n earliest message(s) will not be sent</source>
+        <translation>
+            <numerusform>%n старое сообщение не будет отправлено</numerusform>
+            <numerusform>%n старых сообщения не будут отправлены</numerusform>
+            <numerusform>%n старых сообщений не будут отправлены</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -220,6 +437,29 @@
     </message>
 </context>
 <context>
+    <name>FindBar</name>
+    <message>
+        <source>Find in this chat (Enter: next)</source>
+        <translation>Найти в этом чате (Enter — следующее)</translation>
+    </message>
+    <message>
+        <source>Find in this chat</source>
+        <translation>Найти в этом чате</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>Закрыть (Esc)</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation>Не найдено</translation>
+    </message>
+    <message>
+        <source>message %1 of %2</source>
+        <translation>сообщение %1 из %2</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunWizard</name>
     <message>
         <source>Welcome to Desktop Chat</source>
@@ -257,11 +497,11 @@
         <translation>Desktop Chat общается с YandexGPT через ваш собственный аккаунт Yandex Cloud. Получить всё нужное — минут пять:</translation>
     </message>
     <message>
-        <source>Open the &lt;a href=&apos;{0}&apos;&gt;Yandex Cloud console&lt;/a&gt; and sign in with your Yandex account. Choose a folder (the one called &lt;i&gt;default&lt;/i&gt; is fine).</source>
-        <translation>Откройте &lt;a href=&apos;{0}&apos;&gt;консоль Yandex Cloud&lt;/a&gt; и войдите со своим аккаунтом Яндекса. Выберите каталог (подойдёт каталог &lt;i&gt;default&lt;/i&gt;).</translation>
+        <source>Open the &lt;a href='{0}'&gt;Yandex Cloud console&lt;/a&gt; and sign in with your Yandex account. Choose a folder (the one called &lt;i&gt;default&lt;/i&gt; is fine).</source>
+        <translation>Откройте &lt;a href='{0}'&gt;консоль Yandex Cloud&lt;/a&gt; и войдите со своим аккаунтом Яндекса. Выберите каталог (подойдёт каталог &lt;i&gt;default&lt;/i&gt;).</translation>
     </message>
     <message>
-        <source>Copy the &lt;b&gt;folder ID&lt;/b&gt;: it is shown on the folder&apos;s page, next to its name. It has 20 letters and digits and usually starts with &lt;tt&gt;b1g&lt;/tt&gt;.</source>
+        <source>Copy the &lt;b&gt;folder ID&lt;/b&gt;: it is shown on the folder's page, next to its name. It has 20 letters and digits and usually starts with &lt;tt&gt;b1g&lt;/tt&gt;.</source>
         <translation>Скопируйте &lt;b&gt;ID каталога&lt;/b&gt;: он указан на странице каталога, рядом с его названием. Это 20 букв и цифр, обычно начинается с &lt;tt&gt;b1g&lt;/tt&gt;.</translation>
     </message>
     <message>
@@ -269,11 +509,11 @@
         <translation>В этом каталоге откройте &lt;i&gt;Сервисные аккаунты&lt;/i&gt; и создайте аккаунт с ролью &lt;tt&gt;ai.languageModels.user&lt;/tt&gt;.</translation>
     </message>
     <message>
-        <source>Open the service account, choose &lt;i&gt;Create new key → Create API key&lt;/i&gt;, and copy the key. It is shown only once. (&lt;a href=&apos;{0}&apos;&gt;Step-by-step help&lt;/a&gt;)</source>
-        <translation>Откройте сервисный аккаунт, выберите &lt;i&gt;Создать новый ключ → Создать API-ключ&lt;/i&gt; и скопируйте ключ. Он показывается только один раз. (&lt;a href=&apos;{0}&apos;&gt;Пошаговая инструкция&lt;/a&gt;)</translation>
+        <source>Open the service account, choose &lt;i&gt;Create new key → Create API key&lt;/i&gt;, and copy the key. It is shown only once. (&lt;a href='{0}'&gt;Step-by-step help&lt;/a&gt;)</source>
+        <translation>Откройте сервисный аккаунт, выберите &lt;i&gt;Создать новый ключ → Создать API-ключ&lt;/i&gt; и скопируйте ключ. Он показывается только один раз. (&lt;a href='{0}'&gt;Пошаговая инструкция&lt;/a&gt;)</translation>
     </message>
     <message>
-        <source>Your chats stay on this computer. The key is kept in your system&apos;s password storage, never in a file.</source>
+        <source>Your chats stay on this computer. The key is kept in your system's password storage, never in a file.</source>
         <translation>Ваши чаты остаются на этом компьютере. Ключ хранится в системном хранилище паролей и никогда — в файле.</translation>
     </message>
 </context>
@@ -282,10 +522,6 @@
     <message>
         <source>Desktop Chat</source>
         <translation>Desktop Chat</translation>
-    </message>
-    <message>
-        <source>Search all chats</source>
-        <translation>Поиск по всем чатам</translation>
     </message>
     <message>
         <source>New chat</source>
@@ -304,140 +540,35 @@ Your chats are kept on this computer and can be read offline.</source>
 Ваши чаты хранятся на этом компьютере, их можно читать и без интернета.</translation>
     </message>
     <message>
-        <source>This chat&apos;s settings: system prompt, model (Ctrl+Shift+S)</source>
-        <translation>Настройки этого чата: системная инструкция, модель (Ctrl+Shift+S)</translation>
-    </message>
-    <message>
-        <source>Chat settings</source>
-        <translation>Настройки чата</translation>
-    </message>
-    <message>
-        <source>Find in this chat (Enter: next)</source>
-        <translation>Найти в этом чате (Enter — следующее)</translation>
-    </message>
-    <message>
-        <source>Find in this chat</source>
-        <translation>Найти в этом чате</translation>
-    </message>
-    <message>
-        <source>Close (Esc)</source>
-        <translation>Закрыть (Esc)</translation>
-    </message>
-    <message>
         <source>Undo</source>
         <translation>Отменить</translation>
     </message>
     <message>
-        <source>Find in chat</source>
-        <translation>Найти в чате</translation>
-    </message>
-    <message>
-        <source>Stop the reply</source>
-        <translation>Остановить ответ</translation>
-    </message>
-    <message>
-        <source>Regenerate the last reply</source>
-        <translation>Сгенерировать последний ответ заново</translation>
-    </message>
-    <message>
-        <source>Next chat</source>
-        <translation>Следующий чат</translation>
-    </message>
-    <message>
-        <source>Previous chat</source>
-        <translation>Предыдущий чат</translation>
-    </message>
-    <message>
-        <source>Rename…</source>
-        <translation>Переименовать…</translation>
-    </message>
-    <message>
-        <source>Duplicate</source>
-        <translation>Создать копию</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>Удалить</translation>
-    </message>
-    <message>
-        <source>Undo delete</source>
-        <translation>Отменить удаление</translation>
-    </message>
-    <message>
-        <source>Chat settings…</source>
-        <translation>Настройки чата…</translation>
-    </message>
-    <message>
-        <source>Markdown…</source>
-        <translation>Markdown…</translation>
-    </message>
-    <message>
-        <source>HTML…</source>
-        <translation>HTML…</translation>
-    </message>
-    <message>
-        <source>JSON…</source>
-        <translation>JSON…</translation>
-    </message>
-    <message>
-        <source>Import chat from JSON…</source>
-        <translation>Импортировать чат из JSON…</translation>
-    </message>
-    <message>
-        <source>Settings…</source>
-        <translation>Настройки…</translation>
-    </message>
-    <message>
-        <source>Quit</source>
-        <translation>Выйти</translation>
-    </message>
-    <message>
-        <source>About Desktop Chat</source>
-        <translation>О программе Desktop Chat</translation>
-    </message>
-    <message>
-        <source>&amp;File</source>
-        <translation>&amp;Файл</translation>
-    </message>
-    <message>
-        <source>Export chat as</source>
-        <translation>Экспортировать чат</translation>
-    </message>
-    <message>
-        <source>&amp;Chat</source>
-        <translation>&amp;Чат</translation>
-    </message>
-    <message>
-        <source>&amp;Help</source>
-        <translation>&amp;Справка</translation>
-    </message>
-    <message>
-        <source>Open settings</source>
-        <translation>Открыть настройки</translation>
-    </message>
-    <message>
-        <source>This computer has no password storage, so Desktop Chat cannot keep your key between runs. Add it in Settings for this session; your chats can be read without it.</source>
-        <translation>На этом компьютере нет хранилища паролей, поэтому Desktop Chat не может сохранить ваш ключ до следующего запуска. Добавьте его в настройках на этот сеанс — читать чаты можно и без него.</translation>
-    </message>
-    <message>
-        <source>No API key yet: you can read, search and export your chats. To talk to YandexGPT, add a key.</source>
-        <translation>API-ключ ещё не добавлен: чаты можно читать, искать и экспортировать. Чтобы общаться с YandexGPT, добавьте ключ.</translation>
+        <source>The attached files are still being read; send again in a moment.</source>
+        <translation>Прикреплённые файлы ещё читаются; отправьте через мгновение.</translation>
     </message>
     <message>
         <source>This chat could not be opened: %s</source>
         <translation>Не удалось открыть чат: %s</translation>
     </message>
     <message>
+        <source>This chat was saved by a newer version of Desktop Chat and is read-only.</source>
+        <translation>Этот чат сохранён более новой версией Desktop Chat, его можно только читать.</translation>
+    </message>
+    <message>
+        <source>To get a reply, add your API key in Settings.</source>
+        <translation>Чтобы получить ответ, добавьте API-ключ в настройках.</translation>
+    </message>
+    <message>
+        <source>The settings could not be saved: %s</source>
+        <translation>Не удалось сохранить настройки: %s</translation>
+    </message>
+</context>
+<context>
+    <name>MessageActions</name>
+    <message>
         <source>Copy</source>
         <translation>Копировать</translation>
-    </message>
-    <message>
-        <source>Pin</source>
-        <translation>Закрепить</translation>
-    </message>
-    <message>
-        <source>Unpin</source>
-        <translation>Открепить</translation>
     </message>
     <message>
         <source>Copy as Markdown</source>
@@ -456,12 +587,12 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Отправить ещё раз</translation>
     </message>
     <message>
-        <source>The reply was cut off: it reached the length limit (max tokens). You can raise the limit in the chat&apos;s settings.</source>
+        <source>The reply was cut off: it reached the length limit (max tokens). You can raise the limit in the chat's settings.</source>
         <translation>Ответ оборвался: он достиг предельной длины (лимита токенов). Лимит можно увеличить в настройках чата.</translation>
     </message>
     <message>
-        <source>The model declined to answer this (content filter).</source>
-        <translation>Модель отказалась на это отвечать (сработал фильтр содержимого).</translation>
+        <source>The model declined to answer this (content filter). This question and answer are not sent to the model again; edit the question to ask it differently.</source>
+        <translation>Модель отказалась отвечать на это (фильтр содержания). Этот вопрос и ответ больше не отправляются модели; чтобы спросить иначе, измените вопрос.</translation>
     </message>
     <message>
         <source>Stopped.</source>
@@ -472,76 +603,24 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Токены: %1 в запросе, %2 в ответе</translation>
     </message>
     <message>
+        <source>(%1 of them thinking)</source>
+        <translation>(из них на размышления: %1)</translation>
+    </message>
+    <message>
         <source>Retry</source>
         <translation>Повторить</translation>
+    </message>
+    <message>
+        <source>Open settings</source>
+        <translation>Открыть настройки</translation>
     </message>
     <message>
         <source>Regenerate</source>
         <translation>Сгенерировать заново</translation>
     </message>
     <message>
-        <source>The conversation is too long for the model. Start a new chat or shorten the message.</source>
-        <translation>Переписка слишком длинная для модели. Начните новый чат или сократите сообщение.</translation>
-    </message>
-    <message>
-        <source>The reply failed. Retry in a moment.</source>
-        <translation>Не удалось получить ответ. Повторите чуть позже.</translation>
-    </message>
-    <message>
-        <source>This chat was saved by a newer version of Desktop Chat and is read-only.</source>
-        <translation>Этот чат сохранён более новой версией Desktop Chat, его можно только читать.</translation>
-    </message>
-    <message>
-        <source>To send messages, add your Yandex Cloud API key and folder ID in Settings. Your message is kept in the box.</source>
-        <translation>Чтобы отправлять сообщения, добавьте в настройках API-ключ и ID каталога Yandex Cloud. Ваше сообщение осталось в поле ввода.</translation>
-    </message>
-    <message>
-        <source>Writing…</source>
-        <translation>Пишет…</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>Остановить</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n earlier message(s) above this line are not sent to the model: the conversation is longer than its context window.</source>
-        <translation>
-            <numerusform>%n сообщение выше этой черты не отправляется модели: переписка не помещается в её контекстное окно.</numerusform>
-            <numerusform>%n сообщения выше этой черты не отправляются модели: переписка не помещается в её контекстное окно.</numerusform>
-            <numerusform>%n сообщений выше этой черты не отправляются модели: переписка не помещается в её контекстное окно.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Something went wrong inside the app: %s</source>
-        <translation>В программе что-то пошло не так: %s</translation>
-    </message>
-    <message>
-        <source>A reply is still being written in “%s”. Wait for it, or open that chat and stop it.</source>
-        <translation>В чате «%s» ещё пишется ответ. Дождитесь его или откройте этот чат и остановите ответ.</translation>
-    </message>
-    <message>
-        <source>Could not save to disk: %s. Free some disk space and try again.</source>
-        <translation>Не удалось сохранить на диск: %s. Освободите место на диске и попробуйте ещё раз.</translation>
-    </message>
-    <message>
-        <source>Your text is still in the box.</source>
-        <translation>Ваш текст остался в поле ввода.</translation>
-    </message>
-    <message>
-        <source>To get a reply, add your API key in Settings.</source>
-        <translation>Чтобы получить ответ, добавьте API-ключ в настройках.</translation>
-    </message>
-    <message>
-        <source>Editing: sending replaces this message and removes everything after it.</source>
-        <translation>Редактирование: при отправке это сообщение заменится, а всё, что после него, удалится.</translation>
-    </message>
-    <message>
-        <source>Could not save: %s</source>
-        <translation>Не удалось сохранить: %s</translation>
-    </message>
-    <message>
-        <source>This chat&apos;s model “%s” is unknown. Choose another one in the chat&apos;s settings.</source>
-        <translation>Модель этого чата «%s» неизвестна. Выберите другую в настройках чата.</translation>
+        <source>Copy details for support</source>
+        <translation>Скопировать сведения для поддержки</translation>
     </message>
     <message>
         <source>Select text…</source>
@@ -568,90 +647,113 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Сообщение скопировано в формате Markdown.</translation>
     </message>
     <message>
+        <source>Details copied: paste them into your message to Yandex Cloud support.</source>
+        <translation>Сведения скопированы: вставьте их в обращение в поддержку Yandex Cloud.</translation>
+    </message>
+    <message>
         <source>The key was not accepted: it may have expired or been revoked. Paste a valid API key or IAM token and press Save.</source>
         <translation>Ключ не принят: возможно, срок его действия истёк или его отозвали. Вставьте действующий API-ключ или IAM-токен и нажмите «Сохранить».</translation>
     </message>
+</context>
+<context>
+    <name>ModelChoices</name>
     <message>
-        <source>Context: %1 of %2 tokens (%3%)</source>
-        <translation>Контекст: %1 из %2 токенов (%3%)</translation>
+        <source>Remembers about %s tokens of the conversation</source>
+        <translation>Помнит около %s токенов разговора</translation>
+    </message>
+    <message>
+        <source>Can see pictures</source>
+        <translation>Понимает картинки</translation>
+    </message>
+    <message>
+        <source>Can think longer before answering</source>
+        <translation>Умеет дольше думать перед ответом</translation>
+    </message>
+    <message>
+        <source>Price per 1,000 tokens: %1 in, %2 out (prices of %3)</source>
+        <translation>Цена за 1000 токенов: %1 на входе, %2 на выходе (цены на %3)</translation>
+    </message>
+</context>
+<context>
+    <name>Notices</name>
+    <message>
+        <source>Something went wrong inside the app: %s</source>
+        <translation>В программе что-то пошло не так: %s</translation>
+    </message>
+    <message>
+        <source>The conversation is too long for the model. Start a new chat or shorten the message.</source>
+        <translation>Переписка слишком длинная для модели. Начните новый чат или сократите сообщение.</translation>
+    </message>
+    <message>
+        <source>The reply failed. Retry in a moment.</source>
+        <translation>Не удалось получить ответ. Повторите чуть позже.</translation>
+    </message>
+    <message>
+        <source>Could not save to disk: %s. Free some disk space and try again.</source>
+        <translation>Не удалось сохранить на диск: %s. Освободите место на диске и попробуйте ещё раз.</translation>
+    </message>
+    <message>
+        <source>Could not save: %s</source>
+        <translation>Не удалось сохранить: %s</translation>
+    </message>
+    <message>
+        <source>Your text is still in the box.</source>
+        <translation>Ваш текст остался в поле ввода.</translation>
+    </message>
+    <message>
+        <source>Open settings</source>
+        <translation>Открыть настройки</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Повторить</translation>
+    </message>
+    <message>
+        <source>To send messages, add your Yandex Cloud API key and folder ID in Settings. Your message is kept in the box.</source>
+        <translation>Чтобы отправлять сообщения, добавьте в настройках API-ключ и ID каталога Yandex Cloud. Ваше сообщение осталось в поле ввода.</translation>
+    </message>
+    <message>
+        <source>This chat's model “%s” is unknown. Choose another one in the chat's settings.</source>
+        <translation>Модель этого чата «%s» неизвестна. Выберите другую в настройках чата.</translation>
+    </message>
+    <message>
+        <source>%s replies are being written at once already. Wait for one of them to finish; your message is kept in the box.</source>
+        <translation>Уже пишется %s ответов одновременно. Дождитесь, пока один из них закончится; сообщение осталось в поле ввода.</translation>
     </message>
     <message numerus="yes">
-        <source>%n earliest message(s) will not be sent</source>
+        <source>%n earlier message(s) above this line are not sent to the model: the conversation is longer than its context window.</source>
         <translation>
-            <numerusform>%n старое сообщение не будет отправлено</numerusform>
-            <numerusform>%n старых сообщения не будут отправлены</numerusform>
-            <numerusform>%n старых сообщений не будут отправлены</numerusform>
+            <numerusform>%n сообщение выше этой черты не отправляется модели: переписка не помещается в её контекстное окно.</numerusform>
+            <numerusform>%n сообщения выше этой черты не отправляются модели: переписка не помещается в её контекстное окно.</numerusform>
+            <numerusform>%n сообщений выше этой черты не отправляются модели: переписка не помещается в её контекстное окно.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ReplyPresenter</name>
+    <message>
+        <source>Waiting for the reply (economy mode: slower, about half the price)…</source>
+        <translation>Ждём ответ (экономный режим: медленнее, примерно вдвое дешевле)…</translation>
+    </message>
+    <message>
+        <source>Writing…</source>
+        <translation>Пишет…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Retrying in %n s…</source>
+        <translation>
+            <numerusform>Повтор через %n с…</numerusform>
+            <numerusform>Повтор через %n с…</numerusform>
+            <numerusform>Повтор через %n с…</numerusform>
         </translation>
     </message>
     <message>
-        <source>Not found</source>
-        <translation>Не найдено</translation>
+        <source>Stop</source>
+        <translation>Остановить</translation>
     </message>
     <message>
-        <source>message %1 of %2</source>
-        <translation>сообщение %1 из %2</translation>
-    </message>
-    <message>
-        <source>Rename chat</source>
-        <translation>Переименовать чат</translation>
-    </message>
-    <message>
-        <source>Title:</source>
-        <translation>Название:</translation>
-    </message>
-    <message>
-        <source>The message is still being saved; delete the chat in a moment.</source>
-        <translation>Сообщение ещё сохраняется — удалите чат через секунду.</translation>
-    </message>
-    <message>
-        <source>Chat “%s” deleted.</source>
-        <translation>Чат «%s» удалён.</translation>
-    </message>
-    <message>
-        <source>Markdown (*.md)</source>
-        <translation>Markdown (*.md)</translation>
-    </message>
-    <message>
-        <source>Web page (*.html)</source>
-        <translation>Веб-страница (*.html)</translation>
-    </message>
-    <message>
-        <source>Desktop Chat JSON (*.json)</source>
-        <translation>JSON-файл Desktop Chat (*.json)</translation>
-    </message>
-    <message>
-        <source>Export chat</source>
-        <translation>Экспорт чата</translation>
-    </message>
-    <message>
-        <source>Exported to %s</source>
-        <translation>Чат экспортирован: %s</translation>
-    </message>
-    <message>
-        <source>Import chat</source>
-        <translation>Импорт чата</translation>
-    </message>
-    <message>
-        <source>Chat imported.</source>
-        <translation>Чат импортирован.</translation>
-    </message>
-    <message>
-        <source>This file could not be imported: %s</source>
-        <translation>Не удалось импортировать файл: %s</translation>
-    </message>
-    <message>
-        <source>Desktop Chat %s
-
-A desktop client for YandexGPT. Your chats stay on your computer:
-%s</source>
-        <translation>Desktop Chat %s
-
-Программа для общения с YandexGPT. Ваши чаты хранятся на вашем компьютере, в папке:
-%s</translation>
-    </message>
-    <message>
-        <source>The settings could not be saved: %s</source>
-        <translation>Не удалось сохранить настройки: %s</translation>
+        <source>This chat's model “%s” is unknown. Choose another one in the chat's settings.</source>
+        <translation>Модель этого чата «%s» неизвестна. Выберите другую в настройках чата.</translation>
     </message>
 </context>
 <context>
@@ -879,7 +981,7 @@ A desktop client for YandexGPT. Your chats stay on your computer:
 <context>
     <name>Setup</name>
     <message>
-        <source>The key is kept in your system&apos;s password storage.</source>
+        <source>The key is kept in your system's password storage.</source>
         <translation>Ключ хранится в системном хранилище паролей.</translation>
     </message>
     <message>
@@ -887,11 +989,11 @@ A desktop client for YandexGPT. Your chats stay on your computer:
         <translation>В вашей системе нет хранилища паролей; ключ будет храниться, пока вы не закроете программу.</translation>
     </message>
     <message>
-        <source>Your system&apos;s password storage is locked; the key will be kept until you close the app.</source>
+        <source>Your system's password storage is locked; the key will be kept until you close the app.</source>
         <translation>Системное хранилище паролей заблокировано; ключ будет храниться, пока вы не закроете программу.</translation>
     </message>
     <message>
-        <source>Your system&apos;s password storage is not responding; the key will be kept until you close the app.</source>
+        <source>Your system's password storage is not responding; the key will be kept until you close the app.</source>
         <translation>Системное хранилище паролей не отвечает; ключ будет храниться, пока вы не закроете программу.</translation>
     </message>
     <message>
@@ -956,6 +1058,127 @@ A desktop client for YandexGPT. Your chats stay on your computer:
     <message>
         <source>Desktop Chat</source>
         <translation>Desktop Chat</translation>
+    </message>
+</context>
+<context>
+    <name>WindowActions</name>
+    <message>
+        <source>About Desktop Chat</source>
+        <translation>О программе Desktop Chat</translation>
+    </message>
+    <message>
+        <source>Desktop Chat %s
+
+A desktop client for YandexGPT and the other models of Yandex AI Studio. Your chats stay on your computer:
+%s</source>
+        <translation>Desktop Chat %s
+
+Программа для общения с YandexGPT и другими моделями Yandex AI Studio. Ваши чаты хранятся на вашем компьютере, в папке:
+%s</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>Новый чат</translation>
+    </message>
+    <message>
+        <source>Search all chats</source>
+        <translation>Поиск по всем чатам</translation>
+    </message>
+    <message>
+        <source>Find in chat</source>
+        <translation>Найти в чате</translation>
+    </message>
+    <message>
+        <source>Stop the reply</source>
+        <translation>Остановить ответ</translation>
+    </message>
+    <message>
+        <source>Regenerate the last reply</source>
+        <translation>Сгенерировать последний ответ заново</translation>
+    </message>
+    <message>
+        <source>Choose the model…</source>
+        <translation>Выбрать модель…</translation>
+    </message>
+    <message>
+        <source>Attach files…</source>
+        <translation>Прикрепить файлы…</translation>
+    </message>
+    <message>
+        <source>Next chat</source>
+        <translation>Следующий чат</translation>
+    </message>
+    <message>
+        <source>Previous chat</source>
+        <translation>Предыдущий чат</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Переименовать…</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>Закрепить</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>Создать копию</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <source>Undo delete</source>
+        <translation>Отменить удаление</translation>
+    </message>
+    <message>
+        <source>Chat settings…</source>
+        <translation>Настройки чата…</translation>
+    </message>
+    <message>
+        <source>Markdown…</source>
+        <translation>Markdown…</translation>
+    </message>
+    <message>
+        <source>HTML…</source>
+        <translation>HTML…</translation>
+    </message>
+    <message>
+        <source>JSON…</source>
+        <translation>JSON…</translation>
+    </message>
+    <message>
+        <source>Import chat from JSON…</source>
+        <translation>Импортировать чат из JSON…</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Настройки…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Выйти</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Файл</translation>
+    </message>
+    <message>
+        <source>Export chat as</source>
+        <translation>Экспортировать чат</translation>
+    </message>
+    <message>
+        <source>&amp;Chat</source>
+        <translation>&amp;Чат</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Справка</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>Открепить</translation>
     </message>
 </context>
 <context>

@@ -33,7 +33,8 @@ from tests.fixtures.fake_server import FAKE_API_KEY, FAKE_MODEL_URI
 HELLO = [ChatMessage("user", "Привет")]
 ALL_KINDS = {
     "auth", "permission", "rate_limit", "context_too_long", "bad_request", "server", "gateway_timeout",
-    "timeout", "network", "connection_lost", "malformed", "stream_error",
+    "timeout", "network", "connection_lost", "malformed", "stream_error", "folder_mismatch", "model_unavailable",
+    "aborted", "cancelled",
 }  # fmt: skip
 
 
@@ -93,9 +94,8 @@ def test_401_echoing_the_key_is_scrubbed(fake_server, fake_client, caplog):
     fake_server.api_key = "the-right-key"
     error = run(complete(fake_client), AuthenticationError)
     assert "Unknown api key" in error.detail and "[hidden]" in error.detail
-    assert error.user_message("en") == (
-        "The API key or IAM token was not accepted. Open Settings and paste a valid key."
-    )
+    assert error.reason == "unknown_key"
+    assert "yc.ai.foundationModels.execute" in error.user_message("en")
     assert FAKE_API_KEY not in caplog.text
     assert "authorization" not in caplog.text.lower()
 

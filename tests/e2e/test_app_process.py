@@ -111,3 +111,59 @@ def test_type_stream_kill_restart_keeps_everything_acknowledged(xvfb, standalone
             again.wait(timeout=10)
         except subprocess.TimeoutExpired:
             again.kill()
+
+
+def test_an_openai_compatible_turn_and_an_economy_reply_across_a_restart(xvfb, tmp_path) -> None:
+    from desktop_chat.chat.pending import PendingReplies
+    from desktop_chat.store import ChatSettings, ChatStore
+
+    data, config = tmp_path / "data", tmp_path / "config"
+    store = ChatStore(data, auto_backup=False, search_in_background=False)
+    store.open()
+    qwen = store.create_chat("Qwen", ChatSettings(model="qwen3-235b-a22b-fp8"))
+    economy = store.create_chat("Economy", ChatSettings(model="yandexgpt-lite", economy=True))
+    store.close()
+    server = subprocess.Popen([sys.executable, "-m", "tests.fakes.yandex_server", "--port", "0",
+                               "--chunk-delay", "0.05", "--polls-until-done", "4"], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    assert server.stdout is not None
+    url = server.stdout.readline().strip().split()[-1]
+
+    def chat_messages(chat_id: str) -> list[tuple[str, str, str]]:
+        path = data / "chats" / f"{chat_id}.jsonl"
+        return [(m.role, m.text, m.status) for m in read_chat_file(path, chat_id).messages]
+
+    app = start_app(xvfb, url, data, config)
+    try:
+        assert app.stdout is not None and app.stdout.readline().startswith("first-paint")
+        focus_window(xvfb)
+        xdotool(xvfb, "key", "ctrl+Next")  # the newest chat: Economy
+        type_message(xvfb, "Ekonomny vopros")
+        wait_for(lambda: PendingReplies(data).all(), timeout=20, what="the operation id on disk")
+        app.send_signal(signal.SIGKILL)  # closed while the reply is still being prepared
+        app.wait(timeout=10)
+        assert chat_messages(economy.id) == [("user", "Ekonomny vopros", "final")]
+
+        app = start_app(xvfb, url, data, config)
+        assert app.stdout is not None and app.stdout.readline().startswith("first-paint")
+        wait_for(lambda: len(chat_messages(economy.id)) == 2, timeout=30, what="the economy reply after restart")
+        assert chat_messages(economy.id)[1][0::2] == ("assistant", "final")
+        wait_for(lambda: not PendingReplies(data).all(), timeout=10, what="the pending list emptied")
+
+        focus_window(xvfb)
+        xdotool(xvfb, "key", "ctrl+Next")
+        xdotool(xvfb, "key", "ctrl+Next")  # the second chat in the list: Qwen
+        type_message(xvfb, "Vopros dlya Qwen")
+        wait_for(lambda: len(chat_messages(qwen.id)) == 2 and chat_messages(qwen.id)[1][2] == "final",
+                 timeout=30, what="the OpenAI-compatible reply")
+        path = data / "chats" / f"{qwen.id}.jsonl"
+        assert read_chat_file(path, qwen.id).messages[1].model == "qwen3-235b-a22b-fp8"
+    finally:
+        if app.poll() is None:
+            app.terminate()
+            try:
+                app.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                app.kill()
+        server.terminate()
+        server.wait(timeout=10)

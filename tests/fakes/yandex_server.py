@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import secrets
 import socket
 import ssl
@@ -26,191 +25,57 @@ import sys
 import threading
 import time
 import uuid
-import zlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.api.models import context_window
+from tests.fakes.fake_text import ChunkPlan, completion_tokens, count_tokens, long_text, split_tokens
+from tests.fakes.fake_wire import (
+    CONTENT_FILTER_TEXT,
+    FAULT_KINDS,
+    FILTERED,
+    FINAL,
+    HTML_502,
+    NATIVE_COMPLETION,
+    PARTIAL,
+    REAL_ERRORS,
+    TRUNCATED,
+    BadRequest,
+    Fault,
+    RecordedRequest,
+    as_bytes,
+    error_body,
+    openai_error_body,
+)
+from tests.fakes.native_routes import NativeRoutes
+from tests.fakes.openai_routes import ChatScript, OpenAIRoutes, OpenAIScripts, sample_bytes
+
+__all__ = [  # what tests import from here (the parts live in the modules beside this one)
+    "CONTENT_FILTER_TEXT",
+    "FILTERED",
+    "FINAL",
+    "PARTIAL",
+    "TRUNCATED",
+    "ChatScript",
+    "ChunkPlan",
+    "FakeYandexServer",
+    "Fault",
+    "RecordedRequest",
+    "completion_tokens",
+    "count_tokens",
+    "error_body",
+    "long_text",
+    "openai_error_body",
+    "sample_bytes",
+    "split_tokens",
+]  # fmt: skip
 
 SAMPLES_DIR = Path(__file__).parent / "samples"
 MODEL_VERSION = "07.03.2024"  # what the real samples carry
 _COMPLETION_RESPONSE_TYPE = "type.googleapis.com/yandex.cloud.ai.foundation_models.v1.CompletionResponse"
-CONTENT_FILTER_TEXT = "К сожалению, я не могу ничего сказать об этом. Давайте сменим тему?"
-
-# Statuses as they appear on the wire.
-PARTIAL = "ALTERNATIVE_STATUS_PARTIAL"
-FINAL = "ALTERNATIVE_STATUS_FINAL"
-TRUNCATED = "ALTERNATIVE_STATUS_TRUNCATED_FINAL"
-FILTERED = "ALTERNATIVE_STATUS_CONTENT_FILTER"
-
-_HTTP_TO_GRPC = {400: 3, 401: 16, 403: 7, 404: 5, 429: 8, 500: 13, 501: 12, 503: 14, 504: 4}
-_HTTP_STATUS_TEXT = {
-    400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-    429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
-    503: "Service Unavailable", 504: "Gateway Timeout",
-}  # fmt: skip
-_DEFAULT_ERROR_TEXT = {
-    400: "invalid message role 'robot'",
-    401: "Unknown api key",
-    403: "Permission denied",
-    429: "ai.textGenerationCompletionSessionsCount.count gauge quota limit exceed: allowed 10 requests",
-    500: "Fatal internal error in TextGenerationService.Completion",
-    503: "Service is unavailable, try again later",
-    504: "Deadline exceeded",
-}
-HTML_502 = (
-    "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
-    "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
-)
-
-# Faults that change how a completion is generated; they only match completion requests.
-_COMPLETION_FAULTS = {"torn", "error_line", "prefix_change", "content_filter", "truncated"}
-FAULT_KINDS = {"status", "delay", "stall", "drop", "malformed", "html_502"} | _COMPLETION_FAULTS
-
-
-# --- the fake tokenizer -------------------------------------------------------------------------
-
-# A token is a word or one punctuation mark with the whitespace before it; joined back, the pieces
-# give the exact text. Roughly what a real tokenizer does for Russian and English prose.
-_TOKEN = re.compile(r"\s*(?:\w+|[^\w\s])|\s+")
-
-
-def split_tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text)
-
-
-def count_tokens(text: str) -> int:
-    return len(split_tokens(text))
-
-
-def _token_json(piece: str, special: bool = False) -> dict[str, Any]:
-    token_id = {"<s>": 1, "</s>": 2, "[NL]": 3}.get(piece) if special else None
-    if token_id is None:
-        token_id = 100 + zlib.crc32(piece.encode("utf-8")) % 120000  # deterministic across runs
-    out: dict[str, Any] = {"id": str(token_id), "text": piece.replace(" ", "▁")}
-    if special:
-        out["special"] = True
-    return out
-
-
-_ROLE_NAMES = {"system": "Система", "user": "Пользователь", "assistant": "Ассистент"}
-
-
-def completion_tokens(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Tokens of a whole request, shaped like the real tokenizeCompletion reply."""
-    tokens = [_token_json("<s>", special=True)]
-    for message in messages:
-        role = _ROLE_NAMES.get(str(message.get("role")), "Пользователь")
-        tokens += [_token_json(p) for p in split_tokens(f" {role}: {message.get('text', '')}")]
-        tokens.append(_token_json("[NL]", special=True))
-    return tokens
-
-
-_LONG_SENTENCES = (
-    "Это длинный ответ для проверки интерфейса.",
-    "Он содержит **жирный текст**, `код` и обычные слова, чтобы отрисовка была похожа на настоящую.",
-    "Каждый абзац повторяет одни и те же фразы, зато длина ответа точно известна.",
-    "Markdown here is mixed with English sentences, numbers like 42 and 3.14, and punctuation!",
-)
-
-
-def long_text(n_tokens: int) -> str:
-    """Deterministic Markdown prose of exactly `n_tokens` fake tokens (for long-reply tests and benches)."""
-    parts: list[str] = []
-    tokens = 0
-    i = 0
-    while tokens < n_tokens:
-        sentence = _LONG_SENTENCES[i % len(_LONG_SENTENCES)]
-        parts.append(("\n\n" if i % 8 == 0 else " ") + sentence if parts else sentence)
-        tokens += count_tokens(parts[-1])
-        i += 1
-    return "".join(split_tokens("".join(parts))[:n_tokens])
-
-
-# --- configuration objects ----------------------------------------------------------------------
-
-
-@dataclass
-class RecordedRequest:
-    method: str
-    path: str
-    headers: dict[str, str]  # names in lower case
-    body: Any  # parsed JSON, or None if there was none / it did not parse
-    raw: bytes
-    time: float
-
-
-@dataclass
-class Fault:
-    """One way to misbehave, used for the next `times` requests that match `path` (a substring)."""
-
-    kind: str
-    times: int = 1
-    path: str | None = None
-    status: int = 500  # "status": HTTP status; "error_line": httpCode of the error line
-    body: str | bytes | None = None  # "status"/"malformed": exact body (default: the contract's)
-    headers: dict[str, str] = field(default_factory=dict)
-    seconds: float = 30.0  # "delay": how long; "stall": longest stall (release_stalls() ends it early)
-    after_chunks: int = 1  # mid-stream faults: how many good chunks go out first (stall: 0 = no headers)
-    message: str = ""  # "error_line"/"status": the error message
-
-    def matches(self, path: str) -> bool:
-        if self.kind in _COMPLETION_FAULTS and "/foundationModels/v1/completion" not in path:
-            return False
-        return self.path is None or self.path in path
-
-
-class ChunkPlan:
-    """The cumulative texts of one reply, built on demand.
-
-    A 20,000-token reply has over a thousand prefixes, so generated replies keep only the token
-    pieces and where each chunk ends; scripted replies may instead list any texts at all.
-    """
-
-    def __init__(
-        self,
-        *,
-        texts: list[str] | None = None,
-        tokens: list[str] | None = None,
-        ends: list[int] | None = None,
-    ) -> None:
-        self.texts = texts
-        self.tokens = tokens or []
-        self.ends = ends or []
-
-    @classmethod
-    def from_text(cls, text: str, chunks: int | None = None, tokens_per_chunk: int | None = None) -> ChunkPlan:
-        tokens = split_tokens(text) or [""]
-        per_chunk = tokens_per_chunk or -(-len(tokens) // max(1, chunks or 4))  # ceil(tokens / chunks)
-        size = max(1, per_chunk)
-        return cls(tokens=tokens, ends=[*range(size, len(tokens), size), len(tokens)])
-
-    def __len__(self) -> int:
-        return len(self.texts) if self.texts is not None else len(self.ends)
-
-    def text(self, i: int) -> str:
-        return self.texts[i] if self.texts is not None else "".join(self.tokens[: self.ends[i]])
-
-    def count(self, i: int) -> int:
-        return count_tokens(self.texts[i]) if self.texts is not None else self.ends[i]
-
-    def head(self, n: int) -> ChunkPlan:
-        if self.texts is not None:
-            return ChunkPlan(texts=self.texts[:n])
-        return ChunkPlan(tokens=self.tokens, ends=self.ends[:n])
-
-    def cut_at(self, max_tokens: int) -> ChunkPlan | None:
-        """The reply stopped at `max_tokens`, or None if it fits."""
-        if self.count(len(self) - 1) <= max_tokens:
-            return None
-        if self.texts is None:
-            return ChunkPlan(tokens=self.tokens, ends=[e for e in self.ends if e < max_tokens] + [max_tokens])
-        cut = "".join(split_tokens(self.texts[-1])[:max_tokens])
-        return ChunkPlan(texts=[t for t in self.texts if count_tokens(t) < max_tokens and cut.startswith(t)] + [cut])
 
 
 @dataclass
@@ -223,66 +88,10 @@ class ScriptedReply:
     status: str = FINAL
 
 
-class _Results:
-    """The CompletionResponse objects of a planned reply, built when sent (a sequence)."""
-
-    def __init__(self, plan: ChunkPlan, status: str, input_tokens: int, model_version: str) -> None:
-        self.plan, self.status, self.input_tokens, self.model_version = (
-            plan,
-            status,
-            input_tokens,
-            model_version,
-        )
-
-    def __len__(self) -> int:
-        return len(self.plan)
-
-    def __getitem__(self, i: int) -> dict[str, Any]:
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        completion = self.plan.count(i)
-        return {
-            "alternatives": [{
-                "message": {"role": "assistant", "text": self.plan.text(i)},
-                "status": self.status if i == len(self) - 1 else PARTIAL,
-            }],
-            "usage": {
-                "inputTextTokens": str(self.input_tokens),
-                "completionTokens": str(completion),
-                "totalTokens": str(self.input_tokens + completion),
-            },
-            "modelVersion": self.model_version,
-        }  # fmt: skip
-
-
-def error_body(status: int, message: str | None = None, *, unary: bool = False) -> dict[str, Any]:
-    """The contract's error body: grpc-gateway stream shape, or the unary shape for unary calls."""
-    message = message if message is not None else _DEFAULT_ERROR_TEXT.get(status, "error")
-    grpc = _HTTP_TO_GRPC.get(status, 2)
-    if unary:
-        return {"code": grpc, "message": message, "details": []}
-    return {
-        "error": {
-            "grpcCode": grpc,
-            "httpCode": status,
-            "message": message,
-            "httpStatus": _HTTP_STATUS_TEXT.get(status, "Error"),
-            "details": [],
-        }
-    }
-
 
 class _IPv6Server(ThreadingHTTPServer):
     address_family = socket.AF_INET6
 
-
-class _BadRequest(Exception):
-    def __init__(self, status: int, body: dict[str, Any]) -> None:
-        super().__init__(status)
-        self.status = status
-        self.body = body
 
 
 def _load_samples() -> dict[str, Any]:
@@ -300,7 +109,7 @@ def _load_samples() -> dict[str, Any]:
 # --- the server ---------------------------------------------------------------------------------
 
 
-class FakeYandexServer:
+class FakeYandexServer(OpenAIScripts):
     """Start with `start()` (or `with`); `url` is the base URL to give the client."""
 
     def __init__(
@@ -326,8 +135,10 @@ class FakeYandexServer:
         self.context_limit = context_limit  # None: the model's real window
         self.model_version = model_version
         self.requests: list[RecordedRequest] = []
+        self.expired_tokens: set[str] = set()  # IAM tokens (Bearer) that get 401 "Token is invalid or has expired."
         self.disconnects = 0  # replies cut short because the client closed the connection
         self.samples = _load_samples()
+        self._init_openai()
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
         self._scripts: list[ScriptedReply] = []
@@ -429,6 +240,13 @@ class FakeYandexServer:
             headers=headers or {},
         )  # fmt: skip
 
+    def fail_with(self, kind: str, *, times: int = 1, path: str | None = None) -> Fault:
+        """The next `times` requests get one of Yandex's real errors (REAL_ERRORS) in their surface's body
+        shape, with fixed `x-request-id: req-<kind>` / `x-server-trace-id: trace-<kind>` headers."""
+        status, message = REAL_ERRORS[kind]
+        headers = {"x-request-id": f"req-{kind}", "x-server-trace-id": f"trace-{kind}"}
+        return self.inject("status", times=times, path=path, status=status, message=message, headers=headers)
+
     def stall_next(self, after_chunks: int = 1, *, seconds: float = 30.0, path: str | None = None) -> Fault:
         """Send `after_chunks` chunks, then nothing (no bytes) until release_stalls(), stop() or `seconds`."""
         return self.inject("stall", after_chunks=after_chunks, seconds=seconds, path=path)
@@ -479,16 +297,18 @@ class FakeYandexServer:
         while not self._stop.is_set() and not self._release.is_set() and time.monotonic() < deadline:
             self._stop.wait(0.02)
 
-    def _check_auth(self, headers: dict[str, str], unary: bool) -> None:
+    def _check_auth(self, headers: dict[str, str], error: Callable[..., dict[str, Any]]) -> None:
         value = headers.get("authorization", "")
         scheme, _, secret = value.partition(" ")
         secret = secret.strip()
         if scheme not in ("Api-Key", "Bearer") or not secret:
-            raise _BadRequest(401, error_body(401, "Authorization header is missing or malformed", unary=unary))
+            raise BadRequest(401, error(401, "Authorization header is missing or malformed"))
+        if scheme == "Bearer" and secret in self.expired_tokens:
+            raise BadRequest(401, error(401, REAL_ERRORS["iam_expired"][1]))
         if self.api_key is not None and secret != self.api_key:
             # The real service echoes the rejected key: the client must scrub it.
             text = f"Unknown api key '{secret}'" if scheme == "Api-Key" else "The token is invalid or has expired"
-            raise _BadRequest(401, error_body(401, text, unary=unary))
+            raise BadRequest(401, error(401, text))
 
     def _new_operation(self, reply: dict[str, Any]) -> dict[str, Any]:
         op_id = "d7q" + "".join(secrets.choice("abcdefghijklmnopqrstuv0123456789") for _ in range(17))
@@ -519,18 +339,8 @@ class FakeYandexServer:
             return op
 
 
-def _number(value: Any, name: str, *, integer: bool) -> float:
-    """proto3 JSON: int64/double may come as a number or a numeric string."""
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        number = int(value) if integer else float(value)
-    except (TypeError, ValueError):
-        raise _BadRequest(400, error_body(400, f"invalid value for {name}: {value!r}")) from None
-    return number
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(NativeRoutes, OpenAIRoutes, BaseHTTPRequestHandler):
+    _bytewise = False
     protocol_version = "HTTP/1.1"  # keep-alive and chunked streams, like the real service
     server_version = "ycalb"
     sys_version = ""
@@ -575,6 +385,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.fake._record(RecordedRequest(self.command, path, headers, body, raw, time.time()))
         self._request_headers = headers
         self._request_body = body
+        self._bytewise = False
 
         fault = self.fake._take_fault(path)
         if fault and fault.kind == "delay":
@@ -586,24 +397,26 @@ class _Handler(BaseHTTPRequestHandler):
         if fault and self._apply_response_fault(fault):
             return
 
-        unary = not path.startswith("/foundationModels/v1/completion")
         try:
-            self.fake._check_auth(headers, unary)
+            self.fake._check_auth(headers, self._error)
             if raw and body is None:
                 text = "invalid character looking for beginning of value"
-                raise _BadRequest(400, {"error": text, "code": 3, "message": text, "details": []})
+                if path.startswith("/v1/"):
+                    raise BadRequest(400, openai_error_body(400, text))
+                raise BadRequest(400, {"error": text, "code": 3, "message": text, "details": []})
             self._route(self.command, path, body if isinstance(body, dict) else {}, fault)
-        except _BadRequest as exc:
+        except BadRequest as exc:
             self._send_json(exc.status, exc.body)
 
     def _apply_response_fault(self, fault: Fault) -> bool:
         """Faults that replace the whole reply. True if the reply was sent."""
         if fault.kind == "status":
             if fault.body is not None:
-                self._send_bytes(fault.status, _as_bytes(fault.body), "application/json", fault.headers)
+                self._send_bytes(fault.status, as_bytes(fault.body), "application/json", fault.headers)
             else:
-                unary = not self.path.startswith("/foundationModels/v1/completion")
-                body = error_body(fault.status, fault.message or None, unary=unary)
+                secret = self._request_headers.get("authorization", "").partition(" ")[2].strip()
+                message = fault.message.replace("{key}", secret) if fault.message else None
+                body = self._error(fault.status, message, fault.error_type)
                 self._send_json(fault.status, body, fault.headers)
             return True
         if fault.kind == "html_502":
@@ -614,14 +427,38 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
             return True
         if fault.kind == "malformed" and not self._is_stream_request():
-            self._send_bytes(200, _as_bytes(fault.body or '{"result": {"alternatives": [{"mess'), "application/json")
+            self._send_bytes(200, as_bytes(fault.body or '{"result": {"alternatives": [{"mess'), "application/json")
             return True
+        if fault.kind == "bytewise":
+            self._bytewise = True  # every byte of the reply in its own chunk: lines split across reads
         return False
 
     def _is_stream_request(self) -> bool:
         body = self._request_body
+        if self.path.startswith("/v1/"):
+            return isinstance(body, dict) and bool(body.get("stream"))
         options = body.get("completionOptions") if isinstance(body, dict) else None
         return isinstance(options, dict) and bool(options.get("stream"))
+
+    def _error(self, status: int, message: str | None = None, error_type: str = "") -> dict[str, Any]:
+        """The error body this path's surface uses: OpenAI-compatible, native stream, or unary."""
+        path = self.path.split("?", 1)[0]
+        if path.startswith("/v1/"):
+            return openai_error_body(status, message, error_type)
+        return error_body(status, message, unary=not path.startswith(NATIVE_COMPLETION))
+
+    def _flood(self, fault: Fault) -> None:
+        """`total_bytes` of `fill` in `chunk_size` pieces (`interval` apart), then the end of the body."""
+        piece = (fault.fill * (fault.chunk_size // max(1, len(fault.fill)) + 1))[: fault.chunk_size]
+        sent = 0
+        while sent < fault.total_bytes and not self.fake._stop.is_set():
+            data = piece[: fault.total_bytes - sent]
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            sent += len(data)
+            if fault.interval:
+                self.wfile.flush()
+                self.fake._sleep(fault.interval)
+        self._end_chunked()
 
     def _response_headers(self) -> dict[str, str]:
         out = {"x-request-id": str(uuid.uuid4()), "x-server-trace-id": uuid.uuid4().hex}
@@ -642,15 +479,22 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_json(self, status: int, payload: Any, extra: dict[str, str] | None = None) -> None:
         self._send_bytes(status, json.dumps(payload, ensure_ascii=False).encode(), "application/json", extra)
 
-    def _start_chunked(self) -> None:
+    def _start_chunked(self, content_type: str = "application/json") -> None:
         self.send_response(200)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
+        if content_type == "text/event-stream":
+            self.send_header("Cache-Control", "no-cache")
         self.send_header("Transfer-Encoding", "chunked")
         for name, value in self._response_headers().items():
             self.send_header(name, value)
         self.end_headers()
 
     def _write_chunk(self, data: bytes) -> None:
+        if self._bytewise:
+            for i in range(len(data)):
+                self.wfile.write(b"1\r\n%s\r\n" % data[i : i + 1])
+                self.wfile.flush()
+            return
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
 
     def _end_chunked(self) -> None:
@@ -668,6 +512,8 @@ class _Handler(BaseHTTPRequestHandler):
         handler = routes.get((method, path))
         if handler is not None:
             handler()
+        elif self._openai_route(method, path, body, fault):
+            pass
         elif method == "GET" and path.startswith("/operations/"):
             op = self.fake._poll_operation(path.rsplit("/", 1)[1])
             if op is None:
@@ -677,178 +523,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send_json(404, error_body(404, f"unknown method {method} {path}", unary=True))
 
-    def _validate(self, body: dict[str, Any], *, unary: bool = False) -> tuple[list[dict[str, Any]], int]:
-        """Check a CompletionRequest like the service does; returns (messages, input token count)."""
-        uri = body.get("modelUri")
-        if not isinstance(uri, str) or not uri.startswith(("gpt://", "ds://")):
-            raise _BadRequest(400, error_body(400, f"invalid model_uri: {uri!r}", unary=unary))
-        messages = body.get("messages")
-        if not isinstance(messages, list) or not messages:
-            raise _BadRequest(400, error_body(400, "messages must not be empty", unary=unary))
-        for message in messages:
-            role = message.get("role") if isinstance(message, dict) else None
-            if role not in ("system", "user", "assistant"):
-                raise _BadRequest(400, error_body(400, f"invalid message role '{role}'", unary=unary))
-        options = body.get("completionOptions") or {}
-        if "maxTokens" in options:
-            _number(options["maxTokens"], "maxTokens", integer=True)
-        if "temperature" in options:
-            temperature = _number(options["temperature"], "temperature", integer=False)
-            if not 0 <= temperature <= 1:
-                raise _BadRequest(400, error_body(400, "temperature must be in [0, 1]", unary=unary))
-        input_tokens = len(completion_tokens(messages))
-        limit = self.fake.context_limit or context_window(uri)
-        if input_tokens > limit:
-            text = (
-                f"Error in session internal_id={uuid.uuid4()}&request_id={uuid.uuid4()}: "
-                f"number of input tokens must be no more than {limit}, got {input_tokens}"
-            )
-            raise _BadRequest(400, error_body(400, text, unary=unary))
-        return messages, input_tokens
 
-    def _reply_lines(
-        self, body: dict[str, Any], messages: list[dict[str, Any]], input_tokens: int, fault: Fault | None
-    ) -> tuple[Sequence[dict[str, Any]], float]:
-        """The CompletionResponse objects of a reply, in stream order (the last one is final)."""
-        script = self.fake._take_script()
-        delay = self.fake.chunk_delay if script is None or script.delay is None else script.delay
-        if script is not None and script.results is not None:
-            return [json.loads(json.dumps(r)) for r in script.results], delay
-
-        if script is not None and script.plan is not None:
-            plan, status = script.plan, script.status
-        else:
-            last_user = next((m.get("text", "") for m in reversed(messages) if m.get("role") == "user"), "")
-            plan, status = self._default_plan(str(last_user), len(messages)), FINAL
-
-        # maxTokens: cut the reply there, like the real model does.
-        options = body.get("completionOptions") or {}
-        cut = plan.cut_at(int(_number(options.get("maxTokens", 2000), "maxTokens", integer=True)))
-        if cut is not None:
-            plan, status = cut, TRUNCATED
-
-        n = fault.after_chunks if fault else 0
-        if fault and fault.kind == "prefix_change":
-            # The model rewrites its beginning after chunk n: later texts no longer extend earlier ones.
-            texts = [plan.text(i) for i in range(len(plan))]
-            texts = texts[:n] + ["Точнее: " + t[len(t.split(" ", 1)[0]) :].lstrip() for t in texts[n:]]
-            if len(texts) <= n:
-                texts.append("Точнее: " + texts[-1])
-            plan = ChunkPlan(texts=texts)
-        elif fault and fault.kind == "content_filter":
-            plan = ChunkPlan(texts=[plan.text(i) for i in range(min(n, len(plan)))] + [CONTENT_FILTER_TEXT])
-            status = FILTERED
-        elif fault and fault.kind == "truncated":
-            plan, status = plan.head(max(n, 1)), TRUNCATED
-        return _Results(plan, status, input_tokens, self.fake.model_version), delay
-
-    def _default_plan(self, last_user: str, n_messages: int) -> ChunkPlan:
-        """The reply when nothing is scripted: an echo, or a magic command for manual testing."""
-        command = last_user.strip().split()
-        if command[:1] == ["/long"] and len(command) > 1 and command[1].isdigit():
-            return ChunkPlan.from_text(long_text(int(command[1])), None, self.fake.tokens_per_chunk or 15)
-        quoted = last_user if len(last_user) <= 200 else last_user[:200] + "…"
-        text = f"Вы написали: «{quoted}». Сообщений в запросе: {n_messages}."
-        return ChunkPlan.from_text(text, self.fake.chunks, self.fake.tokens_per_chunk)
-
-    def _magic_fault(self, messages: list[dict[str, Any]]) -> Fault | None:
-        last = str(messages[-1].get("text", "")).strip().split()
-        if last[:1] == ["/fail"] and len(last) > 1 and last[1].isdigit():
-            return Fault("status", status=int(last[1]))
-        if last[:1] == ["/stall"]:
-            return Fault("stall", after_chunks=1)
-        if last[:1] == ["/filter"]:
-            return Fault("content_filter", after_chunks=1)
-        return None
-
-    def _completion(self, body: dict[str, Any], fault: Fault | None) -> None:
-        messages, input_tokens = self._validate(body)
-        fault = fault or self._magic_fault(messages)
-        if fault and self._apply_response_fault(fault):
-            return
-        lines, delay = self._reply_lines(body, messages, input_tokens, fault)
-        stream = bool((body.get("completionOptions") or {}).get("stream"))
-        if not stream:
-            self._completion_once(lines[-1], fault)
-            return
-
-        self._start_chunked()
-        # Chunks go out on a fixed schedule (delay=0.01 is 100 chunks/s even for long, slow-to-encode texts).
-        next_at = time.monotonic()
-        for i, result in enumerate(lines):
-            if fault and i == fault.after_chunks:
-                if fault.kind == "stall":
-                    self.fake._stall(fault.seconds)
-                    next_at = time.monotonic()
-                    fault = None  # then carry on
-                elif fault.kind == "torn":
-                    line = json.dumps({"result": result}, ensure_ascii=False).encode()
-                    self._write_chunk(line[: len(line) // 2])
-                    self.wfile.flush()
-                    self.close_connection = True
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                    return
-                elif fault.kind == "error_line":
-                    message = fault.message or _DEFAULT_ERROR_TEXT.get(fault.status, "error")
-                    self._write_chunk(json.dumps(error_body(fault.status, message)).encode() + b"\n")
-                    self._end_chunked()
-                    return
-                elif fault.kind == "malformed":
-                    self._write_chunk(_as_bytes(fault.body or '{"result": {"alternatives": [}}') + b"\n")
-                    self._end_chunked()
-                    return
-            if i > 0:
-                next_at += delay
-                self.fake._sleep(next_at - time.monotonic())
-            self._write_chunk(json.dumps({"result": result}, ensure_ascii=False).encode() + b"\n")
-        self._end_chunked()
-
-    def _completion_once(self, result: dict[str, Any], fault: Fault | None) -> None:
-        """stream=false: one `{"result": …}` object (faults that need a stream act on it as a whole)."""
-        if fault and fault.kind == "stall":
-            self.fake._stall(fault.seconds)
-        if fault and fault.kind == "error_line":
-            message = fault.message or _DEFAULT_ERROR_TEXT.get(fault.status, "error")
-            self._send_json(200, error_body(fault.status, message))
-            return
-        if fault and fault.kind == "torn":
-            data = json.dumps({"result": result}, ensure_ascii=False).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data[: len(data) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-            self.connection.shutdown(socket.SHUT_RDWR)
-            return
-        self._send_json(200, {"result": result})
-
-    def _completion_async(self, body: dict[str, Any], fault: Fault | None) -> None:
-        if (body.get("completionOptions") or {}).get("stream"):
-            raise _BadRequest(400, error_body(400, "stream is not supported in async mode"))
-        messages, input_tokens = self._validate(body)
-        lines, _ = self._reply_lines(body, messages, input_tokens, fault)
-        reply: dict[str, Any] = lines[-1]
-        if fault and fault.kind == "error_line":
-            code = _HTTP_TO_GRPC.get(fault.status, 13)
-            reply = {"error": {"code": code, "message": fault.message or "failed", "details": []}}
-        self._send_json(200, self.fake._new_operation(reply))
-
-    def _tokenize(self, body: dict[str, Any]) -> None:
-        uri = body.get("modelUri")
-        if not isinstance(uri, str) or not uri.startswith(("gpt://", "ds://")):
-            raise _BadRequest(400, error_body(400, f"invalid model_uri: {uri!r}", unary=True))
-        tokens = [_token_json(p) for p in split_tokens(str(body.get("text", "")))]
-        self._send_json(200, {"tokens": tokens, "modelVersion": self.fake.model_version})
-
-    def _tokenize_completion(self, body: dict[str, Any]) -> None:
-        messages, _ = self._validate(body, unary=True)
-        self._send_json(200, {"tokens": completion_tokens(messages), "modelVersion": self.fake.model_version})
-
-
-def _as_bytes(data: str | bytes) -> bytes:
-    return data.encode("utf-8") if isinstance(data, str) else data
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -860,10 +535,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunks", type=int, default=6, help="chunks per generated reply")
     parser.add_argument("--tokens-per-chunk", type=int, default=None, help="fixed chunk size instead")
     parser.add_argument("--context-limit", type=int, default=None, help="override the model's context window")
+    parser.add_argument("--polls-until-done", type=int, default=1, help="operation polls answered 'not done'")
     args = parser.parse_args(argv)
     server = FakeYandexServer(
         host=args.host, port=args.port, api_key=args.api_key, chunk_delay=args.chunk_delay,
         chunks=args.chunks, tokens_per_chunk=args.tokens_per_chunk, context_limit=args.context_limit,
+        polls_until_done=args.polls_until_done,
     )  # fmt: skip
     print(server.url, flush=True)  # first line of stdout: callers read the URL from it
     try:

@@ -104,7 +104,7 @@ def test_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
     def crash(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(settings_module.os, "replace", crash)
+    monkeypatch.setattr(os, "replace", crash)  # the one atomic_write (store.fileio) uses os.replace
     with pytest.raises(OSError):
         store.save(Settings(theme="light"))
     assert (tmp_path / "settings.json").read_bytes() == before
@@ -259,3 +259,45 @@ def test_settings_file_is_plain_utf8_json(tmp_path):
     text = (tmp_path / "settings.json").read_text(encoding="utf-8")
     assert "Привет" in text and text.endswith("\n")
     assert os.stat(tmp_path / "settings.json").st_size > 0
+
+
+# --- hostile files (issue 17) ----------------------------------------------------------------------
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize("content", [
+    '{"version": 2, "ui_state": {"a": ' + DEEP + "}}",
+    '{"version": 2, "temperature": NaN}',
+    '{"version": 2, "temperature": Infinity}',
+    '{"version": 2, "temperature": 1e400}',
+    '{"version": 2, "max_tokens": ' + str(10**400) + "}",
+    '{"version": ' + str(10**400) + "}",
+    '{"version": 2, "ui_state": {"w": -Infinity}}',
+])
+def test_poisoned_settings_fall_back_to_defaults(tmp_path, content):
+    write(tmp_path / "settings.json", content)
+    store = SettingsStore(tmp_path)
+    settings = store.load()  # never raises
+    assert settings == Settings()
+    assert store.warnings and "broken-" in store.warnings[0]
+    store.save(Settings(theme="dark"))
+    assert SettingsStore(tmp_path).load().theme == "dark"
+
+
+def test_huge_but_finite_numbers_are_out_of_range(tmp_path):
+    write(tmp_path / "settings.json", json.dumps({"version": 2, "max_tokens": 10**25, "temperature": 1e300,
+                                                   "theme": "dark"}))
+    store = SettingsStore(tmp_path)
+    settings = store.load()
+    assert settings.max_tokens == Settings().max_tokens and settings.temperature == Settings().temperature
+    assert settings.theme == "dark" and len(store.warnings) == 3
+
+
+def test_one_atomic_write(tmp_path):
+    from desktop_chat.store import fileio
+
+    assert settings_module.atomic_write is fileio.atomic_write
+    assert not hasattr(settings_module, "tempfile")
+    SettingsStore(tmp_path / "a" / "b").save(Settings())  # creates the folders it needs
+    assert (tmp_path / "a" / "b" / "settings.json").is_file()

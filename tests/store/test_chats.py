@@ -207,12 +207,12 @@ def test_list_chats_does_not_read_chat_files(data_dir: Path, monkeypatch: pytest
     store = open_store(data_dir)
     ids = {store.create_chat(f"chat {i}").id for i in range(20)}
     store.close()
-    import desktop_chat.store.store as store_module
+    import desktop_chat.store.recovery as recovery_module
 
     def no_reading(*a: object, **k: object) -> None:
         raise AssertionError("a chat file was read at open")
 
-    monkeypatch.setattr(store_module, "read_chat_file", no_reading)
+    monkeypatch.setattr(recovery_module, "read_chat_file", no_reading)
     s2 = open_store(data_dir)
     assert {s.id for s in s2.list_chats()} == ids
     s2.close()
@@ -247,12 +247,12 @@ def test_index_is_rebuilt_when_missing_broken_or_stale(data_dir: Path) -> None:
 def test_append_does_not_reread_the_file(store: ChatStore, monkeypatch: pytest.MonkeyPatch) -> None:
     chat = store.create_chat()
     add_turns(store, chat.id, 5)
-    import desktop_chat.store.store as store_module
+    import desktop_chat.store.recovery as recovery_module
 
     def no_reading(*a: object, **k: object) -> None:
         raise AssertionError("append re-read the chat file")
 
-    monkeypatch.setattr(store_module, "read_chat_file", no_reading)
+    monkeypatch.setattr(recovery_module, "read_chat_file", no_reading)
     later = add_turns(store, chat.id, 5)
     store.truncate_from(chat.id, later[-1].id)
     store.rename_chat(chat.id, "renamed")

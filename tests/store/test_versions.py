@@ -16,10 +16,10 @@ NEWER_ID = "f" * 32
 
 def newer_chat_file() -> bytes:
     lines = [
-        {"format": "desktop-chat/chat", "version": 2, "id": NEWER_ID, "created_at": 10.0, "new_field": [1]},
+        {"format": "desktop-chat/chat", "version": 3, "id": NEWER_ID, "created_at": 10.0, "new_field": [1]},
         {"type": "rename", "at": 11.0, "title": "Из будущего"},
         {"type": "message", "at": 12.0, "message": {"id": "m1", "role": "user", "text": "привет",
-                                                    "created_at": 12.0, "attachments": ["x.png"]}},
+                                                    "created_at": 12.0, "stickers": ["x.png"]}},
         {"type": "reaction", "at": 13.0, "message_id": "m1", "emoji": "👍"},  # unknown to v1
         {"type": "message", "at": 14.0, "message": {"id": "m2", "role": "assistant", "text": "здравствуйте",
                                                     "created_at": 14.0}},

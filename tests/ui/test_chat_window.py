@@ -72,7 +72,7 @@ def test_stop_keeps_the_partial_reply_marked_stopped(qtbot, make_window, fake_se
     fake_server.script_reply("один два три четыре пять шесть семь восемь девять десять", chunks=10, delay=0.3)
     send(qtbot, window, "Считай")
     qtbot.waitUntil(lambda: window.stream is not None and bool(window.stream.text), timeout=WAIT)
-    window.act_stop.trigger()
+    window.window_actions.stop.trigger()
     wait_idle(qtbot, window)
     reply = stored(window)[-1]
     assert reply.status == "stopped"
@@ -86,7 +86,7 @@ def test_regenerate_replaces_the_last_reply(qtbot, make_window, fake_server) -> 
     send(qtbot, window, "Придумай название")
     wait_idle(qtbot, window)
     fake_server.script_reply("Второй вариант", chunks=2)
-    window.act_regenerate.trigger()
+    window.window_actions.regenerate.trigger()
     qtbot.waitUntil(lambda: stored(window)[-1].text == "Второй вариант", timeout=WAIT)
     assert [m.text for m in stored(window)] == ["Придумай название", "Второй вариант"]
     assert [m["text"] for m in fake_server.completion_requests()[-1].body["messages"]] == ["Придумай название"]
@@ -128,7 +128,7 @@ def test_each_error_shows_its_message_and_retry_works(qtbot, make_window, fake_s
     wait_idle(qtbot, window)
     failed = stored(window)[-1]
     assert failed.status == "error"
-    shown = window.error_text(failed)
+    shown = window.notices.error_text(failed)
     assert shown and shown in footers(window)[-1]
     assert window.chat_model.messages[0].text == "Вопрос"  # the question is kept
     assert any(href == "action:retry" for href, _ in window.chat_model.index(

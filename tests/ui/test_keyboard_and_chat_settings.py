@@ -19,7 +19,7 @@ def test_chat_settings_reach_the_request(qtbot, make_window, fake_server, monkey
                           max_tokens=500)
     monkeypatch.setattr(ChatSettingsDialog, "exec", lambda self: 1)
     monkeypatch.setattr(ChatSettingsDialog, "result_settings", lambda self: chosen)
-    window.act_chat_settings.trigger()
+    window.window_actions.chat_settings.trigger()
     fake_server.script_reply("Да", chunks=1)
     window.composer.sendRequested.emit("Вопрос")
     qtbot.waitUntil(lambda: len(window.chat_model.messages) == 2 and window.stream is None, timeout=WAIT)
@@ -32,7 +32,7 @@ def test_chat_settings_reach_the_request(qtbot, make_window, fake_server, monkey
 
 
 def test_chat_settings_dialog_round_trip(qtbot) -> None:
-    from desktop_chat.conversation import Defaults
+    from desktop_chat.chat.conversation import Defaults
 
     dialog = ChatSettingsDialog(ChatSettings(system_prompt="x", model="", temperature=None, max_tokens=None),
                                 Defaults(), None)
@@ -96,6 +96,7 @@ def test_controls_have_accessible_names_and_actions_show_shortcuts(qtbot, make_w
     for button in window.findChildren(QAbstractButton):
         if button.isVisibleTo(window):
             assert button.text() or button.accessibleName() or button.toolTip(), button.objectName()
-    for action in (window.act_new, window.act_search, window.act_stop, window.act_regenerate, window.act_find):
+    actions = window.window_actions
+    for action in (actions.new, actions.search, actions.stop, actions.regenerate, actions.find):
         assert action.shortcut().toString() and action.shortcut().toString(
             action.shortcut().SequenceFormat.NativeText) in action.toolTip()

@@ -68,18 +68,18 @@ def test_find_in_chat_walks_through_matches(qtbot, make_window) -> None:
     texts[90] = "и тут КЛЮЧ"
     chat = fill(window, "Поиск", texts)
     window.open_chat(chat.id)
-    window.act_find.trigger()
+    window.window_actions.find.trigger()
     assert window.find_bar.isVisible()
-    window.find_box.setText("ключ")
+    window.find_bar.find_box.setText("ключ")
     assert selected_message(window).text == "и тут КЛЮЧ"  # the newest match first
-    window.find_in_chat(1)
+    window.find_bar.step(1)
     assert selected_message(window).text == "тут ключ"
-    assert window.find_status.text() == "message 1 of 2"
+    assert window.find_bar.find_status.text() == "message 1 of 2"
     assert window.chat_view.chat_delegate.highlight == "ключ"  # the word is marked in the rows
     row = window.chat_view.currentIndex().data(ROW_ROLE)
     doc = window.chat_view.chat_delegate.document(row, window.chat_view.viewport().width())
     assert len(window.chat_view.chat_delegate._find_selections(doc)) == 1
-    window.hide_find()
+    window.find_bar.close_bar()
     assert window.chat_view.chat_delegate.highlight == ""
 
 
@@ -89,18 +89,18 @@ def test_rename_pin_delete_and_undo(qtbot, make_window, monkeypatch) -> None:
     newer = fill(window, "Новый", ["b"])
     window.open_chat(older.id)
     monkeypatch.setattr(QInputDialog, "exec", lambda self: (self.setTextValue("Переименованный"), 1)[1])
-    window.act_rename.trigger()
+    window.window_actions.rename.trigger()
     qtbot.waitUntil(lambda: window.chat_list_model.get(older.id).title == "Переименованный", timeout=WAIT)
     assert window.title_label.text() == "Переименованный"
 
     window.open_chat(newer.id)
     assert window.chat_list_model.chats()[0].id == newer.id  # the most recent on top
     window.open_chat(older.id)
-    window.act_pin.trigger()
+    window.window_actions.pin.trigger()
     qtbot.waitUntil(lambda: window.chat_list_model.chats()[0].id == older.id, timeout=WAIT)
     assert window.store.load_chat(older.id).summary.pinned
 
-    window.act_delete.trigger()
+    window.window_actions.delete.trigger()
     qtbot.waitUntil(lambda: window.chat_list_model.get(older.id) is None, timeout=WAIT)
     assert window.chat_id == newer.id and window.undo_button.isVisible()  # the next chat opens
     assert older.id not in [c.id for c in window.store.list_chats()]
@@ -114,7 +114,7 @@ def test_duplicate_copies_the_messages(qtbot, make_window) -> None:
     window = make_window(None, online=False)
     chat = fill(window, "Оригинал", ["вопрос", "ответ"])
     window.open_chat(chat.id)
-    window.act_duplicate.trigger()
+    window.window_actions.duplicate.trigger()
     qtbot.waitUntil(lambda: window.chat_id not in (None, chat.id), timeout=WAIT)
     assert [m.text for m in window.chat_model.messages] == ["вопрос", "ответ"]
     assert len(window.store.list_chats()) == 2
@@ -129,14 +129,14 @@ def test_export_and_import_round_trip_from_the_menu(qtbot, make_window, monkeypa
     for fmt in ("md", "html", "json"):
         target = tmp_path / f"chat.{fmt}"
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target, **k: (str(t), ""))
-        getattr(window, f"act_export_{fmt}").trigger()
+        getattr(window.window_actions, f"export_{fmt}").trigger()
         qtbot.waitUntil(target.exists, timeout=WAIT)
     assert "Привет, **мир**" in (tmp_path / "chat.md").read_text(encoding="utf-8")
     assert "<html" in (tmp_path / "chat.html").read_text(encoding="utf-8").lower()
     json.loads((tmp_path / "chat.json").read_text(encoding="utf-8"))
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "chat.json"), ""))
-    window.act_import.trigger()
+    window.window_actions.import_.trigger()
     qtbot.waitUntil(lambda: window.chat_id not in (None, chat.id), timeout=WAIT)  # the import opened
     assert len(window.store.list_chats()) == 2
     assert [m.text for m in window.chat_model.messages] == ["Привет, **мир**", "Ответ с `кодом`"]
@@ -238,5 +238,5 @@ def test_search_shows_each_chat_once_with_its_match_count(qtbot, make_window) ->
     row = titles.index("Пироги (3)")
     window.sidebar.results_list.clicked.emit(window.sidebar.results_model.index(row))
     assert window.chat_id == chat.id
-    assert window.find_bar.isVisible() and window.find_box.text() == "вишн"  # Enter walks to the others
+    assert window.find_bar.isVisible() and window.find_bar.find_box.text() == "вишн"  # Enter walks to the others
     assert selected_message(window).text == "Ещё вишня"  # the newest match

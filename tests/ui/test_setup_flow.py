@@ -42,7 +42,7 @@ def test_full_session_keeps_the_secret_out_of_every_file(qtbot, make_window, fak
         fake_server.fail_next(401, f"Unknown api key '{SECRET}'", path="/foundationModels/v1/completion")
         window.composer.sendRequested.emit("Ещё вопрос")
         qtbot.waitUntil(lambda: len(window.chat_model.messages) == 4 and window.stream is None, timeout=WAIT)
-        shown = window.error_text(window.chat_model.messages[-1])
+        shown = window.notices.error_text(window.chat_model.messages[-1])
         assert shown and SECRET not in shown
 
         exports = tmp_path / "exports"

@@ -3,10 +3,10 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop_chat import conversation
 from desktop_chat.api.client import Completion, Status, Usage
 from desktop_chat.api.models import context_window
-from desktop_chat.conversation import Defaults, plan_request
+from desktop_chat.chat import conversation
+from desktop_chat.chat.conversation import Defaults, plan_request
 from desktop_chat.store import ChatSettings, Message
 
 
@@ -32,7 +32,7 @@ def test_chat_settings_override_defaults() -> None:
 
 
 def test_oldest_turns_are_left_out_when_history_does_not_fit() -> None:
-    big = "слово " * 20000  # about 40k estimated tokens: more than the 32k window alone
+    big = "слово " * 40000  # about 50k estimated tokens: more than the 32k window alone
     messages = chat(("user", big), ("assistant", "ok"), ("user", "short"), ("assistant", "fine"),
                     ("user", "new question"))
     plan = plan_request(messages, ChatSettings(system_prompt="be brief"), Defaults())
@@ -107,3 +107,11 @@ def test_regenerate_and_retry_targets() -> None:
     assert conversation.awaiting_reply(chat(("user", "q")))
     failed = [*chat(("user", "q")), Message.new("assistant", "", status="error")]
     assert conversation.awaiting_reply(failed)
+
+
+def test_a_turn_the_content_filter_ended_is_not_sent_again() -> None:
+    messages = chat(("user", "обычный вопрос"), ("assistant", "обычный ответ"), ("user", "острый вопрос"),
+                    ("assistant", "Я не могу ответить на это"), ("user", "новый вопрос"))
+    messages[3].status = "content_filter"
+    plan = plan_request(messages, ChatSettings(), Defaults())
+    assert [m.text for m in plan.messages] == ["обычный вопрос", "обычный ответ", "новый вопрос"]

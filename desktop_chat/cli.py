@@ -1,0 +1,278 @@
+"""`desktop-chat-cli`: the same chats from a terminal (after Simon Willison's `llm`). No Qt here.
+
+    desktop-chat-cli models
+    desktop-chat-cli ask [--chat ID|last] [--model M] [--attach FILE]... TEXT
+
+`ask` streams the reply to stdout as it arrives (nothing else goes to stdout) and stores both
+messages in the chat, through the very session code the window uses. `--attach FILE` (repeatable):
+documents go in as text, pictures as image parts (the model must see pictures, or a clear error names
+one that does); a file that cannot be read is refused with what to do, and nothing is sent.
+Errors go to stderr in the UI language, with a non-zero exit; the question stays in the chat.
+`--api-base URL --data-dir DIR --config-dir DIR` may stand anywhere on the line. Credentials come from the keyring or
+YC_API_KEY / YC_IAM_TOKEN / YC_FOLDER_ID, like the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import locale
+import logging
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from desktop_chat import catalogue
+from desktop_chat.chat.conversation import Defaults
+from desktop_chat.chat.events import QuestionFailed, QuestionSaved, ReplyFinished, ReplyProgress
+from desktop_chat.chat.sessions import ChatSessions, InlineRunner, Refused
+from desktop_chat.paths import resolve_paths
+from desktop_chat.providers.base import Account
+from desktop_chat.providers.registry import Providers
+from desktop_chat.settings import Settings, SettingsStore
+from desktop_chat.store import ChatSettings, ChatStore
+
+if TYPE_CHECKING:
+    from desktop_chat.attachments import Prepared
+
+EXIT_ERROR, EXIT_USAGE = 1, 2
+
+MESSAGES = {
+    "no_account": {
+        "en": "No API key or folder ID yet. Start Desktop Chat and add them in Settings, or set YC_API_KEY "
+              "and YC_FOLDER_ID.",
+        "ru": "Ещё нет API-ключа или идентификатора каталога. Запустите Desktop Chat и добавьте их в "
+              "настройках или задайте YC_API_KEY и YC_FOLDER_ID.",
+    },
+    "unknown_model": {
+        "en": "Unknown model “{}”. See `desktop-chat-cli models` for the ones you can use.",
+        "ru": "Неизвестная модель «{}». Список доступных: `desktop-chat-cli models`.",
+    },
+    "no_chat": {
+        "en": "There is no chat “{}”.",
+        "ru": "Чата «{}» нет.",
+    },
+    "no_text": {"en": "Nothing to ask: give the question as TEXT (or --attach a file).",
+                "ru": "Не задан вопрос (TEXT) и не приложен файл (--attach)."},
+    "cannot_see": {
+        "en": "The model “{}” cannot see pictures. Ask one that can: --model {}",
+        "ru": "Модель «{}» не видит картинки. Спросите модель, которая видит: --model {}",
+    },
+    "too_long": {
+        "en": "The attached documents do not fit the model's context window (about {} tokens are left for "
+              "them). Attach a shorter part, or choose a model with a larger window (e.g. --model "
+              "qwen3-235b-a22b-fp8).",
+        "ru": "Приложенные документы не помещаются в контекстное окно модели (для них остаётся около {} "
+              "токенов). Приложите часть покороче или выберите модель с окном побольше (например, --model "
+              "qwen3-235b-a22b-fp8).",
+    },
+    "busy": {"en": "This chat is writing a reply already.", "ru": "В этом чате уже пишется ответ."},
+    "saved_elsewhere": {
+        "en": "The reply could not be saved: {}",
+        "ru": "Ответ не удалось сохранить: {}",
+    },
+    "internal": {
+        "en": "Something went wrong inside the app: {}",
+        "ru": "Что-то пошло не так внутри программы: {}",
+    },
+    "changed": {
+        "en": "(the model rewrote the start of its reply; the whole reply follows)",
+        "ru": "(модель переписала начало ответа; ниже ответ целиком)",
+    },
+}
+
+
+def language(settings: Settings, environ: Mapping[str, str]) -> str:
+    """"ru" or "en": the app's setting, else the system's language (Russian when the system is)."""
+    if settings.language in ("ru", "en"):
+        return settings.language
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = environ.get(name, "")
+        if value:
+            return "ru" if value.lower().startswith("ru") else "en"
+    system = (locale.getlocale()[0] or "").lower()
+    return "ru" if system.startswith("ru") else "en"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", metavar="DIR")
+    common.add_argument("--config-dir", metavar="DIR")
+    common.add_argument("--api-base", metavar="URL")
+    parser = argparse.ArgumentParser(prog="desktop-chat-cli", parents=[common],
+                                     description="Desktop Chat from a terminal: the same chats as the window.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("models", parents=[common], help="the chat models this account can use")
+    ask = commands.add_parser("ask", parents=[common], help="ask a question; the reply streams to stdout")
+    ask.add_argument("--chat", metavar="ID|last", help="continue this chat (last: the most recent)")
+    ask.add_argument("--model", metavar="M", help="a model id, short name or gpt:// URI")
+    ask.add_argument("--attach", metavar="FILE", action="append", default=[],
+                     help="a picture or document to send with the question (repeatable)")
+    ask.add_argument("text", nargs="*", metavar="TEXT")
+    return parser
+
+
+class Cli:
+    def __init__(self, args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> None:
+        self.args, self.environ, self.out, self.err = args, environ, out, err
+        paths = resolve_paths(args.data_dir, args.config_dir)
+        self.settings = SettingsStore(paths.config_dir).load()
+        self.lang = language(self.settings, environ)
+        self.data_dir = paths.data_dir
+        self.api_base = args.api_base or self.settings.api_base
+
+    def say(self, key: str, *values: object) -> None:
+        print(MESSAGES[key][self.lang].format(*values), file=self.err)
+
+    def account(self) -> Account | None:
+        from desktop_chat.secrets import EnvOverrides, SecretStore, effective_credentials
+
+        # With a key in the environment the keyring is not touched (it may prompt to unlock).
+        secrets = SecretStore() if not EnvOverrides.from_environ(self.environ).secret else None
+        credentials = effective_credentials(self.settings, secrets, self.environ)  # type: ignore[arg-type]
+        if credentials is None:
+            return None
+        return Account(credentials.folder_id, credentials.kind, credentials.secret, self.api_base)
+
+    def models(self) -> int:
+        from desktop_chat.chat.model_list import ModelList
+
+        models = ModelList(self.data_dir / "models.json")
+        account = self.account()
+        entries = models.entries()
+        if account is not None:
+            try:
+                entries = models.refresh(Providers(lambda: account))
+            except Exception as error:  # offline: the cached or built-in list still answers
+                logging.getLogger(__name__).info("model list not refreshed: %s", type(error).__name__)
+        for entry in entries:
+            print(f"{entry.id}\t{entry.title(self.lang)}", file=self.out)
+        return 0
+
+    def ask(self) -> int:
+        args = self.args
+        text = " ".join(args.text).strip()
+        if not text and not args.attach:
+            self.say("no_text")
+            return EXIT_USAGE
+        files = self._read_files(args.attach)
+        if files is None:
+            return EXIT_ERROR
+        account = self.account()
+        if account is None:
+            self.say("no_account")
+            return EXIT_ERROR
+        store = ChatStore(self.data_dir, auto_backup=False)
+        store.open()
+        try:
+            return self._ask(store, account, text, files)
+        finally:
+            store.close()
+
+    def _read_files(self, paths: list[str]) -> list[Prepared] | None:
+        """Every --attach file made ready, or None after saying (for each bad one) what is wrong."""
+        from desktop_chat.attachments import AttachmentError, prepare
+
+        files, failed = [], False
+        for path in paths:
+            try:
+                files.append(prepare(path))
+            except AttachmentError as error:
+                print(error.user_message(self.lang), file=self.err)
+                failed = True
+        return None if failed else files
+
+    def _ask(self, store: ChatStore, account: Account, text: str, files: list[Prepared]) -> int:
+        args, s = self.args, self.settings
+        chat_id = None
+        settings = ChatSettings()
+        if args.chat:
+            chats = sorted(store.list_chats(), key=lambda c: -c.updated_at)
+            chat_id = chats[0].id if args.chat == "last" and chats else args.chat
+            if chat_id == "last" or chat_id not in {c.id for c in chats}:
+                self.say("no_chat", args.chat)
+                return EXIT_ERROR
+            settings = store.get_chat_settings(chat_id)
+        if args.model:
+            entry = catalogue.find(args.model)
+            if entry is None:
+                self.say("unknown_model", args.model)
+                return EXIT_ERROR
+            settings = dataclasses.replace(settings, model=args.model if "://" in args.model else entry.id)
+        defaults = Defaults(model=s.model, temperature=s.temperature, max_tokens=s.max_tokens)
+        sessions = ChatSessions(store, Providers(lambda: account, data_logging=lambda: s.data_logging),
+                                lambda: defaults, InlineRunner())
+        printer = _ReplyPrinter(self)
+        sessions.subscribe(printer)
+        try:
+            sessions.send(chat_id, text, settings, attachments=files)
+        except Refused as refusal:
+            if refusal.reason == "cannot_see":
+                model = settings.model or defaults.model
+                entry = catalogue.find(model)
+                self.say("cannot_see", entry.id if entry else model, refusal.detail or "gemma-3-27b-it")
+                return EXIT_ERROR
+            self.say(refusal.reason if refusal.reason in MESSAGES else "internal", refusal.detail or refusal.reason)
+            return EXIT_ERROR
+        return printer.exit_code
+
+
+class _ReplyPrinter:
+    """Prints the reply as it grows; the native API may rewrite its start, then the whole reply follows."""
+
+    def __init__(self, cli: Cli) -> None:
+        self.cli = cli
+        self.printed = ""
+        self.exit_code = EXIT_ERROR
+
+    def __call__(self, event: object) -> None:
+        out = self.cli.out
+        if isinstance(event, ReplyProgress):
+            self._show(event.text)
+        elif isinstance(event, QuestionFailed):
+            self.cli.say("saved_elsewhere", event.error)
+        elif isinstance(event, ReplyFinished):
+            if event.reply is not None:
+                self._show(event.reply.text)
+            if self.printed and not self.printed.endswith("\n"):
+                out.write("\n")
+            out.flush()
+            if event.error is not None:
+                self._error(event.error)
+            elif event.save_error is not None:
+                self.cli.say("saved_elsewhere", event.save_error)
+            else:
+                self.exit_code = 0
+        elif isinstance(event, QuestionSaved):
+            pass
+
+    def _show(self, text: str) -> None:
+        out = self.cli.out
+        if text.startswith(self.printed):
+            out.write(text[len(self.printed):])
+        else:
+            out.write("\n")
+            self.cli.say("changed")
+            out.write(text)
+        out.flush()
+        self.printed = text
+
+    def _error(self, error: BaseException) -> None:
+        from desktop_chat.api.errors import ApiError
+
+        if isinstance(error, ApiError):
+            print(error.user_message(self.cli.lang), file=self.cli.err)
+        else:
+            self.cli.say("internal", type(error).__name__)
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None,
+         out: TextIO | None = None, err: TextIO | None = None) -> int:
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    logging.basicConfig(level=logging.ERROR, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    cli = Cli(args, os.environ if environ is None else environ, out or sys.stdout, err or sys.stderr)
+    try:
+        return cli.models() if args.command == "models" else cli.ask()
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,81 @@
+"""Which provider serves a model, for the account in use. No Qt here.
+
+The sessions ask `resolve(model)` for every reply and get a fresh provider and the model's URI, so a
+key changed in the settings (or an IAM token renewed) applies to the next reply without a restart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from desktop_chat.providers.base import Account, ChatProvider
+
+
+class NoAccount(Exception):
+    """There is no key or folder yet: nothing can be sent."""
+
+
+class UnknownModel(ValueError):
+    """A chat (perhaps imported) names a model the app cannot reach."""
+
+    def __init__(self, model: str) -> None:
+        super().__init__(model)
+        self.model = model
+
+
+class Providers:
+    def __init__(self, account: Callable[[], Account | None], client_options: dict[str, Any] | None = None,
+                 data_logging: Callable[[], bool] = lambda: False) -> None:
+        """`account()` is asked at each request; `client_options` go to every HTTP client (tests: backoff)."""
+        self._account = account
+        self.client_options = dict(client_options or {})
+        self._data_logging = data_logging
+
+    @property
+    def account(self) -> Account | None:
+        return self._account()
+
+    def model_uri(self, model: str) -> str:
+        account = self._require_account()
+        return self._uri(account, model)
+
+    def resolve(self, model: str, **overrides: Any) -> tuple[ChatProvider, str]:
+        """A provider for `model` and the URI to send; raises NoAccount or UnknownModel."""
+        account = self._require_account()
+        uri = self._uri(account, model)
+        options = {"data_logging": self._data_logging(), **self.client_options, **overrides}
+        from desktop_chat import catalogue
+
+        if catalogue.api_of(model) == "openai":
+            options.pop("poll_interval", None)  # economy mode is the native API's
+            from desktop_chat.providers.openai_compat import OpenAICompatProvider
+
+            return OpenAICompatProvider(account, **options), uri
+        from desktop_chat.providers.yandex_native import YandexNativeProvider
+
+        return YandexNativeProvider(account, **options), uri
+
+    def catalogue_provider(self, **overrides: Any) -> ChatProvider:
+        """The provider whose API lists the folder's models (the OpenAI-compatible one)."""
+        from desktop_chat.providers.openai_compat import OpenAICompatProvider
+
+        options = {"data_logging": self._data_logging(), **self.client_options, **overrides}
+        options.pop("poll_interval", None)
+        return OpenAICompatProvider(self._require_account(), **options)
+
+    def _require_account(self) -> Account:
+        account = self._account()
+        if account is None:
+            raise NoAccount
+        return account
+
+    @staticmethod
+    def _uri(account: Account, model: str) -> str:
+        from desktop_chat import catalogue
+
+        try:
+            return catalogue.model_uri(account.folder_id, model)
+        except ValueError:
+            raise UnknownModel(model) from None
+

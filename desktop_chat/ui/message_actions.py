@@ -1,0 +1,165 @@
+"""What is shown under each message (notes, links) and what its links and context menu do."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QPoint, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QTextDocument
+from PySide6.QtWidgets import QVBoxLayout
+
+from desktop_chat.catalogue import format_rub
+from desktop_chat.chat import conversation
+from desktop_chat.store import Message
+from desktop_chat.ui.chat_view import Row
+
+if TYPE_CHECKING:
+    from desktop_chat.ui.main_window import MainWindow
+
+
+class MessageActions(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    # ---- what shows under a message -------------------------------------------------------
+    def decorate(self, row: Row, is_last: bool) -> None:
+        """Sets the notes and links shown under a message."""
+        window = self.window
+        message = row.message
+        if message is None:
+            return
+        notes: list[str] = []
+        actions = [("action:copy", self.tr("Copy")), ("action:copy-md", self.tr("Copy as Markdown"))]
+        writing = window.sessions.live(window.chat_id) is not None
+        if message.role == "user":
+            if not window.read_only:
+                actions.append(("action:edit", self.tr("Edit")))
+            if is_last and not window.read_only and not writing:
+                notes.append(self.tr("No reply yet."))
+                actions.append(("action:retry", self.tr("Send again")))
+        else:
+            status_note = {
+                "truncated": self.tr("The reply was cut off: it reached the length limit (max tokens). "
+                                     "You can raise the limit in the chat's settings."),
+                "content_filter": self.tr("The model declined to answer this (content filter). This question and "
+                                          "answer are not sent to the model again; edit the question to ask "
+                                          "it differently."),
+                "stopped": self.tr("Stopped."),
+            }.get(message.status)
+            if message.status == "error":
+                status_note = window.notices.error_text(message)
+            if status_note:
+                notes.append(status_note)
+            if message.usage:
+                tokens = self.tr("Tokens: %1 in, %2 out").replace("%1", str(message.usage.get("input", 0))) \
+                    .replace("%2", str(message.usage.get("completion", 0)))
+                if message.usage.get("reasoning"):
+                    tokens += " " + self.tr("(%1 of them thinking)").replace("%1", str(message.usage["reasoning"]))
+                cost = conversation.message_cost(message)
+                language = window.services.language
+                notes.append(f"{format_rub(cost, language)} · {tokens}" if cost is not None else tokens)
+            if is_last and not window.read_only and not writing:
+                if message.status == "error":
+                    actions.insert(0, ("action:retry", self.tr("Retry")))
+                    if message.error in ("auth", "permission", "folder_mismatch"):
+                        actions.insert(1, ("action:settings", self.tr("Open settings")))
+                else:
+                    actions.append(("action:regenerate", self.tr("Regenerate")))
+            if message.error_details:
+                actions.append(("action:copy-details", self.tr("Copy details for support")))
+        row.footer_note = "\n".join(notes)
+        row.actions = actions
+
+    # ---- the keyboard's way to the same actions -------------------------------------------
+    def show_menu(self, row: Row, where: QPoint) -> None:
+        """The same actions as the links under a message, plus per-block code copies."""
+        from PySide6.QtWidgets import QMenu
+
+        view = self.window.chat_view
+        menu = QMenu(self.window)
+        for href, label in row.actions:
+            menu.addAction(label, partial(self.on_link, row, href))
+        message = row.message
+        if message is not None:
+            menu.addAction(self.tr("Select text…"), partial(self.show_text, message))
+            code = view.chat_delegate.document(row, view.viewport().width()).property("code_blocks") or []
+            for number in range(len(code)):
+                menu.addAction(self.tr("Copy code block %1").replace("%1", str(number + 1)),
+                               partial(self.on_link, row, f"copy-code:{number}"))
+        if not menu.isEmpty():
+            menu.exec(where)
+
+    def show_text(self, message: Message) -> None:
+        """The message, formatted, in a box where any part of it can be selected and copied."""
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser
+
+        from desktop_chat.ui.render import render_message
+
+        dialog = QDialog(self.window)
+        dialog.setWindowTitle(self.tr("Message text"))
+        text = QTextBrowser(dialog)
+        text.setOpenLinks(False)  # web links go to the browser; copy links copy, as in the chat
+        row = Row("message", message=message)
+        text.anchorClicked.connect(lambda url: self.on_link(row, url.toString()))
+        rendered = render_message(message.text, self.window.theme.dark)
+        rendered.add_images_to(text.document())
+        text.setHtml(rendered.html)
+        text.setAccessibleName(self.tr("Message text"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+        dialog.resize(680, 460)
+        text.setFocus()
+        text.selectAll()
+        dialog.open()
+
+    # ---- links ----------------------------------------------------------------------------
+    def on_link(self, row: Row, href: str) -> None:
+        window = self.window
+        message = row.message
+        clipboard = QGuiApplication.clipboard()
+        status = window.statusBar()
+        if href.startswith("copy-code:") and message is not None:
+            view = window.chat_view
+            code = view.chat_delegate.code_block(row, view.viewport().width(), int(href.split(":", 1)[1]))
+            if code is not None:
+                clipboard.setText(code)
+                status.showMessage(self.tr("Code copied."), 3000)
+        elif href == "action:copy" and message is not None:
+            doc = QTextDocument()
+            doc.setMarkdown(message.text)
+            clipboard.setText(doc.toPlainText())
+            status.showMessage(self.tr("Message copied."), 3000)
+        elif href == "action:copy-md" and message is not None:
+            clipboard.setText(message.text)
+            status.showMessage(self.tr("Message copied as Markdown."), 3000)
+        elif href == "action:copy-details" and message is not None:
+            clipboard.setText(message.error_details)
+            status.showMessage(self.tr("Details copied: paste them into your message to Yandex Cloud support."),
+                              5000)
+        elif href == "action:edit" and message is not None:
+            window.start_edit(message)
+        elif href == "action:regenerate":
+            window.composer.edit.setFocus()  # typing goes on in the message box
+            last = conversation.last_reply(window.chat_model.messages)
+            if row.kind == "notice" or (message is not None and last is not None and message.id == last.id):
+                window.regenerate()  # only the link under the last reply (or a notice) regenerates
+        elif href == "action:retry":
+            window.composer.edit.setFocus()
+            window.retry()
+        elif href == "action:stop":
+            window.stop_reply()
+        elif href == "action:settings":
+            if message is not None and message.error == "auth":
+                # An expired or revoked key: the settings open on the key field, saying why.
+                window.open_settings(focus_secret=True, notice=self.tr(
+                    "The key was not accepted: it may have expired or been revoked. Paste a valid API key "
+                    "or IAM token and press Save."))
+            else:
+                window.open_settings()
+        elif href.startswith(("http://", "https://", "mailto:")):
+            QDesktopServices.openUrl(QUrl(href))
