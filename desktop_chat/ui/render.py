@@ -247,6 +247,7 @@ def _markdown() -> MarkdownIt:
     dollarmath_plugin(md, allow_labels=False, allow_space=False, allow_digits=False, double_inline=True)
     # Models often write \( … \) and \[ … \] instead of dollars.
     md.inline.ruler.before("escape", "math_brackets", _math_brackets)
+    md.core.ruler.after("inline", "task_items", _task_items)
     md.validateLink = _link_allowed  # type: ignore[method-assign]
     for name, rule in _RULES.items():
         md.add_render_rule(name, rule)
@@ -386,7 +387,41 @@ def _cell_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDic
 
 
 def _blockquote_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-    return f'<blockquote style="color:{_theme(env).muted_text}; margin-left:16px; margin-right:0">'
+    # A bar on the left, as in other chat apps: Qt's blocks have no borders, so a 3 px table cell draws it.
+    theme = _theme(env)
+    return (
+        f'<table cellspacing="0" cellpadding="0" border="0" style="margin-top:6px; margin-bottom:6px">'
+        f'<tr><td width="3" bgcolor="{theme.border}"></td><td style="padding-left:10px">'
+        f'<blockquote style="color:{theme.muted_text}; margin-left:0px; margin-right:0px">'
+    )
+
+
+def _blockquote_close(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    return "</blockquote></td></tr></table>\n"
+
+
+def _list_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    """A nested list sits close to its parent item (Qt gives every list a paragraph's margins)."""
+    html_open: str = self.renderToken(tokens, idx, options, env)
+    if tokens[idx].level > 0:
+        html_open = re.sub(r"^<(ul|ol)", r'<\1 style="margin-top:0px; margin-bottom:0px"', html_open, count=1)
+    return html_open
+
+
+_TASK = re.compile(r"^\[([ xX])\][ \t]")
+
+
+def _task_items(state: Any) -> None:
+    """`- [ ] to do` and `- [x] done` as check boxes (☐ ☑): Qt draws no <input>."""
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "inline" or i < 2 or tokens[i - 2].type != "list_item_open" or not token.children:
+            continue
+        first = token.children[0]
+        match = _TASK.match(first.content) if first.type == "text" else None
+        if match:
+            box = "☐ " if match.group(1) == " " else "☑ "
+            first.content = box + first.content[match.end():]
 
 
 def _heading_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
@@ -462,6 +497,9 @@ _RULES: dict[str, Rule] = {
     "th_open": _cell_open,
     "td_open": _cell_open,
     "blockquote_open": _blockquote_open,
+    "blockquote_close": _blockquote_close,
+    "bullet_list_open": _list_open,
+    "ordered_list_open": _list_open,
     "heading_open": _heading_open,
     "heading_close": _heading_close,
     "math_inline": _math_inline,
