@@ -201,6 +201,17 @@ def join_code_blocks(code_blocks: list[str], piece: Piece, rendered: RenderedPie
         code_blocks.extend(rendered.code_blocks)
 
 
+def code_blocks_of(pieces: list[tuple[Piece, RenderedPiece]]) -> list[str]:
+    """The message's code blocks, a long block's parts joined (linear: each block is joined once)."""
+    blocks: list[list[str]] = []
+    for piece, rendered in pieces:
+        if piece.kind == "code" and not piece.first and blocks:
+            blocks[-1].append(rendered.code_blocks[0])
+        else:
+            blocks.extend([code] for code in rendered.code_blocks)
+    return ["\n".join(parts) for parts in blocks]
+
+
 def message_metrics(copy_label: str | None, font_px: float | None, dpr: float | None) -> tuple[str, float, float]:
     if copy_label is None:
         copy_label = QCoreApplication.translate("render", "Copy")

@@ -45,6 +45,7 @@ class _Placed:
     rendered: RenderedPiece
     start: int
     end: int
+    index: int = 0  # in MessageDocument._placed (pieces are only ever removed from the end)
 
 
 class MessageDocument:
@@ -67,6 +68,8 @@ class MessageDocument:
         self._images: set[str] = set()
         self._image_pixels = 0
         self._initial_footer = footer_html
+        self._code_count = -1
+        self._waiting: list[_Placed] = []  # the placed pieces that show a formula's source for now
         self.pending: set[object] = set()  # formula keys shown as source until they are ready
 
     @property
@@ -102,6 +105,7 @@ class MessageDocument:
             # The footer stays: only the pieces from the first changed one are replaced, before it.
             self._remove(cursor, start, self._footer_start)
             del self._placed[first:]
+            self._waiting = [placed for placed in self._waiting if placed.index < first]
             cursor.setPosition(start)
             for span in spans[first:]:
                 self._append(cursor, span.piece, at_end=False)
@@ -116,7 +120,10 @@ class MessageDocument:
         self._text, self._spans, self._footer, self._footer_set = text, spans, footer, True
         self._refresh_pending()
         # The chat view's copy links look the code up here, as for any rendered message.
-        self.document.setProperty("code_blocks", self.code_blocks())
+        if any(p.rendered.code_blocks for p in self._placed[first:]) or self._code_count != self._code_base(
+                len(self._placed)):
+            self.document.setProperty("code_blocks", self.code_blocks())
+            self._code_count = self._code_base(len(self._placed))
         return True
 
     def formulas_finished(self, keys: set[object], seconds: float = 1e9) -> bool:
@@ -127,32 +134,36 @@ class MessageDocument:
         stop = time.perf_counter() + seconds
         cursor = QTextCursor(self.document)
         cursor.beginEditBlock()
-        for index, placed in enumerate(self._placed):
+        shifts: list[tuple[int, int]] = []  # (index of a re-rendered piece, how much later text moved)
+        total = 0
+        for placed in self._waiting:  # in document order
             if not placed.rendered.pending & keys:
                 continue
             if time.perf_counter() > stop:
                 break
+            placed.start += total
+            placed.end += total
             rendered = self._render(placed.piece, placed.code_base, replacing=placed.rendered)
             self._remove(cursor, placed.start, placed.end)
             if placed.start == 0:
                 self._reset_first_block(cursor)  # what stays of it takes the new first block's format
             cursor.setPosition(placed.start)
             self._insert(cursor, rendered.html, first_piece=placed.start == 0)
-            shift = cursor.position() - placed.end
+            total += cursor.position() - placed.end
             placed.rendered, placed.end = rendered, cursor.position()
-            for later in self._placed[index + 1:]:
+            shifts.append((placed.index, total))
+        # One pass moves every later piece by what the pieces before it grew or shrank.
+        for (index, shift), following in zip(shifts, [*shifts[1:], (len(self._placed), 0)], strict=True):
+            for later in self._placed[index + 1: following[0]]:
                 later.start += shift
                 later.end += shift
-            self._footer_start += shift
+        self._footer_start += total
         cursor.endEditBlock()
         self._refresh_pending()
         return True
 
     def code_blocks(self) -> list[str]:
-        blocks: list[str] = []
-        for placed in self._placed:
-            render.join_code_blocks(blocks, placed.piece, placed.rendered)
-        return blocks
+        return render.code_blocks_of([(placed.piece, placed.rendered) for placed in self._placed])
 
     # ---- inside ----
     def _code_base(self, index: int) -> int:
@@ -164,6 +175,7 @@ class MessageDocument:
     def _remove_from(self, cursor: QTextCursor, index: int) -> None:
         start = self._placed[index].start if index < len(self._placed) else self._footer_start
         del self._placed[index:]
+        self._waiting = [placed for placed in self._waiting if placed.index < index]
         if start == 0:
             self.document.clear()  # clears the formula images too
             self._images.clear()
@@ -180,7 +192,10 @@ class MessageDocument:
             cursor.movePosition(QTextCursor.MoveOperation.End)
         start = cursor.position()
         self._insert(cursor, rendered.html, first_piece=start == 0)
-        self._placed.append(_Placed(piece, code_base, rendered, start, cursor.position()))
+        placed = _Placed(piece, code_base, rendered, start, cursor.position(), len(self._placed))
+        self._placed.append(placed)
+        if rendered.pending:
+            self._waiting.append(placed)
 
     def _render(self, piece: Piece, code_base: int, replacing: RenderedPiece | None = None) -> RenderedPiece:
         from desktop_chat.ui import math_render
@@ -200,7 +215,9 @@ class MessageDocument:
         return rendered
 
     def _refresh_pending(self) -> None:
-        self.pending = set().union(*(placed.rendered.pending for placed in self._placed))
+        # Only the pieces that wait for a formula are looked at (a long reply has thousands of pieces).
+        self._waiting = [placed for placed in self._waiting if placed.rendered.pending]
+        self.pending = set().union(*(placed.rendered.pending for placed in self._waiting))
 
     def _insert(self, cursor: QTextCursor, fragment_html: str, first_piece: bool = False) -> None:
         """Inserts HTML at the cursor (the end of a block) as setHtml would have laid it out after
