@@ -138,9 +138,11 @@ def main() -> None:
     view.show()
     model.set_messages([Message.new("user", "Напиши очень длинный ответ")])
     app.processEvents()
-    # As the app does after its first paint: load the renderer (and here the formula renderer) first.
-    from desktop_chat.ui import math_render
+    # As the app does after its first paint (MainWindow.prewarm): load the renderer and the lexers of
+    # common languages; here the formula renderer too.
+    from desktop_chat.ui import highlight, math_render
 
+    highlight.prewarm()
     math_render.render_formula("x^2", display=False, color="#000000", font_px=16)
 
     streams = [Stream(view, model, text, args.rate, args.chunk_chars)]

@@ -170,3 +170,14 @@ def _css_for(style_name: str, ttype: _TokenType) -> str:
     if info["italic"]:
         css.append("font-style:italic")
     return "; ".join(css)
+
+
+COMMON_LANGUAGES = ("python", "bash", "sh", "javascript", "typescript", "json", "sql", "c", "cpp", "java", "go",
+                    "rust", "html", "css", "yaml")
+
+
+def prewarm(languages: tuple[str, ...] = COMMON_LANGUAGES) -> None:
+    """Builds the lexers code blocks most often name (each compiles its rules on first use: 5-40 ms that
+    would otherwise stall the window at the first code block in that language). For a background thread."""
+    for lang in languages:
+        _lexer(lang)
