@@ -27,7 +27,7 @@ import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
-from typing import Final
+from typing import IO, Final
 
 from PySide6.QtCore import QObject, Signal
 
@@ -52,36 +52,50 @@ class _WorkerProcess:
 
     def __init__(self) -> None:
         self._process: subprocess.Popen[str] | None = None
+        self._replies: queue.Queue[str] = queue.Queue()
         self._job = 0
+
+    def _start(self) -> subprocess.Popen[str]:
+        # The worker imports this very copy of the package, wherever it was started from.
+        root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
+        process = subprocess.Popen(
+            [sys.executable, "-m", "desktop_chat.ui.formula_worker"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            text=True, encoding="utf-8", bufsize=1, env=env,
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+        )
+        replies: queue.Queue[str] = queue.Queue()
+        self._replies = replies
+
+        def read(stdout: IO[str]) -> None:
+            for line in stdout:
+                replies.put(line)
+            replies.put("")  # the worker ended
+
+        assert process.stdout is not None
+        threading.Thread(target=read, args=(process.stdout,), name="formula-reader", daemon=True).start()
+        return process
 
     def svg(self, key: FormulaKey) -> tuple[str | None, float]:
         process = self._process
         if process is None or process.poll() is not None:
-            # The worker imports this very copy of the package, wherever it was started from.
-            root = str(Path(__file__).resolve().parents[2])
-            env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
-            process = self._process = subprocess.Popen(
-                [sys.executable, "-m", "desktop_chat.ui.formula_worker"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                text=True, encoding="utf-8", bufsize=1, env=env,
-                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
-            )
-        stdin, stdout = process.stdin, process.stdout
-        assert stdin is not None and stdout is not None
+            process = self._process = self._start()
+        assert process.stdin is not None
         self._job += 1
-        stdin.write(json.dumps([self._job, *key]) + "\n")
-        stdin.flush()
-        reply: list[str] = []
-        reader = threading.Thread(target=lambda: reply.append(stdout.readline()), daemon=True)
-        reader.start()
-        # The first formula also pays the worker's start (Python and ziamath: about a second).
-        reader.join(KILL_AFTER_S)
-        if reader.is_alive():
+        process.stdin.write(json.dumps([self._job, *key]) + "\n")
+        process.stdin.flush()
+        try:
+            # The first formula also pays the worker's start (Python and ziamath: about a second).
+            line = self._replies.get(timeout=KILL_AFTER_S)
+        except queue.Empty:
             # Past every deadline: the work cannot be interrupted any other way.
-            process.kill()
-            self._process = None
+            self.close()
             return None, KILL_AFTER_S
-        job, svg, seconds = json.loads(reply[0]) if reply and reply[0] else (self._job, None, 0.0)
+        if not line:
+            self._process = None
+            return None, 0.0
+        job, svg, seconds = json.loads(line)
         return (svg if job == self._job else None), float(seconds)
 
     def close(self) -> None:
@@ -116,6 +130,9 @@ class FormulaPool(QObject):
                 return None  # known at once: no need to queue it
             self._pending.add(key)
             if self._thread is None:
+                # This thread and the worker's reader take the GIL now and then: let the GUI thread have
+                # it back within 1 ms rather than Python's default 5 ms.
+                sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
                 self._thread = threading.Thread(target=self._run, name="formulas", daemon=True)
                 self._thread.start()
         self._queue.put(key)
