@@ -138,12 +138,16 @@ def main() -> None:
     view.show()
     model.set_messages([Message.new("user", "Напиши очень длинный ответ")])
     app.processEvents()
-    # As the app does after its first paint (MainWindow.prewarm): load the renderer and the lexers of
-    # common languages; here the formula renderer too.
-    from desktop_chat.ui import highlight, math_render
+    # As the app does after its first paint (MainWindow.prewarm, which should call render.prewarm()): the
+    # Markdown parser, linkify and the lexers of common languages; and the formula worker.
+    from desktop_chat.ui import math_render, render
 
-    highlight.prewarm()
+    render.prewarm()
     math_render.render_formula("x^2", display=False, color="#000000", font_px=16)
+    from desktop_chat.ui import formula_pool
+
+    formula_pool.warm_up()
+    formula_pool.pool().wait_idle(30)
 
     streams = [Stream(view, model, text, args.rate, args.chunk_chars)]
     # The lead's "two chats at once": streams.append(Stream(view, model, other_text, args.rate,

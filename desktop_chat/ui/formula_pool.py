@@ -130,9 +130,6 @@ class FormulaPool(QObject):
                 return None  # known at once: no need to queue it
             self._pending.add(key)
             if self._thread is None:
-                # This thread and the worker's reader take the GIL now and then: let the GUI thread have
-                # it back within 1 ms rather than Python's default 5 ms.
-                sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
                 self._thread = threading.Thread(target=self._run, name="formulas", daemon=True)
                 self._thread.start()
         self._queue.put(key)
@@ -196,3 +193,9 @@ def pool() -> FormulaPool:
     if _pool is None:
         _pool = FormulaPool()
     return _pool
+
+
+def warm_up() -> None:
+    """Starts the worker (Python and ziamath load in about a second) before the first formula needs it.
+    Call on the GUI thread after the first paint: it returns at once."""
+    pool().lookup(math_render.formula_key("x", display=False, color="#000000", font_px=16.0, dpr=1.0))
