@@ -524,5 +524,6 @@ def prewarm() -> None:
     linkify's regular expressions (≈ 30-60 ms at its first text) and the lexers of common languages."""
     from desktop_chat.ui import highlight
 
-    _markdown().render("Warm up: https://example.com, **bold**, `code`, $x$.\n\n| a |\n|---|\n| 1 |\n\n- [ ] item")
+    render_message("Warm up: https://example.com, **bold**, `code`.\n\n| a |\n|---|\n| 1 |\n\n- [ ] item\n\n> q",
+                   False, copy_label="Copy", font_px=16.0, dpr=1.0)
     highlight.prewarm()

@@ -235,3 +235,23 @@ def test_everyday_formulas_render() -> None:
     ]
     rendered = render_message("\n\n".join(f"$${f}$$" for f in formulas), dark=False)
     assert len(rendered.images) == len(formulas)
+
+
+def test_prewarm_runs_off_the_gui_thread() -> None:
+    """What the app's prewarm thread calls: no Qt objects, no formulas, no errors."""
+    import threading
+
+    from desktop_chat.ui import render
+
+    failures: list[BaseException] = []
+
+    def warm() -> None:
+        try:
+            render.prewarm()
+        except BaseException as exc:
+            failures.append(exc)
+
+    thread = threading.Thread(target=warm)
+    thread.start()
+    thread.join(60)
+    assert failures == []
