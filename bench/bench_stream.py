@@ -127,6 +127,9 @@ def main() -> None:
     parser.add_argument("--text-file", type=Path, help="stream this Markdown file instead")
     parser.add_argument("--rate", type=float, default=100.0, help="chunks per second")
     parser.add_argument("--chunk-chars", type=int, default=75, help="≈ 15 tokens, as the real Pro stream")
+    parser.add_argument("--gc-freeze", action="store_true",
+                        help="gc.freeze() after the warm-up, as the app could after its start: a full collection "
+                             "of the objects made at start costs 10-30 ms at a random moment of the stream")
     args = parser.parse_args()
 
     app = QApplication([])
@@ -148,6 +151,11 @@ def main() -> None:
 
     formula_pool.warm_up()
     formula_pool.pool().wait_idle(30)
+    if args.gc_freeze:
+        import gc
+
+        gc.collect()
+        gc.freeze()
 
     streams = [Stream(view, model, text, args.rate, args.chunk_chars)]
     # The lead's "two chats at once": streams.append(Stream(view, model, other_text, args.rate,
@@ -208,6 +216,7 @@ def main() -> None:
     busy.sort()
     result = {
         "kind": "file" if args.text_file else args.kind,
+        "gc_freeze": args.gc_freeze,
         "stream_seconds": duration,
         "chunks": -(-len(text) // args.chunk_chars),
         "reply_chars": len(text),
