@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-CLI_COMMANDS = ("ask", "models")  # desktop_chat/cli.py
+CLI_COMMANDS = ("ask", "draw", "models")  # desktop_chat/cli.py
 _TAKES_VALUE = ("--data-dir", "--config-dir", "--api-base")
 
 

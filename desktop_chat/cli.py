@@ -1,12 +1,16 @@
 """`desktop-chat-cli`: the same chats from a terminal (after Simon Willison's `llm`). No Qt here.
 
     desktop-chat-cli models
-    desktop-chat-cli ask [--chat ID|last] [--model M] [--attach FILE]... TEXT
+    desktop-chat-cli ask [--chat ID|last] [--model M] [--web] [--attach FILE]... TEXT
+    desktop-chat-cli draw [--chat ID|last] [--aspect 16:9] [--seed N] [--avoid TEXT] PROMPT --out FILE
 
 `ask` streams the reply to stdout as it arrives (nothing else goes to stdout) and stores both
 messages in the chat, through the very session code the window uses. `--attach FILE` (repeatable):
 documents go in as text, pictures as image parts (the model must see pictures, or a clear error names
 one that does); a file that cannot be read is refused with what to do, and nothing is sent.
+With `--web` the answer comes from the web; its sources follow it, after a blank line, one URL a line.
+`draw` asks YandexART for a picture, stores the prompt and the picture in a chat (a new one unless
+`--chat`), writes the JPEG to FILE and prints its seed (`seed: N`; `--seed N` draws the same again).
 Errors go to stderr in the UI language, with a non-zero exit; the question stays in the chat.
 `--api-base URL --data-dir DIR --config-dir DIR` may stand anywhere on the line. Credentials come from the keyring or
 YC_API_KEY / YC_IAM_TOKEN / YC_FOLDER_ID, like the app.
@@ -15,6 +19,7 @@ YC_API_KEY / YC_IAM_TOKEN / YC_FOLDER_ID, like the app.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import locale
 import logging
@@ -31,7 +36,8 @@ from desktop_chat.paths import resolve_paths
 from desktop_chat.providers.base import Account
 from desktop_chat.providers.registry import Providers
 from desktop_chat.settings import Settings, SettingsStore
-from desktop_chat.store import ChatSettings, ChatStore
+from desktop_chat.store import ChatSettings, ChatStore, Message, StoreError
+from desktop_chat.store.export import source_href
 
 if TYPE_CHECKING:
     from desktop_chat.attachments import Prepared
@@ -68,6 +74,13 @@ MESSAGES = {
               "qwen3-235b-a22b-fp8).",
     },
     "busy": {"en": "This chat is writing a reply already.", "ru": "В этом чате уже пишется ответ."},
+    "prompt_too_long": {
+        "en": "The prompt is too long: YandexART takes at most {} characters.",
+        "ru": "Описание слишком длинное: YandexART принимает не больше {} символов.",
+    },
+    "bad_aspect": {"en": "The aspect ratio must be one of: {}.", "ru": "Соотношение сторон — одно из: {}."},
+    "bad_seed": {"en": "The seed must be a whole number from 0.", "ru": "Seed — целое число от 0."},
+    "out": {"en": "Could not write {}: {}", "ru": "Не удалось записать {}: {}"},
     "saved_elsewhere": {
         "en": "The reply could not be saved: {}",
         "ru": "Ответ не удалось сохранить: {}",
@@ -109,7 +122,17 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--model", metavar="M", help="a model id, short name or gpt:// URI")
     ask.add_argument("--attach", metavar="FILE", action="append", default=[],
                      help="a picture or document to send with the question (repeatable)")
+    ask.add_argument("--web", action="store_true", help="answer from the web; the sources follow the answer")
     ask.add_argument("text", nargs="*", metavar="TEXT")
+    from desktop_chat.api.yandex_art import ASPECTS
+
+    draw = commands.add_parser("draw", parents=[common], help="draw a picture with YandexART")
+    draw.add_argument("--chat", metavar="ID|last", help="add the drawing to this chat (last: the most recent)")
+    draw.add_argument("--aspect", choices=list(ASPECTS), default="1:1")
+    draw.add_argument("--seed", type=int, metavar="N", help="the same seed and prompt draw the same picture")
+    draw.add_argument("--avoid", metavar="TEXT", default="", help="what the picture must not have")
+    draw.add_argument("--out", metavar="FILE", required=True, help="where to write the JPEG")
+    draw.add_argument("text", nargs="+", metavar="PROMPT")
     return parser
 
 
@@ -206,7 +229,7 @@ class Cli:
         printer = _ReplyPrinter(self)
         sessions.subscribe(printer)
         try:
-            sessions.send(chat_id, text, settings, attachments=files)
+            sessions.send(chat_id, text, settings, attachments=files, web=True if args.web else None)
         except Refused as refusal:
             if refusal.reason == "cannot_see":
                 model = settings.model or defaults.model
@@ -217,6 +240,69 @@ class Cli:
             return EXIT_ERROR
         return printer.exit_code
 
+    def draw(self) -> int:
+        account = self.account()
+        if account is None:
+            self.say("no_account")
+            return EXIT_ERROR
+        store = ChatStore(self.data_dir, auto_backup=False)
+        store.open()
+        try:
+            return self._draw(store, account)
+        finally:
+            store.close()
+
+    def _draw(self, store: ChatStore, account: Account) -> int:
+        args, s = self.args, self.settings
+        chat_id, settings = None, ChatSettings()
+        if args.chat:
+            chats = sorted(store.list_chats(), key=lambda c: -c.updated_at)
+            chat_id = chats[0].id if args.chat == "last" and chats else args.chat
+            if chat_id == "last" or chat_id not in {c.id for c in chats}:
+                self.say("no_chat", args.chat)
+                return EXIT_ERROR
+            settings = store.get_chat_settings(chat_id)
+        defaults = Defaults(model=s.model, temperature=s.temperature, max_tokens=s.max_tokens)
+        sessions = ChatSessions(store, Providers(lambda: account, data_logging=lambda: s.data_logging),
+                                lambda: defaults, InlineRunner())
+        printer = _ReplyPrinter(self)
+        sessions.subscribe(printer)
+        try:
+            sessions.draw(chat_id, " ".join(args.text), aspect=args.aspect, seed=args.seed, avoid=args.avoid,
+                          settings=settings)
+        except Refused as refusal:
+            self.say(refusal.reason if refusal.reason in MESSAGES else "internal", refusal.detail or refusal.reason)
+            usage = refusal.reason in ("nothing", "prompt_too_long", "bad_aspect", "bad_seed")
+            return EXIT_USAGE if usage else EXIT_ERROR
+        reply = printer.reply
+        if printer.exit_code or reply is None or not reply.attachments:
+            return printer.exit_code or EXIT_ERROR
+        try:
+            _write_file(args.out, store.read_attachment(reply.attachments[0]))
+        except (OSError, StoreError) as error:
+            self.say("out", args.out, getattr(error, "strerror", None) or str(error))
+            return EXIT_ERROR
+        print(f"seed: {(reply.drawing or {}).get('seed', '')}", file=self.out)
+        return 0
+
+
+def _write_file(path: str, data: bytes) -> None:
+    """Writes `data` to `path` whole or not at all (a temp file beside it, then a rename)."""
+    import tempfile
+
+    target = os.path.abspath(path)
+    fd, temp = tempfile.mkstemp(prefix=".draw-", suffix=".tmp", dir=os.path.dirname(target))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
 
 class _ReplyPrinter:
     """Prints the reply as it grows; the native API may rewrite its start, then the whole reply follows."""
@@ -225,6 +311,7 @@ class _ReplyPrinter:
         self.cli = cli
         self.printed = ""
         self.exit_code = EXIT_ERROR
+        self.reply: Message | None = None
 
     def __call__(self, event: object) -> None:
         out = self.cli.out
@@ -233,10 +320,13 @@ class _ReplyPrinter:
         elif isinstance(event, QuestionFailed):
             self.cli.say("saved_elsewhere", event.error)
         elif isinstance(event, ReplyFinished):
+            self.reply = event.reply
             if event.reply is not None:
                 self._show(event.reply.text)
             if self.printed and not self.printed.endswith("\n"):
                 out.write("\n")
+            if event.reply is not None and event.reply.sources:
+                out.write("\n" + "".join(source_href(url) + "\n" for url in event.reply.sources))
             out.flush()
             if event.error is not None:
                 self._error(event.error)
@@ -273,6 +363,6 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     logging.basicConfig(level=logging.ERROR, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     cli = Cli(args, os.environ if environ is None else environ, out or sys.stdout, err or sys.stderr)
     try:
-        return cli.models() if args.command == "models" else cli.ask()
+        return {"models": cli.models, "draw": cli.draw}.get(args.command, cli.ask)()
     except KeyboardInterrupt:
         return 130

@@ -8,8 +8,10 @@ so each loader has a single error to turn into its own ("damaged file", "unreada
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+import re
 from typing import Any
 
 MAX_DEPTH = 64  # our files and replies nest a handful of levels; this leaves room and stops bombs
@@ -39,30 +41,21 @@ def _parse_float(text: str) -> float:
     return value
 
 
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_BRACKETS = re.compile(rb"[\[\]{}]")
+_DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
 def _depth_ok(text: str | bytes, limit: int) -> bool:
-    """A cheap scan before parsing: brackets outside strings never nest deeper than `limit`."""
+    """A cheap scan before parsing: brackets outside strings never nest deeper than `limit`.
+    Strings are cut out by a regular expression and only the brackets left are walked (a byte loop
+    in Python took 0.26 s for a 2.8 MB index); an unterminated string leaves its brackets counted,
+    which only refuses text that is not JSON anyway."""
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     if data.count(b"[") + data.count(b"{") <= limit:
         return True
-    depth = 0
-    in_string = escaped = False
-    for byte in data:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:  # backslash
-                escaped = True
-            elif byte == 0x22:  # quote
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):  # [ {
-            depth += 1
-            if depth > limit:
-                return False
-        elif byte in (0x5D, 0x7D):  # ] }
-            depth -= 1
-    return True
+    brackets = _BRACKETS.findall(_STRING.sub(b"", data))
+    return all(depth <= limit for depth in itertools.accumulate(_DEPTH_STEP[b[0]] for b in brackets))
 
 
 def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH) -> Any:

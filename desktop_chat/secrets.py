@@ -1,4 +1,4 @@
-"""Credentials: the API key or IAM token, kept in the OS keyring and nowhere else on disk.
+"""Credentials: the API key, IAM token or OAuth token, kept in the OS keyring and nowhere else on disk.
 
 This is the only module that handles a secret's value. The keyring is the OS password storage
 (Windows Credential Manager, macOS Keychain, Secret Service on Linux) reached through `keyring`.
@@ -14,7 +14,7 @@ No Qt here.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -27,8 +27,18 @@ if TYPE_CHECKING:
 # The one place that knows the keyring service name. User names are the secret kinds below.
 SERVICE_NAME = "desktop-chat"
 
-SecretKind = Literal["api_key", "iam_token"]
-SECRET_KINDS: tuple[SecretKind, ...] = ("api_key", "iam_token")
+SecretKind = Literal["api_key", "iam_token", "oauth_token"]
+SECRET_KINDS: tuple[SecretKind, ...] = ("api_key", "iam_token", "oauth_token")
+
+# How the account signs in. An OAuth token (Yandex ID) is never sent to the API: it is exchanged for
+# IAM tokens, which live in memory only (api/iam.py). Until settings.py has a field for it, the choice
+# of OAuth is kept in Settings.ui_state["sign_in"] (Settings.auth_kind then says "iam_token", which is
+# what the API sees), and the expiry of a pasted IAM token in ui_state["iam_token_expires_at"].
+SignIn = Literal["api_key", "iam_token", "oauth_token"]
+SIGN_INS: tuple[SignIn, ...] = ("api_key", "iam_token", "oauth_token")
+SIGN_IN_STATE = "sign_in"
+IAM_EXPIRY_STATE = "iam_token_expires_at"
+IAM_BASE_STATE = "iam_base"  # the IAM service's address, for tests and proxies (default: Yandex's)
 
 # Environment variables that override the saved values for one run (never stored).
 ENV_API_KEY = "YC_API_KEY"
@@ -243,7 +253,7 @@ class EnvOverrides:
         return cls(folder_id=get(ENV_FOLDER_ID), api_key=get(ENV_API_KEY), iam_token=get(ENV_IAM_TOKEN))
 
     @property
-    def secret_kind(self) -> SecretKind | None:
+    def secret_kind(self) -> Literal["api_key", "iam_token"] | None:
         """Which secret the environment provides ("api_key" first), or None."""
         if self.api_key:
             return "api_key"
@@ -277,6 +287,107 @@ class EnvOverrides:
         return bool(self.folder_id or self.secret)
 
 
+def sign_in_of(settings: Settings) -> SignIn:
+    """How these settings sign in: "api_key", "iam_token" or "oauth_token"."""
+    if settings.ui_state.get(SIGN_IN_STATE) == "oauth_token" and settings.auth_kind == "iam_token":
+        return "oauth_token"
+    return "iam_token" if settings.auth_kind == "iam_token" else "api_key"
+
+
+def with_sign_in(settings: Settings, sign_in: SignIn, *, iam_expires_at: float | None = None) -> Settings:
+    """These settings signing in this way (a copy). `iam_expires_at`: a newly pasted IAM token's expiry."""
+    import dataclasses
+
+    state = dict(settings.ui_state)
+    if sign_in == "oauth_token":
+        state[SIGN_IN_STATE] = sign_in
+    else:
+        state.pop(SIGN_IN_STATE, None)
+    if sign_in == "iam_token" and iam_expires_at is not None:
+        state[IAM_EXPIRY_STATE] = float(iam_expires_at)
+    elif sign_in != "iam_token":
+        state.pop(IAM_EXPIRY_STATE, None)
+    auth_kind: Literal["api_key", "iam_token"] = "api_key" if sign_in == "api_key" else "iam_token"
+    return dataclasses.replace(settings, auth_kind=auth_kind, ui_state=state)
+
+
+def iam_base_of(settings: Settings) -> str:
+    from desktop_chat.api.iam import DEFAULT_IAM_BASE
+
+    value = settings.ui_state.get(IAM_BASE_STATE)
+    return value if isinstance(value, str) and value else DEFAULT_IAM_BASE
+
+
+class CredentialSource:
+    """This run's account: `current()` gives Credentials valid now, with a fresh IAM token where needed.
+
+    An API key never changes; a pasted IAM token is refused once its known expiry has passed
+    (IamTokenExpiredError); an OAuth token is exchanged for IAM tokens, renewed well before they
+    expire (OAuthTokenSource). `current()` may block (keyring no, network yes for OAuth): call it off
+    the GUI thread. The secret never appears in a repr.
+    """
+
+    def __init__(self, folder_id: str, sign_in: SignIn, secret: str, *, expires_at: float | None = None,
+                 iam_base: str | None = None, from_environment: bool = False,
+                 clock: Callable[[], float] | None = None) -> None:
+        import time
+
+        from desktop_chat.api.iam import DEFAULT_IAM_BASE, OAuthTokenSource, StaticIamToken
+
+        self.folder_id = folder_id
+        self.sign_in: SignIn = sign_in
+        self.from_environment = from_environment
+        self._secret = secret
+        self._clock = clock or time.time
+        self._oauth = (OAuthTokenSource(secret, iam_base or DEFAULT_IAM_BASE, self._clock)
+                       if sign_in == "oauth_token" else None)
+        self._static = (StaticIamToken(secret, expires_at, self._clock)
+                        if sign_in == "iam_token" and expires_at is not None else None)
+
+    def __repr__(self) -> str:
+        return f"CredentialSource(folder_id={self.folder_id!r}, sign_in={self.sign_in!r})"
+
+    @property
+    def expires_at(self) -> float | None:
+        """When the IAM token in use ends (None for an API key, or an IAM token of unknown age)."""
+        if self._oauth is not None:
+            return self._oauth.expires_at
+        return self._static.expires_at if self._static is not None else None
+
+    @property
+    def renews(self) -> bool:
+        return self._oauth is not None
+
+    def current(self) -> Credentials:
+        from desktop_chat.api.client import Credentials
+
+        if self._oauth is not None:
+            return Credentials(kind="iam_token", secret=self._oauth.current(), folder_id=self.folder_id)
+        if self._static is not None:
+            return Credentials(kind="iam_token", secret=self._static.current(), folder_id=self.folder_id)
+        kind: Literal["api_key", "iam_token"] = "iam_token" if self.sign_in == "iam_token" else "api_key"
+        return Credentials(kind=kind, secret=self._secret, folder_id=self.folder_id)
+
+
+def credential_source(settings: Settings, secrets: SecretStore, environ: Mapping[str, str],
+                      clock: Callable[[], float] | None = None) -> CredentialSource | None:
+    """Like effective_credentials, as a source that renews IAM tokens. Reads the keyring (may block)."""
+    env = EnvOverrides.from_environ(environ)
+    folder_id = env.folder_id or settings.folder_id.strip()
+    if env.secret_kind is not None and env.secret:
+        if not folder_id:
+            return None
+        return CredentialSource(folder_id, env.secret_kind, env.secret, from_environment=True, clock=clock)
+    sign_in = sign_in_of(settings)
+    secret = secrets.get_secret(sign_in)
+    if not folder_id or not secret:
+        return None
+    expires = settings.ui_state.get(IAM_EXPIRY_STATE) if sign_in == "iam_token" else None
+    expires_at = float(expires) if isinstance(expires, int | float) and not isinstance(expires, bool) else None
+    return CredentialSource(folder_id, sign_in, secret, expires_at=expires_at, iam_base=iam_base_of(settings),
+                            clock=clock)
+
+
 def effective_credentials(settings: Settings, secrets: SecretStore,
                           environ: Mapping[str, str]) -> Credentials | None:
     """The credentials for this run: environment variables first, then the saved settings + keyring.
@@ -289,11 +400,13 @@ def effective_credentials(settings: Settings, secrets: SecretStore,
 
     env = EnvOverrides.from_environ(environ)
     folder_id = env.folder_id or settings.folder_id.strip()
-    kind: SecretKind
+    kind: Literal["api_key", "iam_token"]
     if env.secret_kind is not None:
         kind, secret = env.secret_kind, env.secret
+    elif sign_in_of(settings) == "oauth_token":
+        return None  # needs an exchange over the network: use credential_source(...).current()
     else:
-        kind = _check_kind(settings.auth_kind)
+        kind = "iam_token" if settings.auth_kind == "iam_token" else "api_key"
         secret = secrets.get_secret(kind)
     if not folder_id or not secret:
         return None

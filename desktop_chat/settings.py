@@ -100,6 +100,8 @@ class Settings:
     data_logging: bool = False  # let Yandex log requests (x-data-logging-enabled)
     language: Language = "system"
     theme: Theme = "system"
+    auto_titles: bool = True  # name a new chat from its first exchange with a cheap model, in the background
+    parallel_replies: int = field(default=4, metadata=check(lambda v: 1 <= v <= 10))  # replies at once
     # Window geometry, splitter sizes...: owned by the UI, opaque here (must be JSON-serialisable).
     ui_state: dict[str, Any] = field(default_factory=dict)
 

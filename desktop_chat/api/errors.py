@@ -153,6 +153,23 @@ class PermissionDeniedError(ApiError):
     }
 
 
+WEB_ROLE = "ai.assistants.editor"
+
+
+class WebSearchRoleError(PermissionDeniedError):
+    """403 from the Responses API (web answers): the key's service account lacks `ai.assistants.editor`."""
+
+    kind = "web_role"
+    messages: ClassVar[dict[str, str]] = {
+        "en": f"Answers from the web need one more role: the key's service account has no role {WEB_ROLE} in "
+        "this folder. Ask the cloud's administrator to grant it (Yandex Cloud console → the folder → Access "
+        "bindings), or send without “Search the web”. Other answers keep working.",
+        "ru": f"Для ответов с поиском в интернете нужна ещё одна роль: у сервисного аккаунта ключа нет роли "
+        f"{WEB_ROLE} в этом каталоге. Попросите администратора облака выдать её (консоль Yandex Cloud → "
+        "каталог → Права доступа) или отправьте без «Искать в интернете». Обычные ответы работают как прежде.",
+    }
+
+
 class RateLimitError(ApiError):
     kind = "rate_limit"
     # The commonest 429: the folder's limit of simultaneous generations (10). The app already retried.
@@ -194,15 +211,19 @@ class ContextTooLongError(ApiError):
     retryable_default = False
     messages: ClassVar[dict[str, str]] = {
         "en": "The conversation is too long for this model ({actual} tokens, at most {limit} allowed). "
-        "Start a new chat, or delete or shorten earlier messages.",
+        "Shorten the message or its files, start a new chat, or choose a model with a larger memory "
+        "(Qwen3 235B, DeepSeek).",
         "ru": "Диалог слишком длинный для этой модели (токенов: {actual}, допустимо не больше {limit}). "
-        "Начните новый чат или удалите либо сократите старые сообщения.",
+        "Сократите сообщение или его файлы, начните новый чат или выберите модель с большей памятью "
+        "(Qwen3 235B, DeepSeek).",
     }
     char_messages: ClassVar[dict[str, str]] = {
         "en": "The conversation is too long for this model ({actual} characters, at most {limit} allowed). "
-        "Start a new chat, or delete or shorten earlier messages.",
+        "Shorten the message or its files, start a new chat, or choose a model with a larger memory "
+        "(Qwen3 235B, DeepSeek).",
         "ru": "Диалог слишком длинный для этой модели (символов: {actual}, допустимо не больше {limit}). "
-        "Начните новый чат или удалите либо сократите старые сообщения.",
+        "Сократите сообщение или его файлы, начните новый чат или выберите модель с большей памятью "
+        "(Qwen3 235B, DeepSeek).",
     }
 
     def __init__(self, detail: str = "", *, limit: int, actual: int, unit: str = "tokens", **kw: Any) -> None:
@@ -254,6 +275,24 @@ class ModelUnavailableError(BadRequestError):
         "ru": "Эта модель недоступна в вашем каталоге или её адрес указан неверно. Выберите для этого чата "
         "другую модель из списка и проверьте ID каталога в настройках.",
     }
+
+
+class DrawRefusedError(BadRequestError):
+    """400 from YandexART: the model will not draw this prompt (the service's rules)."""
+
+    kind = "draw_refused"
+    messages: ClassVar[dict[str, str]] = {
+        "en": "YandexART will not draw this: the prompt goes against the service's rules. Change the prompt "
+        "and draw again; it is kept for editing.",
+        "ru": "YandexART не будет это рисовать: описание противоречит правилам сервиса. Измените описание и "
+        "нарисуйте снова — оно сохранено для правки.",
+    }
+
+
+def as_error(cls: type[ApiError], error: ApiError) -> ApiError:
+    """`error` as a more precise class, keeping its details and request ids."""
+    return cls(error.detail, status=error.status, request_id=error.request_id,
+               server_request_id=error.server_request_id, server_trace_id=error.server_trace_id)
 
 
 class ServerError(ApiError):

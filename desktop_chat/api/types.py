@@ -98,6 +98,29 @@ class Completion:
     # The model's reasoning so far, where it streams it (OpenAI-compatible `reasoning_content`), also whole.
     # Shown folded above the answer; never sent back as history.
     reasoning_text: str = ""
+    # Web answers (the Responses API): the cited sites' URLs in order of first citation, and how many
+    # searches the model ran (each is billed on top of the tokens).
+    sources: tuple[str, ...] = ()
+    web_searches: int = 0
+
+
+SEARCH_CONTEXT_SIZES = ("low", "medium", "high")
+MAX_SEARCH_DOMAINS = 5
+
+
+@dataclass(frozen=True)
+class WebSearchOptions:
+    """The `web_search` tool's options: how much to read, up to five sites to keep to, a region."""
+
+    context_size: Literal["low", "medium", "high"] = "medium"
+    domains: tuple[str, ...] = ()  # e.g. ("ria.ru", "wikipedia.org"); empty: the whole web
+    region: str = ""  # a Yandex region code ("213" is Moscow); empty: no region
+
+    def __post_init__(self) -> None:
+        if self.context_size not in SEARCH_CONTEXT_SIZES:
+            raise ValueError(f"context_size must be one of {SEARCH_CONTEXT_SIZES}, not {self.context_size!r}")
+        if len(self.domains) > MAX_SEARCH_DOMAINS:
+            raise ValueError(f"at most {MAX_SEARCH_DOMAINS} sites may limit a search")
 
 
 @dataclass(frozen=True)

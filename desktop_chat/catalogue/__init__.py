@@ -11,13 +11,23 @@ the live `/v1/models` list, plus prices and the offline token estimate. No Qt.
     price(model, usage, mode="sync")    -> Decimal | None ₽; cost(model, input, output, mode)
     format_rub(amount, language)        -> str            "1,20 ₽" / "₽1.20"
     PRICES_DATE                                          the date of the price table (show it)
+    web_search_cost(calls), picture_cost(n) -> Decimal    tools billed per use (dated TOOL_PRICES_DATE)
     CatalogueCache(path).load() / .save(live_ids, fetched_at)
 
 `model` everywhere is an Entry or anything `find` accepts.
 """
 
 from desktop_chat.catalogue.cache import CachedList, CatalogueCache
-from desktop_chat.catalogue.prices import billed_output, cost, format_date, format_rub, price, prices_date
+from desktop_chat.catalogue.prices import (
+    billed_output,
+    cost,
+    format_date,
+    format_rub,
+    picture_cost,
+    price,
+    prices_date,
+    web_search_cost,
+)
 from desktop_chat.catalogue.resolve import (
     URI_SCHEMES,
     ModelPath,
@@ -37,8 +47,11 @@ from desktop_chat.catalogue.table import (
     ALIASES,
     DEFAULT_CHARS_PER_TOKEN,
     DEFAULT_CONTEXT_TOKENS,
+    PICTURE_PRICE,
     PRICES_DATE,
     TABLE,
+    TOOL_PRICES_DATE,
+    WEB_SEARCH_CALL_PRICE,
     Api,
     Entry,
     Mode,
@@ -50,9 +63,12 @@ __all__ = [
     "ALIASES",
     "DEFAULT_CHARS_PER_TOKEN",
     "DEFAULT_CONTEXT_TOKENS",
+    "PICTURE_PRICE",
     "PRICES_DATE",
     "TABLE",
+    "TOOL_PRICES_DATE",
     "URI_SCHEMES",
+    "WEB_SEARCH_CALL_PRICE",
     "Api",
     "CachedList",
     "CatalogueCache",
@@ -76,6 +92,8 @@ __all__ = [
     "merge",
     "model_uri",
     "parse",
+    "picture_cost",
     "price",
     "prices_date",
+    "web_search_cost",
 ]

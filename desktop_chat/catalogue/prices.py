@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
 from desktop_chat.catalogue.resolve import ModelRef, find
-from desktop_chat.catalogue.table import PRICES_DATE, Mode
+from desktop_chat.catalogue.table import PICTURE_PRICE, PRICES_DATE, WEB_SEARCH_CALL_PRICE, Mode
 
 _THOUSAND = Decimal(1000)
 _CENT = Decimal("0.01")
@@ -52,6 +52,16 @@ def billed_output(usage: UsageLike) -> int:
 def price(model: ModelRef, usage: UsageLike, mode: Mode = "sync") -> Decimal | None:
     """₽ a reply with this usage cost (reasoning billed as output); None where the model has no price."""
     return cost(model, int(usage.input_tokens), billed_output(usage), mode)
+
+
+def web_search_cost(calls: int) -> Decimal:
+    """₽ for the web searches a web answer ran (billed on top of its tokens; dated TOOL_PRICES_DATE)."""
+    return WEB_SEARCH_CALL_PRICE * max(0, int(calls))
+
+
+def picture_cost(pictures: int = 1) -> Decimal:
+    """₽ for pictures drawn by YandexART (dated TOOL_PRICES_DATE)."""
+    return PICTURE_PRICE * max(0, int(pictures))
 
 
 def _group(digits: str, separator: str) -> str:

@@ -23,6 +23,12 @@ Mode = Literal["sync", "async"]
 # The date of the pricing pages the price columns below were copied from. Keep it visible in the UI.
 PRICES_DATE = date(2026, 3, 16)
 
+# Tools billed per use, ₽ incl. VAT (yandex-api.md §12, from the 2026 price lists as gathered in December 2026):
+# one web search the model runs for a web answer (on top of its tokens), and one picture drawn by YandexART.
+TOOL_PRICES_DATE = date(2026, 12, 1)
+WEB_SEARCH_CALL_PRICE = Decimal("0.90")
+PICTURE_PRICE = Decimal("2.20")
+
 DEFAULT_CONTEXT_TOKENS = 32768  # YandexGPT, Alice, and what an unknown model is assumed to have
 DEFAULT_CHARS_PER_TOKEN = 4.5  # a model we have no measurement for (Russian and English alike)
 YANDEX = "Yandex"

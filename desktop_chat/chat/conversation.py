@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     # The client's types are imported where they are used: the module pulls in `requests`,
     # which the window does not need to paint (see docs/decisions.md, start-up).
     from desktop_chat.api.client import ChatMessage, Completion, CompletionOptions
+    from desktop_chat.api.types import WebSearchOptions
 
 # The stored status of a reply, by the API's status name. Replies with these statuses carry text the
 # person saw, so later requests include it as history; failed replies are left out (the person
@@ -98,10 +99,13 @@ def history_messages(messages: Sequence[Message]) -> list[Message]:
 
     Left out: failed and empty replies, and a whole turn the content filter ended (its question and
     the refusal): sent again, it can keep every later reply of the chat filtered. The turn stays on
-    screen, marked, and can be edited and resent.
+    screen, marked, and can be edited and resent. Drawing turns (a prompt for YandexART and the picture)
+    are not conversation either: the text model never sees them.
     """
     kept: list[Message] = []
     for message in messages:
+        if message.drawing is not None:
+            continue
         if message.role == "assistant" and message.status == "content_filter":
             if kept and kept[-1].role == "user":
                 kept.pop()
@@ -201,11 +205,26 @@ def plan_request(messages: Sequence[Message], settings: ChatSettings, defaults: 
 
 
 def reply_message(completion: Completion | None, partial_text: str, *, model: str,
-                  status: str | None = None, error: str = "", error_details: str = "") -> Message:
+                  status: str | None = None, error: str = "", error_details: str = "", web: bool = False,
+                  sources: Sequence[str] = ()) -> Message:
     """The assistant message to store for a finished, stopped or failed reply.
 
-    The partial text is kept in every case: a reply is never thrown away because the stream broke.
+    The partial text is kept in every case: a reply is never thrown away because the stream broke. A web
+    answer keeps its sources (so far) and, in `usage["web_searches"]`, the searches billed with it.
     """
+    message = _reply_message(completion, partial_text, model=model, status=status, error=error,
+                             error_details=error_details)
+    if web:
+        message.web = True
+        message.sources = list(completion.sources if completion is not None else sources)
+        searches = completion.web_searches if completion is not None else 0
+        if searches:
+            message.usage = {**(message.usage or {}), "web_searches": searches}
+    return message
+
+
+def _reply_message(completion: Completion | None, partial_text: str, *, model: str,
+                   status: str | None, error: str, error_details: str) -> Message:
     if completion is not None:
         text = completion.text
         usage = None
@@ -254,14 +273,58 @@ class _StoredUsage:
 
 
 def message_cost(message: Message) -> Decimal | None:
-    """₽ a stored reply cost, from its usage and the catalogue's prices; None when unknown."""
-    usage = message.usage
-    if not usage or message.role != "assistant":
+    """₽ a stored reply cost, from its usage and the catalogue's prices (a web answer's searches and a
+    drawn picture included); None when unknown."""
+    if message.role != "assistant":
         return None
-    return catalogue.price(message.model or "", _StoredUsage(
+    if message.drawing is not None:
+        return catalogue.picture_cost(1) if message.attachments else None
+    usage = message.usage
+    if not usage:
+        return None
+    tokens = catalogue.price(message.model or "", _StoredUsage(
         usage.get("input", 0), usage.get("completion", 0), usage.get("reasoning", 0), usage.get("total", 0)))
+    searches = usage.get("web_searches", 0)
+    if not searches:
+        return tokens
+    return (tokens or Decimal(0)) + catalogue.web_search_cost(searches)
+
+
+def web_options(settings: ChatSettings) -> WebSearchOptions:
+    """The chat's web search options (a damaged value falls back to the default)."""
+    from desktop_chat.api.types import WebSearchOptions
+
+    size = settings.search_context if settings.search_context in ("low", "medium", "high") else "medium"
+    domains = tuple(d.strip() for d in settings.search_domains if d.strip())[:5]
+    return WebSearchOptions(size, domains, settings.search_region.strip())  # type: ignore[arg-type]
+
+
+def is_drawing_turn(messages: Sequence[Message]) -> bool:
+    """The turn "retry"/"regenerate" would redo is a drawing (its question asked YandexART)."""
+    question = next((m for m in reversed(messages) if m.role == "user"), None)
+    return question is not None and question.drawing is not None
 
 
 def chat_cost(messages: Sequence[Message]) -> Decimal:
     """What the replies of a chat cost together (replies without a known price count as nothing)."""
     return sum((c for m in messages if (c := message_cost(m)) is not None), Decimal(0))
+
+
+# Replies that can be continued: stopped by the person, or cut at the length limit.
+CONTINUABLE = ("stopped", "truncated")
+CONTINUE_PROMPT = ("Продолжи свой предыдущий ответ с того места, где он оборвался, без повторов и без "
+                   "вступления. / Continue your previous answer exactly where it stopped, without repeating.")
+
+
+def continue_request() -> Message:
+    """The user turn that asks the model to go on (sent, never stored)."""
+    return Message.new("user", CONTINUE_PROMPT)
+
+
+def join_continued(prefix: str, continuation: str) -> str:
+    """A stopped reply and its continuation as one text (a space where neither side has one)."""
+    if not prefix:
+        return continuation
+    if not continuation or prefix[-1].isspace() or continuation[0].isspace() or continuation[0] in ".,;:!?)»":
+        return prefix + continuation
+    return prefix + " " + continuation

@@ -39,7 +39,9 @@ class ReplyStarted:
     replaces: Message | None  # the reply being regenerated or retried (kept until the new one is stored)
     first_sent_id: str | None  # the oldest stored message sent; None when nothing was left out
     left_out: int
-    waiting: bool = False  # economy mode: no text streams; the whole reply comes at the end
+    waiting: bool = False  # economy mode or a picture: no text streams; the whole reply comes at the end
+    web: bool = False  # the reply is an answer from the web (the view says so; sources follow)
+    kind: str = "text"  # "text" | "picture" (YandexART is drawing: show progress, Stop)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class ReplyProgress:
     reasoning: str = ""
     retry_in: float = 0.0  # > 0: the server asked to wait; the next attempt starts in this many seconds
     retry_error: BaseException | None = None  # why it waits (a 429's words say which limit)
+    sources: tuple[str, ...] = ()  # a web answer: the cited sites so far (URLs, numbered in this order)
 
 
 @dataclass(frozen=True)

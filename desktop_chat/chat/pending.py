@@ -5,7 +5,13 @@ here (write-temp, fsync, rename) before the app waits for it, and removed once t
 so a restart picks the wait up again and the reply still arrives.
 
     pending.json: {"format": "desktop-chat-pending", "version": 1, "operations": [
-        {"chat_id": "…", "operation_id": "…", "model": "yandexgpt-lite", "replaces": null, "started_at": 1.7e9}]}
+        {"chat_id": "…", "operation_id": "…", "model": "yandexgpt-lite", "replaces": null, "started_at": 1.7e9,
+         "kind": "text"},
+        {"chat_id": "…", "operation_id": "…", "model": "yandex-art", "replaces": null, "started_at": 1.7e9,
+         "kind": "picture", "drawing": {"prompt": "…", "aspect": "16:9", "seed": 42, "avoid": ""}}]}
+
+`kind` is "text" (an economy-mode reply; the default when absent) or "picture" (a YandexART drawing, with
+what was asked in `drawing`).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import logging
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from desktop_chat import safe_json
 
@@ -32,6 +39,8 @@ class PendingReply:
     model: str
     replaces: str | None  # the message id this reply replaces (regenerate), if any
     started_at: float
+    kind: str = "text"  # "text" (economy mode) | "picture" (YandexART)
+    drawing: dict[str, Any] | None = None  # a picture's request: {"prompt", "aspect", "seed", "avoid"}
 
 
 class PendingReplies:
@@ -76,9 +85,12 @@ class PendingReplies:
             if not isinstance(item, dict):
                 continue
             try:
+                drawing = item.get("drawing")
                 reply = PendingReply(str(item["chat_id"]), str(item["operation_id"]), str(item["model"]),
                                      item.get("replaces") if isinstance(item.get("replaces"), str) else None,
-                                     float(item.get("started_at", 0.0)))
+                                     float(item.get("started_at", 0.0)),
+                                     "picture" if item.get("kind") == "picture" else "text",
+                                     dict(drawing) if isinstance(drawing, dict) else None)
             except (KeyError, TypeError, ValueError):
                 continue
             replies.append(reply)

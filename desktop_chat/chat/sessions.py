@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from desktop_chat.chat import conversation
 from desktop_chat.chat.conversation import Defaults, RequestPlan
+from desktop_chat.chat.drawing import DrawingMixin
 from desktop_chat.chat.events import (
     QuestionFailed,
     QuestionSaved,
@@ -34,6 +35,7 @@ from desktop_chat.chat.events import (
     SessionEvent,
 )
 from desktop_chat.chat.pending import PendingReplies, PendingReply
+from desktop_chat.providers.base import ChatProvider
 from desktop_chat.providers.registry import NoAccount, Providers, UnknownModel
 from desktop_chat.store import ChatSettings, ChatStore, Message
 from desktop_chat.store.model import Attachment
@@ -72,7 +74,8 @@ class Refused(Exception):
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(reason)
         # "busy" | "limit" | "no_account" | "unknown_model" | "nothing" | "cannot_see" (detail: a model that
-        # can, "" if none is known) | "too_long" (detail: tokens the files may take; see fit_attachments)
+        # can, "" if none is known) | "too_long" (detail: tokens the files may take; see fit_attachments);
+        # drawing: "prompt_too_long" (detail: the limit), "bad_aspect" (detail: the choices), "bad_seed"
         self.reason = reason
         self.detail = detail
 
@@ -89,7 +92,10 @@ class LiveReply:
     text: str = ""
     reasoning: str = ""
     abandoned: bool = False  # closing or deleting: no verdict on a regenerated reply
-    operation_id: str = ""  # economy mode: the background operation this reply waits for
+    operation_id: str = ""  # economy mode or a picture: the background operation this reply waits for
+    web: bool = False  # an answer from the web (the Responses API with web search)
+    sources: tuple[str, ...] = ()  # a web answer's sources so far
+    prefix: str = ""  # "continue": the stopped reply this one goes on from (shown and stored joined)
     done: threading.Event = field(default_factory=threading.Event)
 
 
@@ -103,10 +109,13 @@ def _tokens(file: Prepared | Attachment, model: str) -> int:
     return token_cost(file, model) if isinstance(file, Attachment) else file.tokens(model)
 
 
-class ChatSessions:
+class ChatSessions(DrawingMixin):
     def __init__(self, store: ChatStore, providers: Providers, defaults: Callable[[], Defaults],
-                 runner: JobRunner, *, limit: int = DEFAULT_PARALLEL_REPLIES) -> None:
+                 runner: JobRunner, *, limit: int = DEFAULT_PARALLEL_REPLIES,
+                 auto_titles: Callable[[], bool] = lambda: False) -> None:
+        """`auto_titles()`: name a new chat from its first exchange (chat/titles.py) after its first reply."""
         self.store = store
+        self.auto_titles = auto_titles
         self.pending = PendingReplies(store.data_dir)
         self.providers = providers
         self.defaults = defaults
@@ -153,7 +162,7 @@ class ChatSessions:
     # ---- the use cases --------------------------------------------------------------------
     def send(self, chat_id: str | None, text: str, settings: ChatSettings, *, editing: str | None = None,
              draft_key: str | None = None, attachments: Sequence[Prepared | Attachment] = (),
-             model: str | None = None) -> int:
+             model: str | None = None, web: bool | None = None) -> int:
         """Stores `text` as the user's question (in a new chat when `chat_id` is None; replacing
         `editing` and all after it when given), then streams the reply. Returns the ticket.
 
@@ -161,7 +170,8 @@ class ChatSessions:
         as text, pictures as image parts), or stored `Attachment` records (edit and resend keeps the files).
         `model`: this reply only is written by that model (the chat keeps its own), e.g. a vision model for a
         picture. Refused at once, nothing stored: "cannot_see" (pictures
-        for a model that cannot see them; `detail` names one that can), "too_long" (the files do not fit)."""
+        for a model that cannot see them; `detail` names one that can), "too_long" (the files do not fit).
+        `web`: answer from the web for this message (None: the chat's `settings.web_search`)."""
         files = list(attachments)
         if not text.strip() and not files:
             raise Refused("nothing")
@@ -169,6 +179,7 @@ class ChatSessions:
         self._check_account(reply_settings)
         self._check_files(text, files, reply_settings)
         reply = self._claim(chat_id)
+        reply.web = settings.web_search if web is None else web
         question = Message.new("user", text, attachments=[_ref(f) for f in files])
         title = conversation.title_from_text(text) or (files[0].name if files else "")
 
@@ -198,33 +209,53 @@ class ChatSessions:
         return reply.ticket
 
     def regenerate(self, chat_id: str, settings: ChatSettings, messages: list[Message] | None = None, *,
-                   model: str | None = None) -> int:
+                   model: str | None = None, web: bool | None = None) -> int:
         """A new reply to the last question; the old one stays until the new one is stored.
-        `messages`: the chat as the caller has it (saves reading it again). `model`: as for send."""
+        `messages`: the chat as the caller has it (saves reading it again). `model`: as for send. `web`: None
+        answers the way the old reply did (from the web or not). A drawn picture is drawn again, new seed."""
         settings = self._for_model(settings, model)
-        self._check_account(settings)
         messages = self.store.load_chat(chat_id).messages if messages is None else messages
         old = conversation.last_reply(messages)
         if old is None:
             raise Refused("nothing")
+        if conversation.is_drawing_turn(messages):
+            return self._redraw(chat_id, messages, fresh_seed=old.status != "error")
+        self._check_account(settings)
         self._check_pictures(messages[:-1], settings)
         reply = self._claim(chat_id)
         reply.replaces = old
+        reply.web = old.web if web is None else web
         self.runner.start(lambda: self._reply(reply, chat_id, settings))
         return reply.ticket
 
     def retry(self, chat_id: str, settings: ChatSettings, messages: list[Message] | None = None, *,
-              model: str | None = None) -> int:
-        """Asks again after a failed reply, or for a question that has none yet."""
+              model: str | None = None, web: bool | None = None) -> int:
+        """Asks again after a failed reply, or for a question that has none yet (a drawing: the same seed)."""
         messages = self.store.load_chat(chat_id).messages if messages is None else messages
         if not conversation.awaiting_reply(messages):
             raise Refused("nothing")
         if messages[-1].role == "assistant":
-            return self.regenerate(chat_id, settings, messages, model=model)
+            return self.regenerate(chat_id, settings, messages, model=model, web=web)
+        if conversation.is_drawing_turn(messages):
+            return self._redraw(chat_id, messages, fresh_seed=False)
         settings = self._for_model(settings, model)
         self._check_account(settings)
         self._check_pictures(messages, settings)
         reply = self._claim(chat_id)
+        reply.web = settings.web_search if web is None else web
+        self.runner.start(lambda: self._reply(reply, chat_id, settings))
+        return reply.ticket
+
+    def continue_reply(self, chat_id: str, settings: ChatSettings, messages: list[Message] | None = None) -> int:
+        """The model goes on from where its last reply stopped (Stop, or the length limit); the two parts
+        are stored as one reply, in place of the stopped one."""
+        messages = self.store.load_chat(chat_id).messages if messages is None else messages
+        old = conversation.last_reply(messages)
+        if old is None or old.status not in conversation.CONTINUABLE or not old.text.strip():
+            raise Refused("nothing")
+        self._check_account(settings)
+        reply = self._claim(chat_id)
+        reply.replaces, reply.prefix, reply.text = old, old.text, old.text
         self.runner.start(lambda: self._reply(reply, chat_id, settings))
         return reply.ticket
 
@@ -331,20 +362,27 @@ class ChatSessions:
     def _reply(self, reply: LiveReply, chat_id: str, settings: ChatSettings) -> None:
         completion: Completion | None = None
         error: BaseException | None = None
-        provider = None
+        provider: ChatProvider | None = None
         try:
             messages = self.store.load_chat(chat_id).messages
             if reply.replaces is not None:
                 messages = messages[: next(i for i, m in enumerate(messages) if m.id == reply.replaces.id)]
+                if reply.prefix:  # continue: the stopped reply is history, then the request to go on
+                    messages += [reply.replaces, conversation.continue_request()]
             plan = conversation.plan_request(messages, settings, self.defaults(), load=self.store.read_attachment)
             reply.model = plan.model
             def retrying(delay: float, why: BaseException) -> None:
                 self._emit(ReplyProgress(reply.ticket, chat_id, reply.text, reply.reasoning, delay, why))
 
-            provider, uri = self.providers.resolve(plan.model, on_retry=retrying)
-            economy = settings.economy and conversation.has_economy(plan.model) and hasattr(provider, "start_async")
+            if reply.web:
+                provider, uri = self.providers.web_search(plan.model, conversation.web_options(settings),
+                                                          on_retry=retrying)
+            else:
+                provider, uri = self.providers.resolve(plan.model, on_retry=retrying)
+            economy = (settings.economy and not reply.web and conversation.has_economy(plan.model)
+                       and hasattr(provider, "start_async"))
             self._emit(ReplyStarted(reply.ticket, chat_id, plan.model, reply.replaces, plan.first_sent_id,
-                                    plan.left_out, waiting=economy))
+                                    plan.left_out, waiting=economy, web=reply.web))
             if economy:
                 operation_id = provider.start_async(uri, plan.messages, plan.options)  # type: ignore[attr-defined]
                 reply.operation_id = operation_id
@@ -353,9 +391,12 @@ class ChatSessions:
                 completion = self._wait(provider, reply, chat_id)
             else:
                 for completion in provider.stream(uri, plan.messages, plan.options, reply.cancel):
-                    reply.text = completion.text  # the whole text so far: replace, never append
+                    # The whole text so far: replace, never append (after what a continued reply had).
+                    reply.text = conversation.join_continued(reply.prefix, completion.text)
                     reply.reasoning = getattr(completion, "reasoning_text", "")
-                    self._emit(ReplyProgress(reply.ticket, chat_id, reply.text, reply.reasoning))
+                    reply.sources = completion.sources
+                    self._emit(ReplyProgress(reply.ticket, chat_id, reply.text, reply.reasoning,
+                                             sources=reply.sources))
         except Exception as exc:
             error = exc
         finally:
@@ -366,6 +407,17 @@ class ChatSessions:
         finally:
             self._release(reply)  # before the event: whoever hears it sees the chat free
         self._emit(event)
+        if event.summary is not None and event.reply is not None and event.summary.message_count == 2 \
+                and self.auto_titles():
+            self._name_chat(chat_id, reply.cancel)
+
+    def _name_chat(self, chat_id: str, cancel: CancelToken) -> None:
+        from desktop_chat.chat.titles import name_chat
+
+        try:
+            name_chat(self.store, self.providers, chat_id, cancel)  # the store tells the views
+        except Exception as error:  # the first line stays the name: never a reason to bother anyone
+            log.info("the chat was not named: %s", type(error).__name__)
 
     def _wait(self, provider: object, reply: LiveReply, chat_id: str) -> Completion | None:
         """Waits for an economy-mode reply; it arrives whole."""
@@ -386,7 +438,11 @@ class ChatSessions:
                 continue
             reply.model, reply.operation_id = pending.model, pending.operation_id
             reply.replaces = next((m for m in messages if m.id == pending.replaces), None)
-            self.runner.start(functools.partial(self._resume, reply, pending))
+            if pending.kind == "picture":
+                reply.model = ""  # set by the drawing job
+                self.runner.start(functools.partial(self._resume_drawing, reply, pending))
+            else:
+                self.runner.start(functools.partial(self._resume, reply, pending))
             tickets.append(reply.ticket)
         return tickets
 
@@ -436,19 +492,21 @@ class ChatSessions:
             kind = error.kind if isinstance(error, ApiError) else "internal"
             details = error.support_details(model=reply.model) if isinstance(error, ApiError) else ""
             new = conversation.reply_message(None, reply.text, model=reply.model, status="error", error=kind,
-                                             error_details=details)
+                                             error_details=details, web=reply.web, sources=reply.sources)
             if old is not None and old.status != "error":
                 new = None  # regenerating gave nothing better: the old reply stays
         elif stopped:
             keep_old = old is not None and reply.abandoned  # closing is no verdict on the old reply
             new = None if keep_old or not reply.text else conversation.reply_message(
-                completion, reply.text, model=reply.model, status="stopped")
+                completion, reply.text, model=reply.model, status="stopped", web=reply.web, sources=reply.sources)
         elif completion is None:
             new = None
         else:
-            new = conversation.reply_message(completion, completion.text, model=reply.model)
+            new = conversation.reply_message(completion, completion.text, model=reply.model, web=reply.web)
         if new is None:
             return ReplyFinished(reply.ticket, chat_id, None, old, None, error)
+        if reply.prefix:
+            new.text = reply.text  # one reply: what had arrived before, and its continuation
         try:
             self.store.append_message(chat_id, new, replaces=old.id if old is not None else None)
             summary = self.store.get_chat_summary(chat_id)

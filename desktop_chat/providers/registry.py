@@ -7,9 +7,14 @@ key changed in the settings (or an IAM token renewed) applies to the next reply 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_chat.providers.base import Account, ChatProvider
+
+if TYPE_CHECKING:
+    from desktop_chat.api.types import WebSearchOptions
+    from desktop_chat.providers.web_search import WebSearchProvider
+    from desktop_chat.providers.yandex_art import ArtProvider
 
 
 class NoAccount(Exception):
@@ -55,6 +60,23 @@ class Providers:
         from desktop_chat.providers.yandex_native import YandexNativeProvider
 
         return YandexNativeProvider(account, **options), uri
+
+    def web_search(self, model: str, options: WebSearchOptions | None = None,
+                   **overrides: Any) -> tuple[WebSearchProvider, str]:
+        """The Responses API provider (answers from the web) for `model`, and the URI to send."""
+        from desktop_chat.providers.web_search import WebSearchProvider
+
+        account = self._require_account()
+        uri = self._uri(account, model)
+        options_ = {"data_logging": self._data_logging(), **self.client_options, **overrides}
+        return WebSearchProvider(account, options, **options_), uri
+
+    def artist(self, **overrides: Any) -> ArtProvider:
+        """The YandexART provider (pictures) of the account."""
+        from desktop_chat.providers.yandex_art import ArtProvider
+
+        options = {"data_logging": self._data_logging(), **self.client_options, **overrides}
+        return ArtProvider(self._require_account(), **options)
 
     def catalogue_provider(self, **overrides: Any) -> ChatProvider:
         """The provider whose API lists the folder's models (the OpenAI-compatible one)."""

@@ -11,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,7 @@ from desktop_chat.store.fileio import (
     file_id,
     read_nofollow,
 )
-from desktop_chat.store.index import IndexEntry, load_index, save_index
+from desktop_chat.store.index import HEAD_NAME, IndexEntry, load_head, load_index, save_head, save_index
 from desktop_chat.store.locks import LockUnavailable, StoreLocks
 from desktop_chat.store.migrations import upgrade_to_v2
 from desktop_chat.store.model import OpenReport, is_valid_id
@@ -57,6 +59,17 @@ _NEWER_VERSION = ("This chat was saved by a newer version of the app; it can be 
                   "Update the app to change it.")
 
 
+@dataclass
+class Survey:
+    """The chat folder against the index (ChatCatalog.survey)."""
+
+    index: dict[str, IndexEntry]  # the index as read (empty when unusable)
+    index_unusable: bool = False
+    good: dict[str, IndexEntry] = field(default_factory=dict)  # entries whose file is unchanged
+    reread: list[str] = field(default_factory=list)  # chats whose file is new or changed
+    problems: list[tuple[Path, str]] = field(default_factory=list)  # files to move aside, and why
+
+
 class ChatCatalog:
     def __init__(self, chats_dir: Path, quarantine_dir: Path, index_path: Path, locks: StoreLocks) -> None:
         self.chats_dir = chats_dir
@@ -71,6 +84,13 @@ class ChatCatalog:
         self.unreadable: dict[str, str] = {}
         self.index_dirty = False
         self.index_saved_at = 0.0
+        self.head_path = index_path.with_name(HEAD_NAME)
+        # False while only the head is listed (open_head); `on_missing` then completes the listing
+        # when a chat that is not listed yet is asked for.
+        self.complete = True
+        self.head_ok: bool | None = None  # whether the head file was found usable (None: not looked at)
+        self.touched: set[str] = set()
+        self.on_missing: Callable[[], None] | None = None
 
     def path(self, chat_id: str) -> Path:
         return self.chats_dir / (chat_id + CHAT_SUFFIX)
@@ -89,6 +109,9 @@ class ChatCatalog:
 
     def entry(self, chat_id: str) -> IndexEntry:
         entry = self.entries.get(chat_id)
+        if entry is None and not self.complete and self.on_missing is not None:
+            self.on_missing()
+            entry = self.entries.get(chat_id)
         if entry is None:
             if chat_id in self.unreadable:
                 raise StoreError("io", self.unreadable[chat_id])
@@ -137,6 +160,7 @@ class ChatCatalog:
                     continue
                 chat.apply(event)
                 chat.size, chat.mtime_ns = st.st_size, st.st_mtime_ns
+                self.touch(chat_id)
                 self.entries[chat_id] = IndexEntry(chat.summary(), st.st_size, st.st_mtime_ns)
                 self.index_dirty = True
                 return
@@ -166,6 +190,7 @@ class ChatCatalog:
         self.index_dirty = True
 
     def forget(self, chat_id: str) -> None:
+        self.touch(chat_id)
         if self.entries.pop(chat_id, None) is not None:
             self.index_dirty = True
         self.logs.pop(chat_id, None)
@@ -224,15 +249,51 @@ class ChatCatalog:
     # ---- opening -------------------------------------------------------------------------
     def scan(self) -> None:
         """Summaries from the index, re-reading only chat files whose size or mtime differ."""
-        known = load_index(self.index_path)
-        writable = not self.read_only_reason
-        if known is None and os.path.lexists(self.index_path):
-            self.report.notes.append("the chat index could not be used and was rebuilt")
-            if self.index_path.is_dir() and writable:
-                quarantine(self.index_path, "a folder is where the index file should be",
-                           self.quarantine_dir, self.report)
-        known = known or {}
         self.entries, self.logs, self.unreadable = {}, {}, {}
+        self.complete, self.touched = False, set()
+        if self.head_ok is None:  # not read (a small or synchronous open): a bad one is replaced when used
+            self.head_ok = os.path.lexists(self.head_path)
+        self.apply_survey(self.survey())
+
+    def open_head(self, *, always: bool = False) -> bool:
+        """Lists only the head's chats (each checked against its file), for a first paint that does
+        not wait for thousands of summaries; `survey` + `apply_survey` list the rest later. Returns
+        False (and lists nothing) when there is no usable head, or when it already holds every chat
+        and `always` is False (a small store is listed whole at once)."""
+        head = load_head(self.head_path)
+        self.head_ok = head is not None
+        if head is None or (head.total <= len(head.entries) and not always):
+            return False
+        self.entries, self.logs, self.unreadable = {}, {}, {}
+        self.complete, self.touched = False, set()
+        for entry in head.entries:
+            chat_id = entry.summary.id
+            try:
+                st = os.stat(self.path(chat_id), follow_symlinks=False)
+            except OSError:
+                continue  # gone, or unreadable: the full listing reports it
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            if st.st_size == entry.size and st.st_mtime_ns == entry.mtime_ns:
+                self.entries[chat_id] = entry
+            else:
+                with contextlib.suppress(StoreError):
+                    self.read(chat_id)
+        return True
+
+    def touch(self, chat_id: str) -> None:
+        """Notes a chat this process changed while only the head is listed: its entry in memory is
+        newer than anything the background survey may have seen on disk."""
+        if not self.complete:
+            self.touched.add(chat_id)
+
+    def survey(self) -> Survey:
+        """What the chat folder holds against the index: no store lock needed (reads and stats only)."""
+        known = load_index(self.index_path)
+        index_note = known is None and os.path.lexists(self.index_path)
+        known = known or {}
+        survey = Survey(index=known, index_unusable=index_note)
+        writable = not self.read_only_reason
         try:
             with os.scandir(self.chats_dir) as scan:
                 items = sorted(scan, key=lambda e: e.name)
@@ -257,31 +318,65 @@ class ChatCatalog:
                        else "a folder is where a chat file should be" if item.is_dir(follow_symlinks=False)
                        else "")
             if problem:
-                if writable:
-                    quarantine(Path(item.path), problem, self.quarantine_dir, self.report)
-                else:
-                    self.report.notes.append(f"{name} was skipped: {problem}")
+                survey.problems.append((Path(item.path), problem))
                 continue
-            st = item.stat(follow_symlinks=False)
+            try:
+                st = item.stat(follow_symlinks=False)
+            except OSError:
+                survey.reread.append(chat_id)
+                continue
             entry = known.get(chat_id)
             if entry is not None and entry.size == st.st_size and entry.mtime_ns == st.st_mtime_ns:
-                self.entries[chat_id] = entry
+                survey.good[chat_id] = entry
             else:
-                try:
-                    self.read(chat_id)
-                except StoreError as exc:  # e.g. no permission: skip this chat, open the others
-                    self.report.notes.append(f"chat {chat_id} could not be read: {exc}")
-        if self.entries != known:
+                survey.reread.append(chat_id)
+        return survey
+
+    def apply_survey(self, survey: Survey) -> None:
+        """Makes the listing whole from a survey (the caller holds the store's lock). Chats this
+        process changed meanwhile (`touched`) keep what is in memory."""
+        writable = not self.read_only_reason
+        if survey.index_unusable:
+            self.report.notes.append("the chat index could not be used and was rebuilt")
+            if self.index_path.is_dir() and writable:
+                quarantine(self.index_path, "a folder is where the index file should be",
+                           self.quarantine_dir, self.report)
+        touched = self.touched
+        entries = {chat_id: e for chat_id, e in survey.good.items() if chat_id not in touched}
+        entries.update((chat_id, self.entries[chat_id]) for chat_id in touched if chat_id in self.entries)
+        self.entries, self.complete, self.touched = entries, True, set()
+        for path, problem in survey.problems:
+            if writable:
+                with contextlib.suppress(FileNotFoundError):
+                    quarantine(path, problem, self.quarantine_dir, self.report)
+            else:
+                self.report.notes.append(f"{path.name} was skipped: {problem}")
+        for chat_id in survey.reread:
+            if chat_id in touched:
+                continue
+            try:
+                self.read(chat_id)
+            except StoreError as exc:  # e.g. no permission: skip this chat, open the others
+                self.report.notes.append(f"chat {chat_id} could not be read: {exc}")
+        if self.entries != survey.index:
             self.index_dirty = True
         self.report.read_only = sorted(i for i, e in self.entries.items() if e.summary.read_only)
         if self.index_dirty:
             self.save_index()
+        elif not self.head_ok and writable:  # an index from before the head existed, or a bad head
+            with contextlib.suppress(OSError):
+                save_head(self.head_path, self.entries)
+        self.head_ok = True
 
     def save_index(self) -> None:
         if self.read_only_reason:
             return
+        if not self.complete:  # only the head is listed: saving now would drop the other chats
+            self.index_dirty = True
+            return
         try:
             save_index(self.index_path, self.entries)
+            save_head(self.head_path, self.entries)
         except OSError as exc:
             log.warning("could not save the chat index: %s", exc)
             return

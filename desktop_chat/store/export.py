@@ -55,10 +55,14 @@ def file_names(chat: Chat) -> dict[str, str]:
 MAX_IMPORT_CHARS = 200 * 1024 * 1024
 
 _LABELS = {
-    "en": {"user": "You", "assistant": "Assistant", "system": "System prompt", "created": "Created",
+    "en": {"sources": "Sources", "drawn": "Drawn by YandexART", "seed": "seed", "avoid": "avoiding",
+           "web": "answered from the web", "user": "You", "assistant": "Assistant", "system": "System prompt",
+           "created": "Created",
            "stopped": "stopped", "truncated": "cut off at the length limit",
            "content_filter": "hidden by the content filter", "error": "failed", "untitled": "Untitled chat"},
-    "ru": {"user": "Вы", "assistant": "Ассистент", "system": "Системный промпт", "created": "Создан",
+    "ru": {"sources": "Источники", "drawn": "Нарисовано YandexART", "seed": "seed", "avoid": "без",
+           "web": "ответ с поиском в интернете", "user": "Вы", "assistant": "Ассистент",
+           "system": "Системный промпт", "created": "Создан",
            "stopped": "остановлен", "truncated": "обрезан по длине",
            "content_filter": "скрыт фильтром", "error": "ошибка", "untitled": "Чат без названия"},
 }
@@ -75,10 +79,26 @@ def _when(ts: float) -> str:
         return ""
 
 
+def source_href(url: str) -> str:
+    """A web source's link: the service fills only the address, often without a scheme ("ria.ru")."""
+    return url if "://" in url else "https://" + url
+
+
+def _drawing_caption(message: Message, labels: dict[str, str]) -> str:
+    drawing = message.drawing or {}
+    parts = [labels["drawn"] if message.role == "assistant" else "YandexART", str(drawing.get("aspect", "")),
+             f"{labels['seed']} {drawing.get('seed', '')}"]
+    if drawing.get("avoid"):
+        parts.append(f"{labels['avoid']}: {drawing['avoid']}")
+    return " · ".join(p for p in parts if p)
+
+
 def _heading(message: Message, labels: dict[str, str]) -> str:
     parts = [labels[message.role]]
     if message.role == "assistant" and message.model:
         parts[0] += f" ({message.model})"
+    if message.web:
+        parts.append(labels["web"])
     if message.status in ("stopped", "truncated", "content_filter", "error"):
         parts.append(labels[message.status])
     parts.append(_when(message.created_at))
@@ -104,6 +124,11 @@ def to_markdown(chat: Chat, lang: str = "en", files_dir: str | None = None) -> s
                 link = f"{files_dir}/{names[ref.sha256]}".replace(" ", "%20")
                 out.append(f"{'!' if ref.kind == 'image' else '📎 '}[{ref.name}]({link})")
             out.append("")
+        if message.drawing is not None:
+            out += [f"*{_drawing_caption(message, labels)}*", ""]
+        if message.sources:
+            out += [f"**{labels['sources']}:**", ""]
+            out += [f"{n}. <{source_href(url)}>" for n, url in enumerate(message.sources, 1)] + [""]
         if message.error:
             out += [f"*{message.error}*", ""]
     return "\n".join(out)
@@ -159,6 +184,18 @@ def _attachments_html(message: Message, read: ReadFile) -> list[str]:
     return out
 
 
+def _web_and_drawing_html(message: Message, labels: dict[str, str]) -> list[str]:
+    """A drawn picture's aspect and seed; a web answer's sources as numbered links."""
+    out = []
+    if message.drawing is not None:
+        out.append(f'<p class="meta">{html.escape(_drawing_caption(message, labels))}</p>')
+    if message.sources:
+        items = "".join(f'<li><a href="{html.escape(source_href(url))}">{html.escape(url)}</a></li>'
+                        for url in message.sources)
+        out.append(f'<p class="who">{html.escape(labels["sources"])}</p><ol class="sources">{items}</ol>')
+    return out
+
+
 def to_html(chat: Chat, lang: str = "en", read: ReadFile = _no_files) -> str:
     """One self-contained page: pictures are embedded as data: URLs (`read` gives their bytes)."""
     labels = _labels(lang)
@@ -177,6 +214,7 @@ def to_html(chat: Chat, lang: str = "en", read: ReadFile = _no_files) -> str:
                    f'<div class="who">{html.escape(_heading(message, labels))}</div>'
                    f"{_markdown_html(message.text)}")
         out += _attachments_html(message, read)
+        out += _web_and_drawing_html(message, labels)
         if message.error:
             out.append(f'<p class="error">{html.escape(message.error)}</p>')
         out.append("</div>")

@@ -118,6 +118,24 @@ class Attachment:
                    **numbers)
 
 
+MAX_SOURCES = 100
+
+
+def _web_and_drawing(data: dict[str, Any]) -> tuple[bool, list[str], dict[str, Any] | None]:
+    """The optional fields of web answers and drawn pictures. A value this version cannot read (a newer
+    app's, a damaged one) is left out rather than losing the message; `check()` refuses to write one."""
+    web = data.get("web") is True
+    sources = data.get("sources")
+    if not (isinstance(sources, list) and len(sources) <= MAX_SOURCES
+            and all(isinstance(u, str) and 0 < len(u) <= 2000 for u in sources)):
+        sources = []
+    drawing = data.get("drawing")
+    if not (isinstance(drawing, dict) and isinstance(drawing.get("aspect", ""), str)
+            and is_count(drawing.get("seed", 0)) and isinstance(drawing.get("avoid", ""), str)):
+        drawing = None
+    return web, list(sources), (dict(drawing) if drawing is not None else None)
+
+
 @dataclass
 class Message:
     id: str
@@ -132,14 +150,22 @@ class Message:
     error: str = ""
     # A failed reply: what to paste to Yandex support (time, model, request ids, the server's words; no key).
     error_details: str = ""
-    # Files sent with a user's message, in the order attached (written only when there are some).
+    # Files sent with a user's message, in the order attached (written only when there are some); on a
+    # reply drawn by YandexART, the picture.
     attachments: list[Attachment] = field(default_factory=list)
+    # Answers from the web (written only when set): the reply went through web search; the cited sites.
+    web: bool = False
+    sources: list[str] = field(default_factory=list)
+    # A picture drawn by YandexART: on the question (what was asked) and on the reply (what was drawn),
+    # {"aspect": "16:9", "seed": 42, "avoid": "…"}; the reply's picture is in `attachments`.
+    drawing: dict[str, Any] | None = None
 
     def searchable_text(self) -> str:
-        """The text search looks in: the message, and the names and texts of its files."""
-        if not self.attachments:
+        """The text search looks in: the message, the names and texts of its files, its web sources."""
+        if not self.attachments and not self.sources:
             return self.text
-        return "\n".join([self.text, *(a.name + ("\n" + a.text if a.text else "") for a in self.attachments)])
+        return "\n".join([self.text, *(a.name + ("\n" + a.text if a.text else "") for a in self.attachments),
+                          *self.sources])
 
     @classmethod
     def new(cls, role: str, text: str, **kw: Any) -> Message:
@@ -155,6 +181,9 @@ class Message:
             "model": self.model, "error": self.error,
             **({"error_details": self.error_details} if self.error_details else {}),
             **({"attachments": [a.to_dict() for a in self.attachments]} if self.attachments else {}),
+            **({"web": True} if self.web else {}),
+            **({"sources": list(self.sources)} if self.sources else {}),
+            **({"drawing": dict(self.drawing)} if self.drawing else {}),
         }
 
     @classmethod
@@ -184,16 +213,19 @@ class Message:
             attachments = [Attachment.from_dict(a) for a in raw_attachments]
         except StoreError as exc:
             raise StoreError("invalid", f"message {data['id']}: {exc}") from None
+        web, sources, drawing = _web_and_drawing(data)
         return cls(id=data["id"], role=data["role"], text=data["text"],
                    created_at=clamp_time(data["created_at"]), status=data.get("status", "final"),
                    usage=dict(usage) if usage is not None else None,
                    model_version=data.get("model_version", ""), model=data.get("model", ""),
                    error=data.get("error", ""), error_details=data.get("error_details", ""),
-                   attachments=attachments)
+                   attachments=attachments, web=web, sources=sources, drawing=drawing)
 
     def check(self) -> None:
         """Raises StoreError("invalid") when this message could not be stored and read back as it is."""
-        Message.from_dict(self.to_dict())
+        read_back = Message.from_dict(self.to_dict())
+        if (read_back.web, read_back.sources, read_back.drawing) != (self.web, self.sources, self.drawing):
+            raise StoreError("invalid", f"message {self.id}: web, sources or drawing are not valid")
         if clamp_time(self.created_at) != self.created_at:
             raise StoreError("invalid", f"message {self.id}: created_at is not a time between 1970 and 3000")
 
@@ -206,6 +238,12 @@ class ChatSettings:
     max_tokens: int | None = None
     reasoning: bool = False  # "think longer", where the model can
     economy: bool = False  # replies through the slower, cheaper asynchronous mode, where the model has it
+    # Answers from the web: the chat's default for its "search the web" switch (each message may override it),
+    # and the search's options: how much to read ("low"|"medium"|"high"), up to 5 sites, a Yandex region code.
+    web_search: bool = False
+    search_context: str = "medium"
+    search_domains: list[str] = field(default_factory=list)
+    search_region: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"system_prompt": self.system_prompt, "model": self.model,
@@ -215,6 +253,14 @@ class ChatSettings:
             data["reasoning"] = True
         if self.economy:
             data["economy"] = True
+        if self.web_search:
+            data["web_search"] = True
+        if self.search_context != "medium":
+            data["search_context"] = self.search_context
+        if self.search_domains:
+            data["search_domains"] = list(self.search_domains)
+        if self.search_region:
+            data["search_region"] = self.search_region
         return data
 
     @classmethod
@@ -236,9 +282,18 @@ class ChatSettings:
         reasoning, economy = data.get("reasoning", False), data.get("economy", False)
         if not isinstance(reasoning, bool) or not isinstance(economy, bool):
             raise StoreError("invalid", "chat settings: reasoning and economy must be true or false")
+        web_search, context = data.get("web_search", False), data.get("search_context", "medium")
+        domains, region = data.get("search_domains", []), data.get("search_region", "")
+        if not isinstance(web_search, bool) or context not in ("low", "medium", "high"):
+            raise StoreError("invalid", "chat settings: web_search must be true or false, search_context low, "
+                                        "medium or high")
+        if not (isinstance(domains, list) and len(domains) <= 5 and all(isinstance(d, str) for d in domains)
+                and isinstance(region, str)):
+            raise StoreError("invalid", "chat settings: search_domains must be up to 5 sites, search_region text")
         return cls(system_prompt=prompt, model=model,
                    temperature=None if temperature is None else float(temperature), max_tokens=max_tokens,
-                   reasoning=reasoning, economy=economy)
+                   reasoning=reasoning, economy=economy, web_search=web_search, search_context=context,
+                   search_domains=list(domains), search_region=region)
 
 
 @dataclass(frozen=True)

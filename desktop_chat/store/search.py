@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_chat.store import search_words
 from desktop_chat.store.chatfile import (
     CHAT_SUFFIX,
     BadLine,
@@ -41,7 +42,8 @@ from desktop_chat.store.chatfile import (
     parse_line,
 )
 from desktop_chat.store.fileio import NOFOLLOW
-from desktop_chat.store.model import ChatSummary, Message, SearchHit
+from desktop_chat.store.model import Message
+from desktop_chat.store.search_words import WORDS_SCHEMA
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +203,7 @@ def terms_pattern(terms: list[str]) -> re.Pattern[str]:
     return _pattern(tuple(terms))
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
 def _fold_cached(text: str) -> str:  # chat titles are searched again and again
     return fold(text)
 
@@ -256,6 +258,8 @@ class SearchIndex:
         # True once every chat file is indexed to its end; until then results may be partial.
         self.complete = False
         self.in_memory = False
+        self.progress = (0, 0)  # (chats indexed, of how many) in the current catch-up pass
+        self._known_words: set[str] = set()  # words this session has put in the word list
 
     # ---- opening -------------------------------------------------------------------------
     def open(self, *, in_memory: bool = False) -> str:
@@ -287,8 +291,9 @@ class SearchIndex:
                 version = row[0] if row else None
             if version not in (None, str(SCHEMA_VERSION)):
                 raise sqlite3.DatabaseError(f"schema version {version}")
-            conn.executescript(_SCHEMA)
+            conn.executescript(_SCHEMA + WORDS_SCHEMA)
             conn.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (str(SCHEMA_VERSION),))
+            search_words.mark_new_index(conn)
         except BaseException:
             conn.close()
             raise
@@ -333,6 +338,7 @@ class SearchIndex:
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
+            self._known_words = set()
             self._delete_files()
             self._conn = self._connect()
         self.catch_up(background=False)
@@ -383,14 +389,16 @@ class SearchIndex:
             raise sqlite3.ProgrammingError("the search index is closed")
         return self._conn
 
-    def _chat_files(self) -> dict[str, Path]:
-        files: dict[str, Path] = {}
+    def _chat_files(self) -> dict[str, os.stat_result]:
+        """Each chat file's stat, from one folder scan (no Path objects: 10,000 chats are 10,000 stats)."""
+        files: dict[str, os.stat_result] = {}
         try:
             with os.scandir(self.chats_dir) as entries:
                 for entry in entries:
                     if (entry.name.endswith(CHAT_SUFFIX) and not entry.name.startswith(".")
                             and not entry.is_symlink()):
-                        files[entry.name[: -len(CHAT_SUFFIX)]] = Path(entry.path)
+                        with contextlib.suppress(OSError):
+                            files[entry.name[: -len(CHAT_SUFFIX)]] = entry.stat(follow_symlinks=False)
         except FileNotFoundError:  # a read-only folder without chats yet
             pass
         return files
@@ -404,11 +412,7 @@ class SearchIndex:
             self._remove_chat(gone)
         stale: list[str] = []
         pending = 0
-        for chat_id, path in files.items():
-            try:
-                st = path.stat()
-            except OSError:
-                continue
+        for chat_id, st in files.items():
             known = rows.get(chat_id)
             if known is None or known[0] != _file_id(st) or known[1] > st.st_size:
                 stale.append(chat_id)
@@ -426,6 +430,8 @@ class SearchIndex:
 
     def _run_catch_up(self) -> None:
         try:
+            if not self.in_memory:
+                search_words.complete(self.path, self._lock, self._db)
             for passes in range(MAX_CATCH_UP_PASSES + 1):
                 if self._stop.is_set():
                     return
@@ -434,9 +440,10 @@ class SearchIndex:
                     if not stale or passes == MAX_CATCH_UP_PASSES:
                         self.complete = True  # decided under the lock: chat_changed takes over
                         return
-                for chat_id in stale:
+                for done, chat_id in enumerate(stale):
                     if self._stop.is_set():
                         return
+                    self.progress = (done, len(stale))
                     with self._lock:  # one chat at a time, so searches and appends get a turn
                         self._sync_chat(chat_id)
         except Exception:  # a background thread must not die silently
@@ -527,8 +534,12 @@ class SearchIndex:
                 except Exception:
                     continue
                 rowid = self._insert_message(chat_id, message, seq)
-                db.execute("INSERT INTO message_fts(rowid, body) VALUES(?, ?)",
-                           (rowid, _index_text(message.searchable_text())))
+                indexed = _index_text(message.searchable_text())
+                db.execute("INSERT INTO message_fts(rowid, body) VALUES(?, ?)", (rowid, indexed))
+                new = search_words.words_of(indexed) - self._known_words
+                if new:
+                    db.executemany("INSERT OR IGNORE INTO words VALUES(?)", ((w,) for w in new))
+                    self._known_words |= new
                 seq += 1
             elif kind == "truncate_from":
                 found = db.execute("SELECT MIN(seq) FROM messages WHERE chat_id=? AND message_id=?",
@@ -557,10 +568,12 @@ class SearchIndex:
     def search(self, terms: list[str], limit: int) -> list[MessageMatch]:
         if not terms or limit <= 0:
             return []
-        fts_query = " ".join(f'"{t}"*' for t in terms)
         with self._lock:
             try:
-                rows = self._db().execute(
+                db = self._db()
+                fts_query = search_words.fts_query(db if self.in_memory or search_words.is_complete(db) else None,
+                                                   terms)
+                rows = db.execute(
                     "SELECT m.chat_id, m.message_id, m.text FROM message_fts "
                     "JOIN messages m ON m.rowid = message_fts.rowid "
                     "WHERE message_fts MATCH ? ORDER BY message_fts.rowid DESC LIMIT ?",
@@ -569,22 +582,3 @@ class SearchIndex:
                 log.warning("search failed: %s", exc)
                 return []
         return [MessageMatch(*row) for row in rows]
-
-
-def collect_hits(summaries: dict[str, ChatSummary], index: SearchIndex, terms: list[str],
-                 limit: int) -> list[SearchHit]:
-    """Chat titles (newest chats first), then message texts from the index, up to `limit` hits."""
-    hits: list[SearchHit] = []
-    for summary in sorted(summaries.values(), key=lambda s: -s.updated_at):
-        if len(hits) >= limit:
-            return hits
-        if matches_all(summary.title, terms):
-            snippet, ranges = make_snippet(summary.title, terms)
-            hits.append(SearchHit(summary.id, summary.title, None, snippet, ranges))
-    for match in index.search(terms, limit - len(hits)):
-        chat = summaries.get(match.chat_id)
-        if chat is None:  # deleted meanwhile
-            continue
-        snippet, ranges = make_snippet(match.text, terms)
-        hits.append(SearchHit(chat.id, chat.title, match.message_id, snippet, ranges))
-    return hits

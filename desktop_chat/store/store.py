@@ -4,6 +4,7 @@ Layout of `data_dir` (details and examples in docs/store-format.md):
 
     chats/<chat id>.jsonl     one chat: header line + one event per line (the source of truth)
     index.v1.json             chat summaries for a fast start (derived; rebuilt when stale)
+    index-head.v1.json        the first screen of the chat list (derived; see index.py)
     search.v1.sqlite3         full-text index (derived; rebuilt when missing)
     drafts.json               unsent text per chat
     locks/                    one lock file per chat, and drafts.lock (see locks.py)
@@ -23,6 +24,7 @@ StoreError("read_only").
 from __future__ import annotations
 
 import contextlib
+import heapq
 import logging
 import os
 import threading
@@ -50,7 +52,8 @@ from desktop_chat.store.chatfile import (
 from desktop_chat.store.drafts import DRAFTS_NAME, Drafts, open_drafts
 from desktop_chat.store.errors import StoreError
 from desktop_chat.store.fileio import atomic_write
-from desktop_chat.store.index import INDEX_NAME, IndexEntry
+from desktop_chat.store.index import INDEX_NAME, IndexEntry, list_order
+from desktop_chat.store.listing import BackgroundListing
 from desktop_chat.store.locks import LOCKS_DIR, StoreLocks
 from desktop_chat.store.model import (
     Attachment,
@@ -64,7 +67,8 @@ from desktop_chat.store.model import (
     new_id,
 )
 from desktop_chat.store.recovery import MOVED_TO_QUARANTINE, quarantine
-from desktop_chat.store.search import SEARCH_NAME, SearchIndex, collect_hits, query_terms
+from desktop_chat.store.search import SEARCH_NAME, SearchIndex, query_terms
+from desktop_chat.store.search_hits import collect_hits
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +87,12 @@ MAX_IMPORT_BYTES = 200 * 1024 * 1024
 class ChatStore:
     def __init__(self, data_dir: Path | str, *, trash_days: float = 30, backup_keep: int = 7,
                  backup_interval: float = DAY, auto_backup: bool = True,
-                 search_in_background: bool | None = None) -> None:
+                 search_in_background: bool | None = None, list_in_background: bool | None = None) -> None:
         """`search_in_background`: None lets a big search catch-up run on a thread (the app);
-        False finishes it inside open() (tests, tools)."""
+        False finishes it inside open() (tests, tools).
+        `list_in_background`: None lists only the index's head in open() when there are more chats
+        than it holds, and the rest on a thread (first paint does not wait for 10,000 summaries);
+        True does so whenever there is a head (tests); False lists everything inside open()."""
         self.data_dir = Path(data_dir)
         self.chats_dir = self.data_dir / CHATS_DIR
         self.trash_dir = self.data_dir / TRASH_DIR
@@ -99,6 +106,7 @@ class ChatStore:
         self.backup_interval = backup_interval
         self.auto_backup = auto_backup
         self.search_in_background = search_in_background
+        self.list_in_background = list_in_background
         # "" when the data folder can be written; else why not, in plain words (for a banner).
         self.read_only_reason = ""
 
@@ -112,6 +120,9 @@ class ChatStore:
         self._drafts = Drafts(self.data_dir / DRAFTS_NAME, self._locks.drafts)
         self._search = SearchIndex(self.data_dir / SEARCH_NAME, self.chats_dir)
         self._backup_thread: threading.Thread | None = None
+        self._listing = BackgroundListing(self._cat, self._lock, lambda: self._open,
+                                          lambda: self._search.catch_up(background=self.search_in_background))
+        self._cat.on_missing = self._listing.complete_now
         self._listeners: list[Callable[[StoreChange], None]] = []
 
     # ---- change notifications --------------------------------------------------------------
@@ -165,18 +176,27 @@ class ChatStore:
             else:
                 self.report.notes.append(self.read_only_reason)
             self._cat.read_only_reason, self._cat.report = self.read_only_reason, self.report
-            self._cat.scan()
+            partial = self.list_in_background is not False and self._cat.open_head(
+                always=bool(self.list_in_background))
+            if not partial:
+                self._cat.scan()
             note = self._search.open(in_memory=not writable)
             if note:
                 self.report.notes.append(note)
-            self._search.catch_up(background=self.search_in_background)
             self._open = True
+            if partial:  # the rest of the list, then the search catch-up: on a thread, when first needed
+                self._listing.reset()
+            else:
+                self._search.catch_up(background=self.search_in_background)
             if self.auto_backup and writable:
                 self._backup_thread = backup_mod.start_daily(self._backup, self.backups_dir,
                                                              self.backup_interval)
             return self.report
 
     def close(self) -> None:
+        if self._open and not self._cat.complete and self._cat.index_dirty:
+            self.wait_for_listing()  # so the index saved below holds every chat
+        self._listing.join()  # it needs the lock to finish: wait outside it
         with self._lock:
             if not self._open:
                 return
@@ -200,7 +220,17 @@ class ChatStore:
         """False while the search index is still catching up: results may then be partial."""
         return self._search.complete
 
+    @property
+    def search_progress(self) -> float | None:
+        """How far the search index's catch-up is (0..1), or None when it is complete."""
+        if self._search.complete:
+            return None
+        done, total = self._search.progress
+        return done / total if total else 0.0
+
     def wait_for_search_index(self, timeout: float | None = None) -> bool:
+        self._listing.start()  # after a head-only open, the catch-up starts once the list is whole
+        self._listing.join()
         return self._search.wait(timeout)
 
     def rebuild_search_index(self) -> None:
@@ -208,13 +238,37 @@ class ChatStore:
             self._require_open()
         self._search.rebuild()
 
+    # ---- listing in the background ---------------------------------------------------------
+    @property
+    def listing_complete(self) -> bool:
+        """False while only the index's head is listed (the rest is being read on a thread)."""
+        return self._cat.complete
+
+    def list_the_rest(self) -> None:
+        """Starts listing the chats beyond the head on a thread (at most once), then the search
+        catch-up. The window asks for the whole list once it has painted: on 2 cores, a thread
+        parsing the index during the first paint slows that paint down. Anything that needs every
+        chat starts it too (listing.py)."""
+        self._listing.start()
+
+    def wait_for_listing(self, timeout: float | None = None) -> bool:
+        """Waits (without holding the store's lock) until every chat is listed; returns whether it is."""
+        return self._listing.wait(timeout)
+
     # ---- reading ---------------------------------------------------------------------------
-    def list_chats(self) -> list[ChatSummary]:
-        """Pinned first, then the most recently active; from memory (the index), no file reads."""
+    def list_chats(self, limit: int | None = None) -> list[ChatSummary]:
+        """Pinned first, then the most recently active; from memory (the index), no file reads.
+
+        With `limit`: the first `limit` chats at once, from what is listed so far (while the rest is
+        read in the background, that is the index's head). Without: every chat (waits for them)."""
+        if limit is None:
+            self.wait_for_listing()
         with self._lock:
             self._require_open()
             summaries = [entry.summary for entry in self._cat.entries.values()]
-        summaries.sort(key=lambda s: (not s.pinned, -s.updated_at, s.id))
+        if limit is not None:
+            return heapq.nsmallest(limit, summaries, key=list_order)
+        summaries.sort(key=list_order)
         return summaries
 
     def get_chat_summary(self, chat_id: str) -> ChatSummary:
@@ -295,8 +349,7 @@ class ChatStore:
                     trash.move_to_trash(self._chat_path(chat_id), self.trash_dir, chat_id)
             except OSError as exc:
                 raise StoreError("io", f"could not move the chat to the trash: {exc.strerror}") from None
-            del self._cat.entries[chat_id]
-            self._cat.logs.pop(chat_id, None)
+            self._cat.forget(chat_id)
             self._search.chat_removed(chat_id)
             self._cat.save_index()
             self._notify(chat_id, "deleted")
@@ -320,6 +373,7 @@ class ChatStore:
             read = self._cat.read(chat_id)
             if read is None:
                 raise StoreError("corrupt", "the deleted chat's file is damaged and was moved to quarantine")
+            self._cat.touch(chat_id)
             self._search.chat_changed(chat_id)
             self._cat.save_index()
             self._notify(chat_id, "created")
@@ -370,6 +424,13 @@ class ChatStore:
             self._drafts.refresh()
             return self._drafts.text(chat_id)
 
+    def chats_with_drafts(self) -> set[str]:
+        """The ids of chats with unsent text (a non-blank draft)."""
+        with self._lock:
+            self._require_open()
+            self._drafts.refresh()
+            return {chat_id for chat_id, text in self._drafts.drafts.items() if text.strip()}
+
     def set_draft(self, chat_id: str, text: str) -> None:
         if not isinstance(text, str):
             raise StoreError("invalid", "a draft must be text")
@@ -388,6 +449,7 @@ class ChatStore:
         terms = query_terms(query)
         if not terms or limit <= 0:
             return []
+        self.wait_for_listing()
         with self._lock:
             self._require_open()
             summaries = {chat_id: entry.summary for chat_id, entry in self._cat.entries.items()}
@@ -516,6 +578,7 @@ class ChatStore:
             raise StoreError("io", f"could not save the chat: {exc.strerror}") from None
         with self._lock:
             self._cat.remember(read.log, st)
+            self._cat.touch(chat_id)
             self._cat.save_index()
             self._notify(chat_id, "created")
         self._search.chat_changed(chat_id)

@@ -1,4 +1,8 @@
-"""One chat's own settings: system prompt, model, temperature and reply length."""
+"""One chat's own settings: system prompt, model, temperature and reply length.
+
+The temperature takes «0,7» and «0.7» alike and is shown in the UI language's number format
+(`lang`: "ru"/"en"; by default the parent window's `services.language`).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
+    QLabel,
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
@@ -17,11 +21,20 @@ from PySide6.QtWidgets import (
 from desktop_chat.api.models import MODELS
 from desktop_chat.chat.conversation import Defaults
 from desktop_chat.store import ChatSettings
+from desktop_chat.ui.number_input import DecimalSpinBox, format_number
+
+
+def _language_of(parent: QWidget | None) -> str:
+    services = getattr(parent, "services", None)
+    lang = getattr(services, "language", "en")
+    return lang if lang in ("ru", "en") else "en"
 
 
 class ChatSettingsDialog(QDialog):
-    def __init__(self, settings: ChatSettings, defaults: Defaults, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: ChatSettings, defaults: Defaults, parent: QWidget | None = None, *,
+                 lang: str | None = None) -> None:
         super().__init__(parent)
+        lang = lang or _language_of(parent)
         self.setObjectName("chatSettingsDialog")
         self.setWindowTitle(self.tr("Chat settings"))
         self.system_prompt = QPlainTextEdit(self)
@@ -41,14 +54,19 @@ class ChatSettingsDialog(QDialog):
         self.model.setCurrentIndex(max(0, self.model.findData(settings.model)))
 
         # The lowest value of each box means "use the app default" (Qt's special value text).
-        self.temperature = QDoubleSpinBox(self)
+        self.temperature = DecimalSpinBox(lang, self)
         self.temperature.setRange(-0.05, 1.0)
         self.temperature.setSingleStep(0.05)
         self.temperature.setDecimals(2)
-        self.temperature.setSpecialValueText(self.tr("App default (%s)") % defaults.temperature)
+        self.temperature.setSpecialValueText(self.tr("App default (%s)") % format_number(defaults.temperature, lang))
         self.temperature.setValue(-0.05 if settings.temperature is None else settings.temperature)
         self.temperature.setAccessibleName(self.tr("Temperature"))
         self.temperature.setToolTip(self.tr("Lower is more focused, higher is more varied."))
+        self.temperature_note = QLabel(self)  # what was corrected in a typed value, if anything
+        self.temperature_note.setWordWrap(True)
+        self.temperature_note.hide()
+        self.temperature.corrected.connect(self._on_corrected)
+        self.temperature.lineEdit().textEdited.connect(lambda _t: self.temperature_note.hide())
         self.max_tokens = QSpinBox(self)
         self.max_tokens.setRange(0, 32000)
         self.max_tokens.setSingleStep(500)
@@ -60,6 +78,7 @@ class ChatSettingsDialog(QDialog):
         form.addRow(self.tr("System prompt:"), self.system_prompt)
         form.addRow(self.tr("Model:"), self.model)
         form.addRow(self.tr("Temperature:"), self.temperature)
+        form.addRow("", self.temperature_note)
         form.addRow(self.tr("Longest reply (tokens):"), self.max_tokens)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
@@ -69,8 +88,20 @@ class ChatSettingsDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(520, 360)
 
+    def _on_corrected(self, sentence: str) -> None:
+        self.temperature_note.setText("\u26a0\u2002" + sentence)
+        self.temperature_note.setAccessibleName(sentence)
+        self.temperature_note.show()
+
+    def accept(self) -> None:
+        before = self.temperature.text()
+        self.temperature.commit()
+        if self.temperature_note.isVisible() and self.temperature.text() != before:
+            return  # the typed value was changed: let the person see what is used before closing
+        super().accept()
+
     def result_settings(self) -> ChatSettings:
-        temperature = self.temperature.value()
+        temperature = self.temperature.commit()
         return ChatSettings(
             system_prompt=self.system_prompt.toPlainText().strip(),
             model=self.model.currentData() or "",

@@ -64,6 +64,7 @@ class Composer(QWidget):
 
     sendRequested = Signal(str)
     attachRequested = Signal()
+    drawRequested = Signal()
     stopRequested = Signal()
     editCancelled = Signal()
     draftChanged = Signal(str)
@@ -79,6 +80,12 @@ class Composer(QWidget):
         self.attach_button = QToolButton(self)
         self.attach_button.setObjectName("attachButton")
         self.attach_button.clicked.connect(self.attachRequested)
+        self.web_button = QToolButton(self)
+        self.web_button.setObjectName("webButton")
+        self.web_button.setCheckable(True)
+        self.draw_button = QToolButton(self)
+        self.draw_button.setObjectName("drawButton")
+        self.draw_button.clicked.connect(self.drawRequested)
         self.send_button = QPushButton(self)
         self.send_button.setObjectName("sendButton")
         self.send_button.clicked.connect(self._on_button)
@@ -99,7 +106,12 @@ class Composer(QWidget):
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
+        tools = QVBoxLayout()
+        tools.setSpacing(2)
+        for button in (self.attach_button, self.web_button, self.draw_button):
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            tools.addWidget(button)
+        row.addLayout(tools)
         row.addWidget(self.edit, 1)
         row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
@@ -122,6 +134,12 @@ class Composer(QWidget):
         self.attach_button.setToolTip(self.tr("Attach pictures or documents (Ctrl+Shift+A). You can also drop "
                                               "files here or paste a screenshot with Ctrl+V."))
         self.attach_button.setAccessibleName(self.tr("Attach files"))
+        self.web_button.setText(self.tr("Web"))
+        self.web_button.setToolTip(self.tr("Let the model search the web for this message; the answer lists its "
+                                           "sources (each search costs a little extra)"))
+        self.web_button.setAccessibleName(self.tr("Search the web"))
+        self.draw_button.setText(self.tr("Draw…"))
+        self.draw_button.setToolTip(self.tr("Draw a picture with YandexART (or start a message with /draw)"))
         self._update_button()
 
     def _update_button(self) -> None:

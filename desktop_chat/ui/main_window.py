@@ -45,6 +45,7 @@ from desktop_chat.ui.reply_presenter import ReplyPresenter
 from desktop_chat.ui.services import Services
 from desktop_chat.ui.session_bridge import EventBridge, QtJobRunner
 from desktop_chat.ui.theme import Theme
+from desktop_chat.ui.tools_flow import ToolsFlow, draw_prompt
 from desktop_chat.ui.window_actions import WindowActions
 from desktop_chat.ui.window_state import restore_window_state, save_window_state
 
@@ -86,7 +87,8 @@ class MainWindow(QMainWindow):
         self.runner = QtJobRunner(self)
         providers = Providers(self._account, services.client_options, lambda: services.settings.data_logging)
         self.sessions = ChatSessions(self.store, providers, self.defaults, self.runner,
-                                     limit=services.parallel_replies)
+                                     limit=services.settings.parallel_replies,
+                                     auto_titles=lambda: services.settings.auto_titles)
         self.session_events = EventBridge(self)
         self.sessions.subscribe(self.session_events.post)
         self.store_events = EventBridge(self)
@@ -98,14 +100,15 @@ class MainWindow(QMainWindow):
         self.meter = ContextMeter(self)
         self.chat_ops = ChatOps(self)
         self.attach_flow = AttachFlow(self)
+        self.tools = ToolsFlow(self)
         self.message_actions = MessageActions(self)
         self.chat_model.decorate = self.message_actions.decorate
         self.window_actions = WindowActions(self)
         self._connect()
         self.retranslate()
         self._restore_window_state()
-        self.chat_list_model.set_chats(self.store.list_chats())
         self._open_new_chat()
+        self.sidebar.load_chats(services.settings.ui_state.get("last_chat"))  # chat_list: head now, rest later
 
     # ------------------------------------------------------------------ building
     def _build_ui(self) -> None:
@@ -160,6 +163,7 @@ class MainWindow(QMainWindow):
         self.sidebar.newChatRequested.connect(self.new_chat)
         self.sidebar.chatSelected.connect(self.open_chat)
         self.sidebar.resultChosen.connect(self._on_result_chosen)
+        self.sidebar.deleteRequested.connect(self.chat_ops.delete)  # Delete in the chat list (with undo)
         self.composer.sendRequested.connect(self.send)
         self.composer.stopRequested.connect(self.stop_reply)
         self.composer.editCancelled.connect(self._cancel_edit)
@@ -280,6 +284,7 @@ class MainWindow(QMainWindow):
         self.find_bar.reset()
         self.presenter.set_tail_for_current()
         self.composer.set_text(self.store.get_draft(NEW_CHAT_DRAFT))
+        self.tools.reset_web()
         self.update_title()
         self.update_meter()
 
@@ -307,6 +312,7 @@ class MainWindow(QMainWindow):
         self.find_bar.reset()
         self.presenter.set_tail_for_current()
         self.composer.set_text(self.store.get_draft(chat_id))
+        self.tools.reset_web()
         self.update_title()
         self.sidebar.select(chat_id)
         self.chat_view.scroll_to_end()
@@ -391,6 +397,9 @@ class MainWindow(QMainWindow):
         if self.read_only:
             self.notice(self.tr("This chat was saved by a newer version of Desktop Chat and is read-only."))
             return
+        if draw_prompt(text) is not None:
+            self.tools.draw(text)  # "/draw a fox": the drawing dialog, with the prompt filled in
+            return
         if files is None and self.attach_flow.bar.preparing():
             self.notice(self.tr("The attached files are still being read; send again in a moment."))
             return
@@ -398,7 +407,8 @@ class MainWindow(QMainWindow):
         editing = self.editing_message_id
         try:
             ticket = self.sessions.send(self.chat_id, text, self.chat_settings, editing=editing,
-                                        draft_key=self.chat_id or NEW_CHAT_DRAFT, attachments=files, model=model)
+                                        draft_key=self.chat_id or NEW_CHAT_DRAFT, attachments=files, model=model,
+                                        web=self.tools.web_for_next())
         except Refused as refusal:
             if refusal.reason in ("cannot_see", "too_long"):
                 self.attach_flow.offer(refusal, text, files)
@@ -406,6 +416,7 @@ class MainWindow(QMainWindow):
                 self.notices.refused(refusal)
             return
         self.attach_flow.sent(ticket, files)
+        self.tools.reset_web()
         if self.chat_id is None:
             self.presenter.new_chat_ticket = ticket
         self.draft_timer.stop()
@@ -449,6 +460,14 @@ class MainWindow(QMainWindow):
             if refusal.reason == "no_account":
                 self.notice(self.tr("To get a reply, add your API key in Settings."), settings_link=True)
             else:
+                self.notices.refused(refusal)
+
+    def continue_reply(self) -> None:
+        """The model goes on from where the last reply stopped; the parts become one reply."""
+        if self.chat_id is not None and not self.read_only and self.sessions.live(self.chat_id) is None:
+            try:
+                self.sessions.continue_reply(self.chat_id, self.chat_settings, list(self.chat_model.messages))
+            except Refused as refusal:
                 self.notices.refused(refusal)
 
     def start_edit(self, message: Message) -> None:
@@ -532,7 +551,7 @@ class MainWindow(QMainWindow):
         restore_window_state(self, self.services.settings.ui_state)
 
     def window_state(self) -> dict[str, str]:
-        return save_window_state(self)
+        return {**save_window_state(self), "last_chat": self.chat_id or ""}  # the app reopens that chat
 
     def dragEnterEvent(self, event) -> None:
         if local_files(event.mimeData()):
@@ -544,12 +563,7 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        # In a narrow window the chat matters more than the list: give the list at most a third.
-        left, right = self.splitter.sizes()
-        total = left + right
-        if total and right < 420 and left > 170:
-            new_left = max(170, min(left, total // 3))
-            self.splitter.setSizes([new_left, total - new_left])
+        self.sidebar.fit_splitter(self.splitter)  # narrow: the list gives way; wide again: its width back
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_draft()

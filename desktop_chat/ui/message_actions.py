@@ -66,11 +66,32 @@ class MessageActions(QObject):
                     if message.error in ("auth", "permission", "folder_mismatch"):
                         actions.insert(1, ("action:settings", self.tr("Open settings")))
                 else:
+                    if message.status in conversation.CONTINUABLE and message.text.strip():
+                        actions.append(("action:continue", self.tr("Continue")))
                     actions.append(("action:regenerate", self.tr("Regenerate")))
             if message.error_details:
                 actions.append(("action:copy-details", self.tr("Copy details for support")))
+            self._web_and_drawing(message, notes, actions)
+        for number, attached in enumerate(message.attachments):
+            actions.append((f"action:open-file:{number}", self.tr("Open “%s”") % attached.name))
         row.footer_note = "\n".join(notes)
         row.actions = actions
+
+    def _web_and_drawing(self, message: Message, notes: list[str], actions: list[tuple[str, str]]) -> None:
+        """Sources of a web answer as numbered links; a drawn picture's seed and what can be done with it."""
+        if message.web:
+            searches = (message.usage or {}).get("web_searches", 0)
+            notes.append(self.tr("Answered with a web search.") if searches else
+                         self.tr("The web was allowed; the model answered without searching."))
+        for number, url in enumerate(message.sources, 1):
+            href = url if url.startswith(("http://", "https://")) else "https://" + url
+            host = href.split("://", 1)[1].split("/", 1)[0]
+            actions.append((href, f"[{number}] {host}"))
+        if message.drawing and message.attachments:
+            notes.append(self.tr("Drawn by YandexART · seed %s") % message.drawing.get("seed", ""))
+            actions += [("action:save-file:0", self.tr("Save picture…")),
+                        ("action:copy-picture", self.tr("Copy picture")),
+                        ("action:redraw", self.tr("Draw again with this seed"))]
 
     # ---- the keyboard's way to the same actions -------------------------------------------
     def show_menu(self, row: Row, where: QPoint) -> None:
@@ -137,6 +158,9 @@ class MessageActions(QObject):
         elif href == "action:copy-md" and message is not None:
             clipboard.setText(message.text)
             status.showMessage(self.tr("Message copied as Markdown."), 3000)
+        elif href.startswith(("action:open-file:", "action:save-file:", "action:copy-picture", "action:redraw")) \
+                and message is not None:
+            window.tools.on_link(message, href)
         elif href == "action:copy-details" and message is not None:
             clipboard.setText(message.error_details)
             status.showMessage(self.tr("Details copied: paste them into your message to Yandex Cloud support."),
@@ -148,6 +172,9 @@ class MessageActions(QObject):
             last = conversation.last_reply(window.chat_model.messages)
             if row.kind == "notice" or (message is not None and last is not None and message.id == last.id):
                 window.regenerate()  # only the link under the last reply (or a notice) regenerates
+        elif href == "action:continue":
+            window.composer.edit.setFocus()
+            window.continue_reply()
         elif href == "action:retry":
             window.composer.edit.setFocus()
             window.retry()

@@ -37,7 +37,8 @@ class Notices(QObject):
         from desktop_chat.api.errors import message_for_kind
 
         if message.error == "context_too_long":
-            return self.tr("The conversation is too long for the model. Start a new chat or shorten the message.")
+            return self.tr("The conversation is too long for the model. Shorten the message or its files, start "
+                           "a new chat, or choose a model with a larger memory.")
         return message_for_kind(message.error, self.window.services.language) or self.tr(
             "The reply failed. Retry in a moment.")
 
@@ -64,15 +65,19 @@ class Notices(QObject):
         self.window.chat_view.scroll_to_end()
 
     def refused(self, refusal: Refused) -> None:
-        if refusal.reason == "no_account":
-            self.show(self.tr("To send messages, add your Yandex Cloud API key and folder ID in Settings. "
-                               "Your message is kept in the box."), settings_link=True)
-        elif refusal.reason == "unknown_model":
-            self.show(self.tr("This chat's model “%s” is unknown. Choose another one in the chat's "
-                               "settings.") % refusal.detail)
-        elif refusal.reason == "limit":
-            self.show(self.tr("%s replies are being written at once already. Wait for one of them to "
-                               "finish; your message is kept in the box.") % refusal.detail)
+        reason, detail = refusal.reason, refusal.detail
+        texts = {
+            "no_account": self.tr("To send messages, add your Yandex Cloud API key and folder ID in Settings. "
+                                  "Your message is kept in the box."),
+            "unknown_model": self.tr("This chat's model “%s” is unknown. Choose another one in the chat's "
+                                     "settings.") % detail,
+            "limit": self.tr("%s replies are being written at once already. Wait for one of them to "
+                             "finish; your message is kept in the box.") % detail,
+            "prompt_too_long": self.tr("A picture's description may be at most %s characters. Shorten it and "
+                                       "draw again.") % detail,
+        }
+        if reason in texts:
+            self.show(texts[reason], settings_link=reason == "no_account")
 
     def cut_text(self, left_out: int) -> str:
         if not left_out:

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from desktop_chat.chat.sessions import DEFAULT_PARALLEL_REPLIES
 from desktop_chat.settings import Settings, SettingsStore
 from desktop_chat.store import ChatStore
 from desktop_chat.ui.tasks import BackgroundTasks
@@ -28,7 +27,6 @@ class Services:
     api_base_override: str | None = None
     language: str = "en"  # "ru" or "en": the language of messages from the API layer
     client_options: dict = field(default_factory=dict)  # extra HTTP client arguments (tests: short backoff)
-    parallel_replies: int = DEFAULT_PARALLEL_REPLIES
     models: ModelList | None = None  # the models on offer (None: from the cache in the data folder)
     # Bumped whenever settings or keys are applied, so an older read of the keyring cannot win.
     credentials_generation: int = 0

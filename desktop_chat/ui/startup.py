@@ -47,7 +47,12 @@ def after_first_paint(window: MainWindow) -> None:
         return
     services = window.services
     if services.settings_store is not None:
-        _report_store_problems(window, window.store_report, services.settings_store)
+        settings_store = services.settings_store
+        if window.store.listing_complete:
+            _report_store_problems(window, window.store_report, settings_store)
+        else:  # a big store lists the rest in the background: report once everything has been read
+            window.sidebar.listCompleted.connect(
+                lambda: _report_store_problems(window, window.store_report, settings_store))
     window.settings_opener = lambda focus_secret=False, notice="": open_settings(window, services,
                                                                               focus_secret, notice)
     window.prewarm()
@@ -60,23 +65,23 @@ def after_first_paint(window: MainWindow) -> None:
     generation = services.credentials_generation
 
     def load() -> tuple[object, str]:
-        from desktop_chat.secrets import effective_credentials
+        from desktop_chat.secrets import credential_source
 
-        credentials = effective_credentials(services.settings, secrets, services.environ)  # may block on D-Bus
-        return credentials, secrets.problem_kind
+        source = credential_source(services.settings, secrets, services.environ)  # may block on D-Bus
+        return source, secrets.problem_kind
 
     def loaded(result: tuple[object, str]) -> None:
         if generation != services.credentials_generation:
             return  # the person saved other settings meanwhile; that result already applies
-        credentials, keyring_problem = result
+        source, keyring_problem = result
         window.keyring_problem = keyring_problem
-        window.set_credentials(credentials)  # type: ignore[arg-type]
         from desktop_chat.secrets import EnvOverrides
-        from desktop_chat.ui.setup_flow import FIRST_RUN_DONE, run_first_run
+        from desktop_chat.ui.setup_flow import FIRST_RUN_DONE, keeper_for, run_first_run
 
+        keeper_for(window).set_source(source)  # type: ignore[arg-type]  # credentials once valid
         # A secret from the environment without a folder ID: the banner explains; no guide on top.
         env_secret = EnvOverrides.from_environ(services.environ).secret
-        if credentials is None and not env_secret and not services.settings.ui_state.get(FIRST_RUN_DONE):
+        if source is None and not env_secret and not services.settings.ui_state.get(FIRST_RUN_DONE):
             run_first_run(window, services)
 
     def failed(error: BaseException) -> None:
@@ -84,7 +89,10 @@ def after_first_paint(window: MainWindow) -> None:
         if generation == services.credentials_generation:
             window.set_credentials(None)
 
-    services.tasks.read(load, loaded, failed)
+    # The keyring has its own lane: an unlock prompt must not hold up the store's writer or searches.
+    from desktop_chat.ui.setup_flow import secrets_lane
+
+    secrets_lane(window).run(load, loaded, failed)
 
 
 def open_settings(window: MainWindow, services: Services, focus_secret: bool = False, notice: str = "") -> None:

@@ -41,6 +41,7 @@ class WindowActions(QObject):
         self.settings = self._action("Ctrl+,", w.open_settings, "actSettings")
         self.quit = self._action(key.Quit, w.close, "actQuit")
         self.about = self._action(None, self.show_about, "actAbout")
+        self.shortcuts = self._action("F1", self.show_shortcuts, "actShortcuts")
         self.chat_only = [self.rename, self.pin, self.duplicate, self.delete, self.export_md, self.export_html,
                           self.export_json]
 
@@ -63,6 +64,7 @@ class WindowActions(QObject):
                        self.prev):
             self.menu_chat.addAction(action)
         self.menu_help = bar.addMenu("")
+        self.menu_help.addAction(self.shortcuts)
         self.menu_help.addAction(self.about)
         for action in (self.rename, self.pin, self.duplicate, self.chat_settings, self.delete):
             w.chat_list.addAction(action)
@@ -85,6 +87,40 @@ class WindowActions(QObject):
                                   "Yandex AI Studio. Your chats stay on your computer:\n%s")
                           % (__version__, self.window.store.data_dir))
 
+    def shortcut_table(self) -> list[tuple[str, str]]:
+        """(what, keys) for every shortcut of the window, the message box's own keys first."""
+        native = QKeySequence.SequenceFormat.NativeText
+        rows = [(self.tr("Send the message"), "Enter"), (self.tr("New line in the message"), "Shift+Enter"),
+                (self.tr("Copy the chosen message"), QKeySequence(QKeySequence.StandardKey.Copy).toString(native)),
+                (self.tr("Message menu"), "Shift+F10")]
+        for action in self.window.findChildren(QAction):
+            if not action.shortcut().isEmpty() and action.text():
+                rows.append((action.text().replace("&", "").rstrip("…"), action.shortcut().toString(native)))
+        return rows
+
+    def show_shortcuts(self) -> None:
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout
+
+        rows = self.shortcut_table()
+        dialog = QDialog(self.window)
+        dialog.setWindowTitle(self.tr("Keyboard shortcuts"))
+        table = QTableWidget(len(rows), 2, dialog)
+        table.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Keys")])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for number, (what, keys) in enumerate(rows):
+            table.setItem(number, 0, QTableWidgetItem(what))
+            table.setItem(number, 1, QTableWidgetItem(keys))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        dialog.resize(520, 560)
+        dialog.open()
+
     def retranslate(self) -> None:
         names = {
             self.new: self.tr("New chat"), self.search: self.tr("Search all chats"),
@@ -98,7 +134,7 @@ class WindowActions(QObject):
             self.export_md: self.tr("Markdown…"), self.export_html: self.tr("HTML…"),
             self.export_json: self.tr("JSON…"), self.import_: self.tr("Import chat from JSON…"),
             self.settings: self.tr("Settings…"), self.quit: self.tr("Quit"),
-            self.about: self.tr("About Desktop Chat"),
+            self.about: self.tr("About Desktop Chat"), self.shortcuts: self.tr("Keyboard shortcuts"),
         }
         for action, text in names.items():
             action.setText(text)

@@ -2,6 +2,117 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name>AccountForm</name>
+    <message>
+        <source>Folder ID</source>
+        <translation>ID каталога</translation>
+    </message>
+    <message>
+        <source>&amp;Folder ID:</source>
+        <translation>&amp;ID каталога:</translation>
+    </message>
+    <message>
+        <source>A&amp;dvanced: IAM token, OAuth, API address</source>
+        <translation>Д&amp;ополнительно: IAM-токен, OAuth, адрес API</translation>
+    </message>
+    <message>
+        <source>Advanced sign-in settings</source>
+        <translation>Дополнительные настройки входа</translation>
+    </message>
+    <message>
+        <source>API key (recommended)</source>
+        <translation>API-ключ (рекомендуется)</translation>
+    </message>
+    <message>
+        <source>IAM token (works up to 12 hours)</source>
+        <translation>IAM-токен (действует до 12 часов)</translation>
+    </message>
+    <message>
+        <source>OAuth token from Yandex ID (renewed by itself)</source>
+        <translation>OAuth-токен Яндекс ID (обновляется сам)</translation>
+    </message>
+    <message>
+        <source>Sign in with</source>
+        <translation>Вход через</translation>
+    </message>
+    <message>
+        <source>Sign in &amp;with:</source>
+        <translation>&amp;Вход через:</translation>
+    </message>
+    <message>
+        <source>API address</source>
+        <translation>Адрес API</translation>
+    </message>
+    <message>
+        <source>API &amp;address:</source>
+        <translation>&amp;Адрес API:</translation>
+    </message>
+    <message>
+        <source>Set by an environment variable</source>
+        <translation>Задан переменной окружения</translation>
+    </message>
+    <message>
+        <source>Reading the saved key…</source>
+        <translation>Читаем сохранённый ключ…</translation>
+    </message>
+    <message>
+        <source>That was a key, not a folder ID: it is now in the key field, hidden.</source>
+        <translation>Это был ключ, а не ID каталога: он перенесён в поле ключа и скрыт.</translation>
+    </message>
+    <message>
+        <source>That was the folder ID: it is now in its own field.</source>
+        <translation>Это был ID каталога: он перенесён в своё поле.</translation>
+    </message>
+    <message>
+        <source>API &amp;key:</source>
+        <translation>API-&amp;ключ:</translation>
+    </message>
+    <message>
+        <source>IAM &amp;token:</source>
+        <translation>IAM-&amp;токен:</translation>
+    </message>
+    <message>
+        <source>OAuth &amp;token:</source>
+        <translation>OAuth-&amp;токен:</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API-ключ</translation>
+    </message>
+    <message>
+        <source>IAM token</source>
+        <translation>IAM-токен</translation>
+    </message>
+    <message>
+        <source>OAuth token</source>
+        <translation>OAuth-токен</translation>
+    </message>
+    <message>
+        <source>AQVN… — paste the key from AI Studio</source>
+        <translation>AQVN… — вставьте ключ из AI Studio</translation>
+    </message>
+    <message>
+        <source>t1.… — an IAM token</source>
+        <translation>t1.… — IAM-токен</translation>
+    </message>
+    <message>
+        <source>y0_… — an OAuth token from Yandex ID</source>
+        <translation>y0_… — OAuth-токен Яндекс ID</translation>
+    </message>
+    <message>
+        <source>Set by the environment variable {0} for this run; it is not saved.</source>
+        <translation>Задан переменной окружения {0} на этот запуск; не сохраняется.</translation>
+    </message>
+    <message>
+        <source>The API address must start with https://.</source>
+        <translation>Адрес API должен начинаться с https://.</translation>
+    </message>
+    <message>
+        <source>The API address is not valid. The usual one is {0}</source>
+        <translation>Неверный адрес API. Обычно это {0}</translation>
+    </message>
+</context>
+<context>
     <name>AttachFlow</name>
     <message>
         <source>screenshot.png</source>
@@ -262,8 +373,37 @@
         <translation>только для чтения</translation>
     </message>
     <message>
+        <source>Draft</source>
+        <translation>Черновик</translation>
+    </message>
+    <message>
+        <source>en_US</source>
+        <comment>the locale of times and weekdays in the chat list</comment>
+        <translation>ru_RU</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Сегодня</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>Вчера</translation>
+    </message>
+    <message>
+        <source>This week</source>
+        <translation>На этой неделе</translation>
+    </message>
+    <message>
+        <source>Earlier</source>
+        <translation>Раньше</translation>
+    </message>
+    <message>
         <source>Nothing found for “%s”.</source>
         <translation>По запросу «%s» ничего не найдено.</translation>
+    </message>
+    <message>
+        <source>The search index is still being built (%1 %): older messages may be missing from the results.</source>
+        <translation>Поисковый индекс ещё строится (%1 %): старых сообщений может не быть в результатах.</translation>
     </message>
 </context>
 <context>
@@ -273,8 +413,8 @@
         <translation>Проверяем подключение</translation>
     </message>
     <message>
-        <source>Desktop Chat sends a tiny request to YandexGPT with your key.</source>
-        <translation>Desktop Chat отправляет в YandexGPT маленький запрос с вашим ключом.</translation>
+        <source>Desktop Chat asks AI Studio to count the tokens of one word. It is free.</source>
+        <translation>Desktop Chat просит AI Studio посчитать токены одного слова. Это бесплатно.</translation>
     </message>
     <message>
         <source>&amp;Try again</source>
@@ -293,8 +433,8 @@
         <translation>Проверяем… Обычно это занимает секунду-другую.</translation>
     </message>
     <message>
-        <source>It works! YandexGPT answered with your key.</source>
-        <translation>Всё работает! YandexGPT ответил на запрос с вашим ключом.</translation>
+        <source>It works! AI Studio answered with your key.</source>
+        <translation>Всё работает! AI Studio ответила на запрос с вашим ключом.</translation>
     </message>
     <message>
         <source>You can finish anyway: the key is saved, and Desktop Chat will try again when you send a message.</source>
@@ -347,6 +487,26 @@
         <translation>Прикрепить файлы</translation>
     </message>
     <message>
+        <source>Web</source>
+        <translation>Интернет</translation>
+    </message>
+    <message>
+        <source>Let the model search the web for this message; the answer lists its sources (each search costs a little extra)</source>
+        <translation>Разрешить модели искать в интернете для этого сообщения; в ответе будут источники (каждый поиск стоит немного дополнительно)</translation>
+    </message>
+    <message>
+        <source>Search the web</source>
+        <translation>Искать в интернете</translation>
+    </message>
+    <message>
+        <source>Draw…</source>
+        <translation>Нарисовать…</translation>
+    </message>
+    <message>
+        <source>Draw a picture with YandexART (or start a message with /draw)</source>
+        <translation>Нарисовать картинку с YandexART (или начните сообщение с /draw)</translation>
+    </message>
+    <message>
         <source>Stop</source>
         <translation>Остановить</translation>
     </message>
@@ -365,6 +525,26 @@
 </context>
 <context>
     <name>ConnectionCheck</name>
+    <message>
+        <source>The key and the folder work, but this model is not offered in your folder. Choose another model.</source>
+        <translation>Ключ и каталог работают, но эта модель в вашем каталоге недоступна. Выберите другую модель.</translation>
+    </message>
+    <message>
+        <source>Yandex ID did not accept the OAuth token. Get a new one.</source>
+        <translation>Яндекс ID не принял OAuth-токен. Получите новый.</translation>
+    </message>
+    <message>
+        <source>The IAM token has expired. Paste a new one.</source>
+        <translation>Срок IAM-токена истёк. Вставьте новый.</translation>
+    </message>
+    <message>
+        <source>Could not reach the Yandex Cloud IAM service. Check your internet connection.</source>
+        <translation>Не удалось связаться со службой IAM Yandex Cloud. Проверьте подключение к интернету.</translation>
+    </message>
+    <message>
+        <source>The Yandex Cloud IAM service did not give a token. Try again in a minute.</source>
+        <translation>Служба IAM Yandex Cloud не выдала токен. Попробуйте через минуту.</translation>
+    </message>
     <message>
         <source>The API address is not valid. It must start with https:// (plain http:// only for this computer).</source>
         <translation>Неверный адрес API. Он должен начинаться с https:// (простой http:// — только для этого компьютера).</translation>
@@ -392,48 +572,87 @@
 <context>
     <name>DetailsPage</name>
     <message>
-        <source>Paste your folder ID and key</source>
-        <translation>Вставьте ID каталога и ключ</translation>
+        <source>Paste your API key and folder ID</source>
+        <translation>Вставьте API-ключ и ID каталога</translation>
     </message>
     <message>
-        <source>Copy them from the Yandex Cloud console and paste them here.</source>
-        <translation>Скопируйте их в консоли Yandex Cloud и вставьте сюда.</translation>
+        <source>Copy them from AI Studio and paste them here.</source>
+        <translation>Скопируйте их в AI Studio и вставьте сюда.</translation>
+    </message>
+</context>
+<context>
+    <name>DrawDialog</name>
+    <message>
+        <source>Draw a picture</source>
+        <translation>Нарисовать картинку</translation>
     </message>
     <message>
-        <source>Folder ID</source>
-        <translation>ID каталога</translation>
+        <source>What to draw, e.g.: a red fox in a snowy birch forest, watercolour</source>
+        <translation>Что нарисовать, например: рыжая лиса в заснеженном берёзовом лесу, акварель</translation>
     </message>
     <message>
-        <source>&amp;Folder ID:</source>
-        <translation>&amp;ID каталога:</translation>
+        <source>What to draw</source>
+        <translation>Что нарисовать</translation>
     </message>
     <message>
-        <source>AQVN… (an API key) or t1.… (an IAM token)</source>
-        <translation>AQVN… (API-ключ) или t1.… (IAM-токен)</translation>
+        <source>Square 1:1</source>
+        <translation>Квадрат 1:1</translation>
     </message>
     <message>
-        <source>API key or IAM token</source>
-        <translation>API-ключ или IAM-токен</translation>
+        <source>Wide 16:9</source>
+        <translation>Широкая 16:9</translation>
     </message>
     <message>
-        <source>API &amp;key:</source>
-        <translation>API-&amp;ключ:</translation>
+        <source>Tall 9:16</source>
+        <translation>Высокая 9:16</translation>
     </message>
     <message>
-        <source>API key</source>
-        <translation>API-ключ</translation>
+        <source>Landscape 4:3</source>
+        <translation>Альбомная 4:3</translation>
     </message>
     <message>
-        <source>IAM token</source>
-        <translation>IAM-токен</translation>
+        <source>Portrait 3:4</source>
+        <translation>Книжная 3:4</translation>
     </message>
     <message>
-        <source>Key type</source>
-        <translation>Тип ключа</translation>
+        <source>any</source>
+        <translation>любое</translation>
     </message>
     <message>
-        <source>Key &amp;type:</source>
-        <translation>&amp;Тип ключа:</translation>
+        <source>The same prompt with the same seed draws the same picture; 'any' picks one</source>
+        <translation>Тот же запрос с тем же зерном рисует ту же картинку; «любое» выбирает случайное</translation>
+    </message>
+    <message>
+        <source>Optional: what should not be in the picture</source>
+        <translation>Необязательно: чего не должно быть на картинке</translation>
+    </message>
+    <message>
+        <source>Picture</source>
+        <translation>Картинка</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>Форма</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Зерно</translation>
+    </message>
+    <message>
+        <source>Avoid</source>
+        <translation>Без этого</translation>
+    </message>
+    <message>
+        <source>One picture costs about %s.</source>
+        <translation>Одна картинка стоит около %s.</translation>
+    </message>
+    <message>
+        <source>Draw</source>
+        <translation>Нарисовать</translation>
+    </message>
+    <message>
+        <source>%1 of %2 characters</source>
+        <translation>%1 из %2 символов</translation>
     </message>
 </context>
 <context>
@@ -478,43 +697,39 @@
         <translation>Пропустить настройку и смотреть сохранённые чаты офлайн</translation>
     </message>
     <message>
-        <source>These settings cannot be saved. Go back and check the folder ID.</source>
-        <translation>Эти настройки нельзя сохранить. Вернитесь назад и проверьте ID каталога.</translation>
+        <source>These settings cannot be saved. Go back and check the folder ID and the API address.</source>
+        <translation>Эти настройки нельзя сохранить. Вернитесь и проверьте ID каталога и адрес API.</translation>
     </message>
 </context>
 <context>
     <name>IntroPage</name>
     <message>
-        <source>Connect Desktop Chat to YandexGPT</source>
-        <translation>Подключите Desktop Chat к YandexGPT</translation>
+        <source>Connect Desktop Chat to Yandex AI Studio</source>
+        <translation>Подключите Desktop Chat к Yandex AI Studio</translation>
     </message>
     <message>
-        <source>You need a folder ID and an API key from Yandex Cloud.</source>
-        <translation>Понадобятся ID каталога и API-ключ из Yandex Cloud.</translation>
+        <source>You need two things from AI Studio: an API key and a folder ID.</source>
+        <translation>Из AI Studio нужны две вещи: API-ключ и ID каталога.</translation>
     </message>
     <message>
-        <source>Desktop Chat talks to YandexGPT through your own Yandex Cloud account. Getting the two things it needs takes about five minutes:</source>
-        <translation>Desktop Chat общается с YandexGPT через ваш собственный аккаунт Yandex Cloud. Получить всё нужное — минут пять:</translation>
+        <source>Open &lt;a href='{0}'&gt;AI Studio&lt;/a&gt; and sign in with your Yandex ID. The first time, it asks for a name and a bank card (a billing account): the models answer only with one.</source>
+        <translation>Откройте &lt;a href='{0}'&gt;AI Studio&lt;/a&gt; и войдите с Яндекс ID. В первый раз там попросят название и банковскую карту (платёжный аккаунт): без него модели не отвечают.</translation>
     </message>
     <message>
-        <source>Open the &lt;a href='{0}'&gt;Yandex Cloud console&lt;/a&gt; and sign in with your Yandex account. Choose a folder (the one called &lt;i&gt;default&lt;/i&gt; is fine).</source>
-        <translation>Откройте &lt;a href='{0}'&gt;консоль Yandex Cloud&lt;/a&gt; и войдите со своим аккаунтом Яндекса. Выберите каталог (подойдёт каталог &lt;i&gt;default&lt;/i&gt;).</translation>
+        <source>Press &lt;b&gt;Create API key&lt;/b&gt; and copy the key. It starts with &lt;tt&gt;AQVN&lt;/tt&gt; and is shown only once.</source>
+        <translation>Нажмите &lt;b&gt;Создать API-ключ&lt;/b&gt; и скопируйте ключ. Он начинается с &lt;tt&gt;AQVN&lt;/tt&gt; и показывается только один раз.</translation>
     </message>
     <message>
-        <source>Copy the &lt;b&gt;folder ID&lt;/b&gt;: it is shown on the folder's page, next to its name. It has 20 letters and digits and usually starts with &lt;tt&gt;b1g&lt;/tt&gt;.</source>
-        <translation>Скопируйте &lt;b&gt;ID каталога&lt;/b&gt;: он указан на странице каталога, рядом с его названием. Это 20 букв и цифр, обычно начинается с &lt;tt&gt;b1g&lt;/tt&gt;.</translation>
-    </message>
-    <message>
-        <source>In that folder, open &lt;i&gt;Service accounts&lt;/i&gt; and create one with the role &lt;tt&gt;ai.languageModels.user&lt;/tt&gt;.</source>
-        <translation>В этом каталоге откройте &lt;i&gt;Сервисные аккаунты&lt;/i&gt; и создайте аккаунт с ролью &lt;tt&gt;ai.languageModels.user&lt;/tt&gt;.</translation>
-    </message>
-    <message>
-        <source>Open the service account, choose &lt;i&gt;Create new key → Create API key&lt;/i&gt;, and copy the key. It is shown only once. (&lt;a href='{0}'&gt;Step-by-step help&lt;/a&gt;)</source>
-        <translation>Откройте сервисный аккаунт, выберите &lt;i&gt;Создать новый ключ → Создать API-ключ&lt;/i&gt; и скопируйте ключ. Он показывается только один раз. (&lt;a href='{0}'&gt;Пошаговая инструкция&lt;/a&gt;)</translation>
+        <source>Copy the &lt;b&gt;folder ID&lt;/b&gt; shown next to the folder's name at the top (the folder is usually called &lt;i&gt;default&lt;/i&gt;): 20 letters and digits starting with &lt;tt&gt;b1g&lt;/tt&gt;. (&lt;a href='{0}'&gt;Help with pictures&lt;/a&gt;)</source>
+        <translation>Скопируйте &lt;b&gt;ID каталога&lt;/b&gt; — он показан рядом с названием каталога вверху (обычно каталог называется &lt;i&gt;default&lt;/i&gt;): 20 латинских букв и цифр, начинается с &lt;tt&gt;b1g&lt;/tt&gt;. (&lt;a href='{0}'&gt;Справка с картинками&lt;/a&gt;)</translation>
     </message>
     <message>
         <source>Your chats stay on this computer. The key is kept in your system's password storage, never in a file.</source>
         <translation>Ваши чаты остаются на этом компьютере. Ключ хранится в системном хранилище паролей и никогда — в файле.</translation>
+    </message>
+    <message>
+        <source>Your chats stay on this computer. This computer has no password storage, so the key is kept only until you close the app.</source>
+        <translation>Ваши чаты остаются на этом компьютере. На нём нет хранилища паролей, поэтому ключ хранится только до закрытия приложения.</translation>
     </message>
 </context>
 <context>
@@ -615,12 +830,44 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Открыть настройки</translation>
     </message>
     <message>
+        <source>Continue</source>
+        <translation>Продолжить</translation>
+    </message>
+    <message>
         <source>Regenerate</source>
         <translation>Сгенерировать заново</translation>
     </message>
     <message>
         <source>Copy details for support</source>
         <translation>Скопировать сведения для поддержки</translation>
+    </message>
+    <message>
+        <source>Open “%s”</source>
+        <translation>Открыть «%s»</translation>
+    </message>
+    <message>
+        <source>Answered with a web search.</source>
+        <translation>Ответ с поиском в интернете.</translation>
+    </message>
+    <message>
+        <source>The web was allowed; the model answered without searching.</source>
+        <translation>Поиск в интернете был разрешён, но модель ответила без него.</translation>
+    </message>
+    <message>
+        <source>Drawn by YandexART · seed %s</source>
+        <translation>Нарисовано YandexART · зерно %s</translation>
+    </message>
+    <message>
+        <source>Save picture…</source>
+        <translation>Сохранить картинку…</translation>
+    </message>
+    <message>
+        <source>Copy picture</source>
+        <translation>Копировать картинку</translation>
+    </message>
+    <message>
+        <source>Draw again with this seed</source>
+        <translation>Нарисовать снова с этим зерном</translation>
     </message>
     <message>
         <source>Select text…</source>
@@ -681,8 +928,8 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>В программе что-то пошло не так: %s</translation>
     </message>
     <message>
-        <source>The conversation is too long for the model. Start a new chat or shorten the message.</source>
-        <translation>Переписка слишком длинная для модели. Начните новый чат или сократите сообщение.</translation>
+        <source>The conversation is too long for the model. Shorten the message or its files, start a new chat, or choose a model with a larger memory.</source>
+        <translation>Диалог слишком длинный для модели. Сократите сообщение или его файлы, начните новый чат или выберите модель с большей памятью.</translation>
     </message>
     <message>
         <source>The reply failed. Retry in a moment.</source>
@@ -720,6 +967,10 @@ Your chats are kept on this computer and can be read offline.</source>
         <source>%s replies are being written at once already. Wait for one of them to finish; your message is kept in the box.</source>
         <translation>Уже пишется %s ответов одновременно. Дождитесь, пока один из них закончится; сообщение осталось в поле ввода.</translation>
     </message>
+    <message>
+        <source>A picture's description may be at most %s characters. Shorten it and draw again.</source>
+        <translation>Описание картинки — не больше %s символов. Сократите его и нарисуйте снова.</translation>
+    </message>
     <message numerus="yes">
         <source>%n earlier message(s) above this line are not sent to the model: the conversation is longer than its context window.</source>
         <translation>
@@ -727,6 +978,25 @@ Your chats are kept on this computer and can be read offline.</source>
             <numerusform>%n сообщения выше этой черты не отправляются модели: переписка не помещается в её контекстное окно.</numerusform>
             <numerusform>%n сообщений выше этой черты не отправляются модели: переписка не помещается в её контекстное окно.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>NumberInput</name>
+    <message>
+        <source>“{0}” is not a number, so {1} is kept.</source>
+        <translation>«{0}» — не число, поэтому оставлено {1}.</translation>
+    </message>
+    <message>
+        <source>{0} is below the lowest value, so {1} is used.</source>
+        <translation>{0} меньше наименьшего значения, поэтому взято {1}.</translation>
+    </message>
+    <message>
+        <source>{0} is above the highest value, so {1} is used.</source>
+        <translation>{0} больше наибольшего значения, поэтому взято {1}.</translation>
+    </message>
+    <message>
+        <source>{0} has more decimals than are used, so {1} is used.</source>
+        <translation>В числе {0} больше знаков после запятой, чем нужно, поэтому взято {1}.</translation>
     </message>
 </context>
 <context>
@@ -782,42 +1052,6 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <source>Yandex Cloud account</source>
-        <translation>Аккаунт Yandex Cloud</translation>
-    </message>
-    <message>
-        <source>Folder ID</source>
-        <translation>ID каталога</translation>
-    </message>
-    <message>
-        <source>&amp;Folder ID:</source>
-        <translation>&amp;ID каталога:</translation>
-    </message>
-    <message>
-        <source>API key</source>
-        <translation>API-ключ</translation>
-    </message>
-    <message>
-        <source>IAM token</source>
-        <translation>IAM-токен</translation>
-    </message>
-    <message>
-        <source>Key type</source>
-        <translation>Тип ключа</translation>
-    </message>
-    <message>
-        <source>Key &amp;type:</source>
-        <translation>&amp;Тип ключа:</translation>
-    </message>
-    <message>
-        <source>API key or IAM token</source>
-        <translation>API-ключ или IAM-токен</translation>
-    </message>
-    <message>
-        <source>&amp;Key:</source>
-        <translation>&amp;Ключ:</translation>
-    </message>
-    <message>
         <source>Check connection</source>
         <translation>Проверить подключение</translation>
     </message>
@@ -862,6 +1096,10 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Темпе&amp;ратура:</translation>
     </message>
     <message>
+        <source>Yandex AI Studio account</source>
+        <translation>Аккаунт Yandex AI Studio</translation>
+    </message>
+    <message>
         <source>Check c&amp;onnection</source>
         <translation>&amp;Проверить подключение</translation>
     </message>
@@ -876,14 +1114,6 @@ Your chats are kept on this computer and can be read offline.</source>
     <message>
         <source>Yandex may keep the requests and use them to improve its models. Off unless you turn it on.</source>
         <translation>Яндекс сможет хранить запросы и использовать их для улучшения своих моделей. Выключено, пока вы сами не включите.</translation>
-    </message>
-    <message>
-        <source>API address</source>
-        <translation>Адрес API</translation>
-    </message>
-    <message>
-        <source>API &amp;address:</source>
-        <translation>&amp;Адрес API:</translation>
     </message>
     <message>
         <source>Appearance</source>
@@ -918,32 +1148,8 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Т&amp;ема:</translation>
     </message>
     <message>
-        <source>Set by the environment variable {0} for this run; it is not saved.</source>
-        <translation>Задан переменной окружения {0} на этот запуск; не сохраняется.</translation>
-    </message>
-    <message>
-        <source>Set by an environment variable</source>
-        <translation>Задан переменной окружения</translation>
-    </message>
-    <message>
-        <source>Reading the saved key…</source>
-        <translation>Читаем сохранённый ключ…</translation>
-    </message>
-    <message>
-        <source>Paste the API key or IAM token here</source>
-        <translation>Вставьте сюда API-ключ или IAM-токен</translation>
-    </message>
-    <message>
-        <source>The API address is not valid. The usual one is {0}</source>
-        <translation>Неверный адрес API. Обычно это {0}</translation>
-    </message>
-    <message>
         <source>Enter the folder ID first.</source>
         <translation>Сначала введите ID каталога.</translation>
-    </message>
-    <message>
-        <source>Paste the API key or IAM token first.</source>
-        <translation>Сначала вставьте API-ключ или IAM-токен.</translation>
     </message>
     <message>
         <source>Choose a model, or enter a model URI that starts with gpt:// or ds://.</source>
@@ -954,24 +1160,24 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Проверяем подключение…</translation>
     </message>
     <message>
-        <source>Connected. The key and the folder ID work.</source>
-        <translation>Подключение работает: ключ и ID каталога подходят.</translation>
-    </message>
-    <message>
-        <source>Could not connect to Yandex Cloud. Check your internet connection and the API address below, then try again.</source>
-        <translation>Не удалось подключиться к Yandex Cloud. Проверьте подключение к интернету и адрес API ниже, затем повторите.</translation>
-    </message>
-    <message>
-        <source>Yandex Cloud rejected the request. Check the model, the temperature and the reply length below, then try again.</source>
-        <translation>Yandex Cloud отклонил запрос. Проверьте модель, температуру и длину ответа ниже, затем повторите.</translation>
-    </message>
-    <message>
-        <source>The API address must start with https://.</source>
-        <translation>Адрес API должен начинаться с https://.</translation>
-    </message>
-    <message>
         <source>Enter a model URI that starts with gpt:// or ds://.</source>
         <translation>Введите URI модели, начинающийся с gpt:// или ds://.</translation>
+    </message>
+    <message>
+        <source>Paste the API key first.</source>
+        <translation>Сначала вставьте API-ключ.</translation>
+    </message>
+    <message>
+        <source>Connected. The key, the folder and the model work.</source>
+        <translation>Подключено. Ключ, каталог и модель работают.</translation>
+    </message>
+    <message>
+        <source>Could not connect to Yandex Cloud. Check your internet connection and the API address under “Advanced”, then try again.</source>
+        <translation>Не удалось подключиться к Yandex Cloud. Проверьте подключение к интернету и адрес API в разделе «Дополнительно», затем попробуйте снова.</translation>
+    </message>
+    <message>
+        <source>Yandex Cloud rejected the request. Check the folder ID and the model, then try again.</source>
+        <translation>Yandex Cloud отклонил запрос. Проверьте ID каталога и модель, затем попробуйте снова.</translation>
     </message>
     <message>
         <source>Some values are not valid; please check them.</source>
@@ -1001,44 +1207,80 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Похоже на API-ключ.</translation>
     </message>
     <message>
-        <source>This looks like an IAM token. IAM tokens stop working after 12 hours at most; an API key does not.</source>
-        <translation>Похоже на IAM-токен. IAM-токен действует не больше 12 часов, а API-ключ — бессрочно.</translation>
+        <source>This looks like an IAM token. It stops working after 12 hours at most; an API key does not.</source>
+        <translation>Это похоже на IAM-токен. Он перестаёт работать не позже чем через 12 часов, а API-ключ — нет.</translation>
+    </message>
+    <message>
+        <source>This looks like an OAuth token from Yandex ID. Desktop Chat will get IAM tokens with it and renew them by itself.</source>
+        <translation>Это похоже на OAuth-токен Яндекс ID. Desktop Chat будет получать по нему IAM-токены и сам их обновлять.</translation>
+    </message>
+    <message>
+        <source>This looks like a static access key (for Object Storage), not an API key. Create an API key in AI Studio instead.</source>
+        <translation>Это похоже на статический ключ доступа (для Object Storage), а не на API-ключ. Создайте API-ключ в AI Studio.</translation>
+    </message>
+    <message>
+        <source>This does not look like an API key (they start with AQVN). You can still try it.</source>
+        <translation>Это не похоже на API-ключ (они начинаются с AQVN). Всё равно можно попробовать.</translation>
+    </message>
+    <message>
+        <source>This folder ID cannot be used. Copy it again from AI Studio.</source>
+        <translation>Этот ID каталога не подходит. Скопируйте его ещё раз в AI Studio.</translation>
+    </message>
+    <message>
+        <source>The key was not accepted. Check that you copied the whole key. An API key made in AI Studio with “Create API key” works; an IAM token works for 12 hours at most.</source>
+        <translation>Ключ не принят. Проверьте, что скопировали его целиком. Подходит API-ключ, созданный в AI Studio кнопкой «Создать API-ключ»; IAM-токен действует не больше 12 часов.</translation>
+    </message>
+    <message>
+        <source>The key works, but it has no access to this folder. Check the folder ID, that the key was made in the same folder, and that a billing account is linked to the cloud.</source>
+        <translation>Ключ работает, но у него нет доступа к этому каталогу. Проверьте ID каталога, что ключ создан в этом же каталоге и что к облаку привязан платёжный аккаунт.</translation>
+    </message>
+    <message>
+        <source>Yandex ID did not accept the OAuth token: it was revoked, has expired or was not copied completely. Get a new one.</source>
+        <translation>Яндекс ID не принял OAuth-токен: он отозван, истёк или скопирован не целиком. Получите новый.</translation>
+    </message>
+    <message>
+        <source>The IAM token has expired. Paste a new one, or use an API key, which does not expire.</source>
+        <translation>Срок IAM-токена истёк. Вставьте новый или используйте API-ключ — он не истекает.</translation>
+    </message>
+    <message>
+        <source>This IAM token has expired. Paste a new one.</source>
+        <translation>Срок этого IAM-токена истёк. Вставьте новый.</translation>
+    </message>
+    <message>
+        <source>This IAM token stops working at {0}, in less than an hour.</source>
+        <translation>Этот IAM-токен перестанет работать в {0}, меньше чем через час.</translation>
+    </message>
+    <message>
+        <source>This IAM token works until {0} at the latest.</source>
+        <translation>Этот IAM-токен действует самое позднее до {0}.</translation>
     </message>
     <message>
         <source>This looks shorter or longer than a key should be. Was it copied completely?</source>
         <translation>Ключ короче или длиннее, чем обычно. Он скопирован целиком?</translation>
     </message>
     <message>
-        <source>This looks like an OAuth token, which this app cannot use. Create an API key for a service account instead.</source>
-        <translation>Похоже на OAuth-токен, а с ним программа работать не может. Создайте API-ключ для сервисного аккаунта.</translation>
-    </message>
-    <message>
-        <source>This looks like a static access key (for Object Storage), not an API key. Create an API key for a service account instead.</source>
-        <translation>Похоже на статический ключ доступа (для Object Storage), а не на API-ключ. Создайте API-ключ для сервисного аккаунта.</translation>
-    </message>
-    <message>
-        <source>This does not look like a Yandex Cloud API key (they start with AQVN) or IAM token (they start with t1.). You can still try it.</source>
-        <translation>Это не похоже ни на API-ключ Yandex Cloud (начинается с AQVN), ни на IAM-токен (начинается с t1.). Но попробовать можно.</translation>
-    </message>
-    <message>
         <source>The folder ID cannot contain spaces.</source>
         <translation>В ID каталога не может быть пробелов.</translation>
     </message>
     <message>
-        <source>This folder ID cannot be used. Copy it again from the Yandex Cloud console.</source>
-        <translation>Этот ID каталога не подходит. Скопируйте его ещё раз из консоли Yandex Cloud.</translation>
-    </message>
-    <message>
-        <source>The key was not accepted. Check that you copied the whole key, and that it is an API key of a service account (or a fresh IAM token).</source>
-        <translation>Ключ не принят. Проверьте, что скопировали ключ целиком и что это API-ключ сервисного аккаунта (или свежий IAM-токен).</translation>
-    </message>
-    <message>
-        <source>The key works, but it has no access to this folder. Check the folder ID, and that the service account has the role ai.languageModels.user in it.</source>
-        <translation>Ключ рабочий, но у него нет доступа к этому каталогу. Проверьте ID каталога и что у сервисного аккаунта есть в нём роль ai.languageModels.user.</translation>
-    </message>
-    <message>
         <source>A folder ID is 20 lowercase letters and digits, usually starting with b1g. You can still try this one.</source>
         <translation>ID каталога — это 20 строчных латинских букв и цифр, обычно начинается с b1g. Но попробовать можно.</translation>
+    </message>
+    <message>
+        <source>Yandex ID no longer accepts your OAuth token. Paste a new one, or an API key, in Settings.</source>
+        <translation>Яндекс ID больше не принимает ваш OAuth-токен. Вставьте новый или API-ключ в настройках.</translation>
+    </message>
+    <message>
+        <source>Your IAM token has expired. Paste a new one, or an API key, in Settings.</source>
+        <translation>Срок вашего IAM-токена истёк. Вставьте новый или API-ключ в настройках.</translation>
+    </message>
+    <message>
+        <source>Could not renew the IAM token; trying again in a minute.</source>
+        <translation>Не удалось обновить IAM-токен; повторим через минуту.</translation>
+    </message>
+    <message>
+        <source>Your IAM token stops working at {0}. Paste a new one in Settings, or use an API key, which does not expire.</source>
+        <translation>Ваш IAM-токен перестанет работать в {0}. Вставьте новый в настройках или используйте API-ключ — он не истекает.</translation>
     </message>
 </context>
 <context>
@@ -1061,6 +1303,40 @@ Your chats are kept on this computer and can be read offline.</source>
     </message>
 </context>
 <context>
+    <name>ToolsFlow</name>
+    <message>
+        <source>The file “%s” is no longer in the data folder.</source>
+        <translation>Файла «%s» больше нет в папке с данными.</translation>
+    </message>
+    <message>
+        <source>Save file</source>
+        <translation>Сохранить файл</translation>
+    </message>
+    <message>
+        <source>Saved to %s</source>
+        <translation>Сохранено в %s</translation>
+    </message>
+    <message>
+        <source>Picture copied.</source>
+        <translation>Картинка скопирована.</translation>
+    </message>
+</context>
+<context>
+    <name>WhereToFind</name>
+    <message>
+        <source>Picture: the folder name and its ID at the top of AI Studio, the Create API key button below</source>
+        <translation>Рисунок: название каталога и его ID вверху AI Studio, ниже кнопка «Создать API-ключ»</translation>
+    </message>
+    <message>
+        <source>Folder: default · ID b1g…</source>
+        <translation>Каталог: default · ID b1g…</translation>
+    </message>
+    <message>
+        <source>Create API key</source>
+        <translation>Создать API-ключ</translation>
+    </message>
+</context>
+<context>
     <name>WindowActions</name>
     <message>
         <source>About Desktop Chat</source>
@@ -1075,6 +1351,34 @@ A desktop client for YandexGPT and the other models of Yandex AI Studio. Your ch
 
 Программа для общения с YandexGPT и другими моделями Yandex AI Studio. Ваши чаты хранятся на вашем компьютере, в папке:
 %s</translation>
+    </message>
+    <message>
+        <source>Send the message</source>
+        <translation>Отправить сообщение</translation>
+    </message>
+    <message>
+        <source>New line in the message</source>
+        <translation>Новая строка в сообщении</translation>
+    </message>
+    <message>
+        <source>Copy the chosen message</source>
+        <translation>Копировать выбранное сообщение</translation>
+    </message>
+    <message>
+        <source>Message menu</source>
+        <translation>Меню сообщения</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Сочетания клавиш</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Действие</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Клавиши</translation>
     </message>
     <message>
         <source>New chat</source>

@@ -34,7 +34,7 @@ HELLO = [ChatMessage("user", "Привет")]
 ALL_KINDS = {
     "auth", "permission", "rate_limit", "context_too_long", "bad_request", "server", "gateway_timeout",
     "timeout", "network", "connection_lost", "malformed", "stream_error", "folder_mismatch", "model_unavailable",
-    "aborted", "cancelled",
+    "aborted", "cancelled", "web_role", "draw_refused",
 }  # fmt: skip
 
 

@@ -109,3 +109,40 @@ def test_attach_a_bad_file_says_what_is_wrong_and_sends_nothing(run, tmp_path, f
     assert result.returncode == 1 and result.stdout == ""
     assert "«fake.docx»" in result.stderr and "«gone.pdf»" in result.stderr and "Traceback" not in result.stderr
     assert fake_server.requests == [] and stored(tmp_path) == []
+
+
+def test_ask_web_prints_the_answer_then_its_sources_one_a_line(run, tmp_path, fake_server):
+    fake_server.script_web("Ответ из сети.", chunks=3, sources=["ria.ru", "https://tass.ru/news"])
+    result = run("ask", "--web", "Что", "нового?")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Ответ из сети.\n\nhttps://ria.ru\nhttps://tass.ru/news\n"
+    assert fake_server.web_requests()[-1].body["input"] == [{"role": "user", "content": "Что нового?"}]
+    assert stored(tmp_path) == [[("user", "Что нового?"), ("assistant", "Ответ из сети.")]]
+
+
+def test_ask_web_without_the_role_names_it(run, fake_server):
+    fake_server.fail_with("permission_denied", path="/v1/responses")
+    result = run("ask", "--web", "вопрос", lang="ru_RU.UTF-8")
+    assert result.returncode == 1 and "ai.assistants.editor" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_draw_writes_the_jpeg_and_prints_the_seed(run, tmp_path, fake_server):
+    from tests.fakes.web_art_routes import PICTURE
+
+    out = tmp_path / "кот.jpg"
+    result = run("draw", "--aspect", "16:9", "--seed", "31337", "--avoid", "текст", "Кот", "в", "космосе",
+                 "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "seed: 31337\n"
+    assert out.read_bytes() == PICTURE
+    body = fake_server.art_requests()[-1].body
+    assert body["generationOptions"]["aspectRatio"] == {"widthRatio": "16", "heightRatio": "9"}
+    assert body["messages"] == [{"text": "Кот в космосе", "weight": "1"}, {"text": "текст", "weight": "-1"}]
+    assert stored(tmp_path) == [[("user", "Кот в космосе"), ("assistant", "")]]
+
+
+def test_draw_refusals_are_plain_words(run, tmp_path, fake_server):
+    result = run("draw", "/refuse", "это", "--out", str(tmp_path / "x.jpg"), lang="ru_RU.UTF-8")
+    assert result.returncode == 1 and "YandexART" in result.stderr and not (tmp_path / "x.jpg").exists()
+    result = run("draw", "я" * 501, "--out", str(tmp_path / "x.jpg"))
+    assert result.returncode == 2 and "500" in result.stderr

@@ -11,7 +11,8 @@ In tests use the `fake_server` fixture (tests/fixtures/fake_server.py). By hand:
 
 prints the URL as its first line; point the app's API address at it. Typing "/long 20000" in a chat
 streams a 20,000-token reply; "/fail 429" answers with that HTTP error; "/stall" stalls mid-stream;
-"/filter" ends with a content-filter reply.
+"/filter" ends with a content-filter reply. Web answers (`/v1/responses`) and YandexART pictures
+(`imageGenerationAsync`) are served too (web_art_routes.py); a drawing prompt with "/refuse" is refused.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from tests.fakes.fake_wire import (
 )
 from tests.fakes.native_routes import NativeRoutes
 from tests.fakes.openai_routes import ChatScript, OpenAIRoutes, OpenAIScripts, sample_bytes
+from tests.fakes.web_art_routes import WebArtRoutes, WebArtScripts
 
 __all__ = [  # what tests import from here (the parts live in the modules beside this one)
     "CONTENT_FILTER_TEXT",
@@ -109,7 +111,7 @@ def _load_samples() -> dict[str, Any]:
 # --- the server ---------------------------------------------------------------------------------
 
 
-class FakeYandexServer(OpenAIScripts):
+class FakeYandexServer(OpenAIScripts, WebArtScripts):
     """Start with `start()` (or `with`); `url` is the base URL to give the client."""
 
     def __init__(
@@ -139,6 +141,7 @@ class FakeYandexServer(OpenAIScripts):
         self.disconnects = 0  # replies cut short because the client closed the connection
         self.samples = _load_samples()
         self._init_openai()
+        self._init_web_art()
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
         self._scripts: list[ScriptedReply] = []
@@ -339,7 +342,7 @@ class FakeYandexServer(OpenAIScripts):
             return op
 
 
-class _Handler(NativeRoutes, OpenAIRoutes, BaseHTTPRequestHandler):
+class _Handler(NativeRoutes, OpenAIRoutes, WebArtRoutes, BaseHTTPRequestHandler):
     _bytewise = False
     protocol_version = "HTTP/1.1"  # keep-alive and chunked streams, like the real service
     server_version = "ycalb"
@@ -512,7 +515,7 @@ class _Handler(NativeRoutes, OpenAIRoutes, BaseHTTPRequestHandler):
         handler = routes.get((method, path))
         if handler is not None:
             handler()
-        elif self._openai_route(method, path, body, fault):
+        elif self._openai_route(method, path, body, fault) or self._web_art_route(method, path, body, fault):
             pass
         elif method == "GET" and path.startswith("/operations/"):
             op = self.fake._poll_operation(path.rsplit("/", 1)[1])

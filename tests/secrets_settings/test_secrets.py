@@ -364,3 +364,60 @@ def test_missing_gnome_keyring_fails_loudly(monkeypatch):
     monkeypatch.setattr(keyring_service.shutil, "which", lambda name: None)
     with pytest.raises(pytest.fail.Exception, match=r"apt-get install .*gnome-keyring"):
         keyring_service._require("gnome-keyring-daemon", "gnome-keyring")
+
+
+# --- OAuth tokens and credential sources ------------------------------------------------------------
+
+OAUTH_TOKEN = "y0_" + "AgAAAAB" + "o" * 50
+
+
+def test_oauth_token_round_trip_in_real_secret_service(secret_service_keyring):
+    store = SecretStore(secret_service_keyring)
+    store.set_secret("oauth_token", OAUTH_TOKEN)
+    assert SecretStore(secret_service_keyring).get_secret("oauth_token") == OAUTH_TOKEN
+    assert secret_service_keyring.get_password(SERVICE_NAME, "oauth_token") == OAUTH_TOKEN
+    store.delete_secret("oauth_token")
+    assert SecretStore(secret_service_keyring).get_secret("oauth_token") is None
+
+
+def test_sign_in_lives_beside_the_settings_until_they_have_a_field(memory_keyring, tmp_path):
+    from desktop_chat.secrets import sign_in_of, with_sign_in
+
+    settings = with_sign_in(Settings(folder_id="b1gfolder0000000000a"), "oauth_token")
+    assert settings.auth_kind == "iam_token" and sign_in_of(settings) == "oauth_token"
+    config = SettingsStore(tmp_path)
+    config.save(settings)  # the settings file takes it as it is today
+    assert sign_in_of(SettingsStore(tmp_path).load()) == "oauth_token"
+    back = with_sign_in(settings, "api_key")
+    assert back.auth_kind == "api_key" and "sign_in" not in back.ui_state and sign_in_of(back) == "api_key"
+    iam = with_sign_in(settings, "iam_token", iam_expires_at=123.0)
+    assert sign_in_of(iam) == "iam_token" and iam.ui_state["iam_token_expires_at"] == 123.0
+
+
+def test_credential_source_for_each_sign_in(memory_keyring):
+    from desktop_chat.api.iam import IamTokenExpiredError
+    from desktop_chat.secrets import credential_source, with_sign_in
+
+    secrets = SecretStore()
+    secrets.set_secret("api_key", API_KEY)
+    secrets.set_secret("iam_token", IAM_TOKEN)
+    secrets.set_secret("oauth_token", OAUTH_TOKEN)
+    folder = Settings(folder_id="b1gfolder0000000000a")
+    source = credential_source(folder, secrets, {})
+    assert source is not None and source.current().secret == API_KEY and source.expires_at is None
+
+    now = [1000.0]
+    iam = with_sign_in(folder, "iam_token", iam_expires_at=2000.0)
+    source = credential_source(iam, secrets, {}, clock=lambda: now[0])
+    assert source is not None and source.current().secret == IAM_TOKEN and source.expires_at == 2000.0
+    now[0] = 1990.0
+    with pytest.raises(IamTokenExpiredError):
+        source.current()  # never handed out at its end
+
+    oauth = with_sign_in(folder, "oauth_token")
+    source = credential_source(oauth, secrets, {})
+    assert source is not None and source.renews and OAUTH_TOKEN not in repr(source)
+    assert effective_credentials(oauth, secrets, {}) is None  # needs the network: the source does it
+    # The environment still wins, and is never an OAuth token.
+    env = credential_source(oauth, secrets, {"YC_API_KEY": API_KEY})
+    assert env is not None and env.sign_in == "api_key" and env.from_environment

@@ -406,3 +406,49 @@ def test_a_failed_reply_keeps_the_details_for_support_without_the_key(make_sessi
     stored = store.load_chat(done.chat_id).messages[-1]
     assert stored.status == "error" and "x-client-request-id" in stored.error_details
     assert FAKE_API_KEY not in stored.error_details and "yandexgpt-lite" in stored.error_details
+
+
+def test_a_new_chat_is_named_from_its_first_exchange(store, fake_server):
+    from desktop_chat.chat.titles import clean_title
+
+    account = Account(FAKE_FOLDER_ID, "api_key", FAKE_API_KEY, fake_server.url)
+    sessions = ChatSessions(store, Providers(lambda: account, {"timeout": 5.0}), Defaults, ThreadRunner(),
+                            auto_titles=lambda: True)
+    events = Recorder()
+    sessions.subscribe(events)
+    fake_server.script_reply("Борщ варят из свёклы, капусты и мяса.")
+    fake_server.script_reply("«Рецепт борща».")
+    done = events.finished(sessions.send(None, "как сварить борщ дома без лишней возни", ChatSettings()))
+    deadline = time.monotonic() + WAIT
+    while store.get_chat_summary(done.chat_id).title != "Рецепт борща" and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert store.get_chat_summary(done.chat_id).title == "Рецепт борща"
+    title_request = fake_server.completion_requests()[-1].body
+    assert title_request["modelUri"].endswith("/yandexgpt-lite/latest")
+    assert clean_title('"Поездка в Казань."\nлишнее') == "Поездка в Казань"
+    # A chat the person renamed keeps their name; the second reply names nothing.
+    fake_server.script_reply("ещё ответ")
+    events.finished(sessions.send(done.chat_id, "а без мяса?", ChatSettings()))
+    assert len(fake_server.completion_requests()) == 3
+
+
+def test_continue_goes_on_from_a_stopped_reply_and_stores_one_joined_reply(make_sessions, store, fake_server):
+    sessions, events = make_sessions()
+    fake_server.script_reply("Первая часть ответа, которая " + "длится " * 30, chunks=30)
+    fake_server.stall_next(after_chunks=2)
+    ticket = sessions.send(None, "расскажи длинно", ChatSettings())
+    progress = events.wait_for(lambda e: isinstance(e, ReplyProgress) and e.ticket == ticket and e.text)
+    sessions.stop(progress.chat_id)
+    stopped = events.finished(ticket).reply
+    assert stopped is not None and stopped.status == "stopped"
+    fake_server.release_stalls()
+    fake_server.script_reply("и вот окончание.", chunks=2)
+    ticket = sessions.continue_reply(progress.chat_id, ChatSettings())
+    done = events.finished(ticket)
+    assert done.reply is not None and done.reply.status == "final"
+    assert done.reply.text == stopped.text + " и вот окончание." or done.reply.text == stopped.text + "и вот окончание."
+    texts = [e.text for e in events.events if isinstance(e, ReplyProgress) and e.ticket == ticket]
+    assert all(t.startswith(stopped.text) for t in texts)  # the view never loses the first part
+    sent = sent_texts(fake_server.completion_requests()[-1])
+    assert sent[:2] == [("user", "расскажи длинно"), ("assistant", stopped.text)] and sent[-1][0] == "user"
+    assert [m.text for m in store.load_chat(progress.chat_id).messages] == ["расскажи длинно", done.reply.text]

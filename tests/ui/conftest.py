@@ -26,7 +26,8 @@ def make_window(qtbot, tmp_path: Path) -> Iterator[MakeWindow]:
              settings: Settings | None = None) -> MainWindow:
         store = ChatStore(data_dir or tmp_path / "data")
         store.open()
-        services = Services(store=store, settings=settings or Settings(), tasks=BackgroundTasks(),
+        # A new chat's automatic name is a request of its own: off unless a test is about it.
+        services = Services(store=store, settings=settings or Settings(auto_titles=False), tasks=BackgroundTasks(),
                             api_base_override=server.url if server is not None else "http://127.0.0.1:9",
                             language="en", environ={}, client_options={"timeout": 5.0, "backoff": 0.01})
         window = MainWindow(services, LIGHT)

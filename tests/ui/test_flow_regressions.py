@@ -245,7 +245,7 @@ def test_deleting_a_chat_while_its_question_is_sent_keeps_the_question_for_undo(
     fake_server.stall_next(after_chunks=1)
     window.composer.sendRequested.emit("Вопрос 2")
     window.window_actions.delete.trigger()
-    qtbot.waitUntil(lambda: window.chat_list_model.get(chat_id) is None and not window.busy, timeout=WAIT)
+    qtbot.waitUntil(lambda: chat_id in window.chat_ops.deleted and not window.busy, timeout=WAIT)
     fake_server.release_stalls()
     window.undo_delete()
     qtbot.waitUntil(lambda: window.chat_id == chat_id, timeout=WAIT)

@@ -21,8 +21,8 @@ def test_two_chats_write_at_once_and_switching_never_stops_a_reply(qtbot, make_w
     window.composer.sendRequested.emit("вопрос B")
     qtbot.waitUntil(lambda: window.chat_list_model.writing() == {a.id, b.id}, timeout=WAIT)
     assert window.stream is not None  # the chat on screen is B, writing; A writes on unseen
-    qtbot.waitUntil(lambda: not window.busy, timeout=WAIT)
-    assert window.chat_list_model.writing() == set()
+    # The marks go when the finished replies' events reach the window.
+    qtbot.waitUntil(lambda: not window.busy and window.chat_list_model.writing() == set(), timeout=WAIT)
     for chat_id, question in ((a.id, "вопрос A"), (b.id, "вопрос B")):
         messages = window.store.load_chat(chat_id).messages
         assert messages[0].text == question and messages[1].status == "final"
@@ -111,3 +111,35 @@ def test_the_reply_says_when_it_retries(qtbot, make_window, fake_server) -> None
     assert "Retrying in 2 s" in presenter.rows[99].footer_note
     presenter.on_session_event(ReplyProgress(99, "c" * 32, "текст"))
     assert presenter.rows[99].footer_note == "Writing…"
+
+
+def test_help_lists_every_shortcut(qtbot, make_window) -> None:
+    window = make_window()
+    rows = dict(window.window_actions.shortcut_table())
+    assert rows["Send the message"] == "Enter"
+    for action in (window.window_actions.new, window.window_actions.attach, window.window_actions.model,
+                   window.window_actions.shortcuts):
+        assert action.shortcut().toString(action.shortcut().SequenceFormat.NativeText) in rows.values()
+    assert len(rows) >= 20
+
+
+def test_continue_joins_the_stopped_reply_and_its_continuation(qtbot, make_window, fake_server) -> None:
+    window = make_window(fake_server)
+    fake_server.script_reply("Начало длинного ответа " * 20, chunks=20)
+    fake_server.stall_next(after_chunks=2)
+    window.composer.sendRequested.emit("Расскажи")
+    qtbot.waitUntil(lambda: window.stream is not None and bool(window.stream.text), timeout=WAIT)
+    window.stop_reply()
+    qtbot.waitUntil(lambda: len(window.chat_model.messages) == 2 and window.stream is None, timeout=WAIT)
+    stopped = window.chat_model.messages[-1]
+    row = window.chat_model.row_at(window.chat_model.row_of_message(stopped.id))
+    assert ("action:continue", "Continue") in row.actions
+    fake_server.release_stalls()
+    fake_server.script_reply("конец.", chunks=1)
+    window.message_actions.on_link(row, "action:continue")
+    qtbot.waitUntil(lambda: window.chat_model.messages[-1].status == "final" and window.stream is None,
+                    timeout=WAIT)
+    joined = window.chat_model.messages[-1].text
+    assert joined.startswith(stopped.text) and joined.endswith("конец.")
+    assert [m.text for m in window.chat_model.messages] == [m.text for m in
+                                                            window.store.load_chat(window.chat_id).messages]

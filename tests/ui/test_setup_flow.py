@@ -103,3 +103,45 @@ def test_credentials_from_the_environment_open_straight_to_the_chat(qtbot, make_
     assert not window.banner.isVisible()
     assert memory_keyring.items == {}  # environment values are never stored
     assert window.composer.edit.hasFocus() or window.focusWidget() is window.composer.edit
+
+
+def test_a_setup_error_is_shown_in_the_chat_and_fixed_from_it(qtbot, make_window, fake_server, tmp_path,
+                                                              memory_keyring, monkeypatch) -> None:
+    """The commonest first-day mistake: a folder ID the key cannot use. The reply says so in plain words,
+    offers Settings, the folder is corrected there, and Retry gets the answer; the question was kept."""
+    from desktop_chat.ui.settings_dialog import SettingsDialog
+
+    config = SettingsStore(tmp_path / "config")
+    window = make_window(fake_server, online=False, settings=config.load())
+    window.services.settings_store = config
+    setup_flow.apply(window, window.services, Settings(folder_id="b1gwrongfolder000000", auth_kind="api_key",
+                                                       api_base=fake_server.url), SECRET)
+    qtbot.waitUntil(lambda: window.credentials is not None, timeout=WAIT)
+    window.settings_opener = lambda focus_secret=False, notice="": setup_flow.run_settings(
+        window, window.services, focus_secret=focus_secret, notice=notice)
+    fake_server.fail_with("folder_mismatch", path="/foundationModels/v1/completion")
+    window.composer.sendRequested.emit("Привет")
+    qtbot.waitUntil(lambda: len(window.chat_model.messages) == 2 and window.stream is None, timeout=WAIT)
+    failed = window.chat_model.messages[-1]
+    assert failed.status == "error" and failed.error == "folder_mismatch"
+    shown = window.notices.error_text(failed)
+    assert "folder ID" in shown and "temperature" not in shown
+    row = window.chat_model.row_at(window.chat_model.row_of_message(failed.id))
+    assert ("action:settings", "Open settings") in row.actions and ("action:retry", "Retry") in row.actions
+
+    def fix_the_folder(dialog: SettingsDialog) -> int:
+        qtbot.waitUntil(lambda: not dialog.account.is_loading(), timeout=WAIT)
+        dialog.folder_edit.setText(FAKE_FOLDER_ID)
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(SettingsDialog, "exec", fix_the_folder)
+    window.message_actions.on_link(row, "action:settings")
+    qtbot.waitUntil(lambda: window.credentials is not None and window.credentials.folder_id == FAKE_FOLDER_ID,
+                    timeout=WAIT)
+    fake_server.script_reply("Здравствуйте!")
+    window.message_actions.on_link(row, "action:retry")
+    qtbot.waitUntil(lambda: window.chat_model.messages[-1].text == "Здравствуйте!" and window.stream is None,
+                    timeout=WAIT)
+    assert [m.text for m in window.store.load_chat(window.chat_id).messages] == ["Привет", "Здравствуйте!"]
+    assert FAKE_FOLDER_ID in fake_server.completion_requests()[-1].body["modelUri"]

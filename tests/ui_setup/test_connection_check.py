@@ -81,3 +81,36 @@ def test_a_new_check_replaces_a_running_one(qtbot, gated_client):
     with qtbot.waitSignal(check.finished, timeout=5000):
         gated_client.release.set()
     assert results == ["ok"]
+
+
+def test_the_check_is_free_even_for_models_without_a_tokenizer():
+    from desktop_chat.api.models import model_uri
+    from desktop_chat.ui.connection_check import checkable_uri
+
+    folder = "b1gfolder0000000000a"
+    native = model_uri(folder, "yandexgpt/rc")
+    assert checkable_uri(native, folder) == native  # the chosen model itself is proved
+    assert checkable_uri(model_uri(folder, "deepseek-v32"), folder) == model_uri(folder, "yandexgpt-lite")
+
+
+def test_a_model_only_the_openai_api_serves_is_proved_by_the_free_model_list(qtbot, fake_server,
+                                                                              real_client_factory):
+    from desktop_chat.api.models import model_uri
+    from desktop_chat.ui.connection_check import FAILURE_MODEL_NOT_LISTED, ConnectionCheck
+
+    credentials = Credentials("api_key", FAKE_API_KEY, FAKE_FOLDER_ID)
+    check = ConnectionCheck(real_client_factory)
+    outcome: list[tuple] = []
+    check.succeeded.connect(lambda: outcome.append(("ok",)))
+    check.failed.connect(lambda message, kind: outcome.append((kind, message)))
+    # Waiting for `finished` (not the answer): the thread has ended before `check` may be collected.
+    with qtbot.waitSignal(check.finished, timeout=10000):
+        check.start(credentials, fake_server.url, model_uri(FAKE_FOLDER_ID, "gpt-oss-120b"))
+    assert outcome == [("ok",)]
+    paths = [r.path for r in fake_server.requests]
+    assert paths == ["/foundationModels/v1/tokenize", "/v1/models"]  # both free
+    with qtbot.waitSignal(check.finished, timeout=10000):
+        check.start(credentials, fake_server.url, model_uri(FAKE_FOLDER_ID, "deepseek-v32"))  # not in the list
+    kind, message = outcome[-1]
+    assert kind == FAILURE_MODEL_NOT_LISTED and "not offered in your folder" in message
+    assert not any(r.path == "/v1/chat/completions" for r in fake_server.requests)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ["desktop_chat/ui/settings_dialog.py", "desktop_chat/ui/first_run.py",
-           "desktop_chat/ui/connection_check.py"]
+           "desktop_chat/ui/connection_check.py", "desktop_chat/ui/account_form.py",
+           "desktop_chat/ui/number_input.py", "desktop_chat/ui/setup_flow.py", "desktop_chat/ui/setup_parts.py"]
 SHEET = ROOT / "resources" / "translations" / "setup_strings_ru.tsv"
 
 
@@ -56,7 +57,8 @@ def test_placeholders_tags_and_mnemonics_survive_translation():
 
 
 def test_mnemonics_do_not_clash_within_a_form():
-    settings_labels = ["&Folder ID:", "Key &type:", "&Key:", "Check c&onnection", "&Model:", "Model &URI:",
+    settings_labels = ["&Folder ID:", "API &key:", "A&dvanced: IAM token, OAuth, API address", "Sign in &with:",
+                       "IAM &token:", "Check c&onnection", "&Model:", "Model &URI:",
                        "Tem&perature:", "Max reply &length (tokens):",
                        "Let &Yandex log my requests", "API &address:", "La&nguage:",
                        "T&heme:"]
