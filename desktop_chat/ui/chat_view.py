@@ -40,7 +40,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 if TYPE_CHECKING:
-    from desktop_chat.ui.streaming_document import StreamingDocument
+    from desktop_chat.ui.streaming_document import MessageDocument
 
 from desktop_chat.store import Message
 from desktop_chat.ui.theme import Theme
@@ -213,16 +213,29 @@ def _describe(row: Row) -> str:
 
 
 class ChatDelegate(QStyledItemDelegate):
-    """Paints rows from cached QTextDocuments and tells the view where links are."""
+    """Paints rows from cached documents and tells the view where links are.
+
+    A message's document is a MessageDocument (streaming_document.py), whether the message is stored
+    or still streaming, so a reply looks the same before and after it is stored. A streaming row's
+    document follows `row.text` (the whole text so far) each time the row is measured or painted.
+    `documentsChanged` is emitted when formulas rendered in the background changed some documents.
+    """
 
     CACHE_SIZE = 400
+    STREAMS = 8  # streaming rows whose documents are kept (several chats may stream at once)
+
+    documentsChanged = Signal()
 
     def __init__(self, theme: Theme, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._theme = theme
-        self._docs: OrderedDict[tuple, QTextDocument] = OrderedDict()
-        self._streaming: dict[int, StreamingDocument] = {}
+        self._docs: OrderedDict[tuple, MessageDocument | QTextDocument] = OrderedDict()
+        self._streaming: OrderedDict[int, MessageDocument] = OrderedDict()
         self.highlight = ""  # find-in-chat: every occurrence is marked in the rows on screen
+        from desktop_chat.ui.streaming_document import FormulaUpdates
+
+        self._formulas = FormulaUpdates(self._all_documents, self)
+        self._formulas.applied.connect(self._on_formulas_applied)
 
     @property
     def theme(self) -> Theme:
@@ -245,58 +258,90 @@ class ChatDelegate(QStyledItemDelegate):
 
     def document(self, row: Row, width: int) -> QTextDocument:
         """The laid-out document for a row at a view width (cached; built on first use)."""
+        found = self.message_document(row, width)
+        if found is not None:
+            return found.document
+        text_width = self._bubble_width(row, width) - 2 * PADDING
+        key = (row.key, self._footer_html(row), text_width)
+        doc = self._docs.get(key)
+        if doc is None:
+            doc = self._build_document(row)
+            doc.setTextWidth(text_width)
+            self._remember(key, doc)
+        else:
+            self._docs.move_to_end(key)
+        return doc if isinstance(doc, QTextDocument) else doc.document
+
+    def message_document(self, row: Row, width: int) -> MessageDocument | None:
+        """The MessageDocument of a message or streaming row (None for notices and cut markers)."""
+        from desktop_chat.ui.streaming_document import MessageDocument
+
         text_width = self._bubble_width(row, width) - 2 * PADDING
         if row.kind == "streaming":
-            from desktop_chat.ui.streaming_document import StreamingDocument
-
             stream = self._streaming.get(id(row))
             if stream is None:
-                self._streaming.clear()
-                stream = StreamingDocument(self._theme, self._footer_html(row))
+                stream = MessageDocument(self._theme, self._footer_html(row))
                 self._streaming[id(row)] = stream
+                if len(self._streaming) > self.STREAMS:
+                    self._streaming.popitem(last=False)
+            # Replace, never append: the row holds the whole text so far.
             stream.update(row.text, self._footer_html(row))
             stream.set_width(text_width)
-            return stream.document
+            self._watch_formulas(stream)
+            return stream
+        if row.kind != "message" or row.message is None:
+            return None
         # The footer is part of the key: its links and notes change (a newer reply, another language).
         key = (row.key, self._footer_html(row), text_width)
         doc = self._docs.get(key)
-        if doc is not None:
+        if isinstance(doc, MessageDocument):
             self._docs.move_to_end(key)
             return doc
-        doc = self._build_document(row)
-        doc.setTextWidth(text_width)
+        doc = MessageDocument(self._theme)
+        doc.update(row.message.text, self._footer_html(row))
+        doc.set_width(text_width)
+        self._remember(key, doc)
+        self._watch_formulas(doc)
+        return doc
+
+    def _remember(self, key: tuple, doc: MessageDocument | QTextDocument) -> None:
         self._docs[key] = doc
         if len(self._docs) > self.CACHE_SIZE:
             self._docs.popitem(last=False)
-        return doc
 
     def adopt_stream(self, streaming_row: Row, message_row: Row, width: int) -> None:
         """Keeps the streamed reply's document as the finished message's, brought up to its final
-        text and footer: rendering a long reply again from scratch would freeze the window."""
+        text and footer: rendering a long reply again from scratch would freeze the window. The
+        result is the same as a fresh document of the stored message (tests/ui_render)."""
         stream = self._streaming.pop(id(streaming_row), None)
         if stream is None:
             return
         stream.update(message_row.message.text if message_row.message else "", self._footer_html(message_row))
         text_width = self._bubble_width(message_row, width) - 2 * PADDING
         stream.set_width(text_width)
-        self._docs[(message_row.key, self._footer_html(message_row), text_width)] = stream.document
+        self._remember((message_row.key, self._footer_html(message_row), text_width), stream)
+
+    def forget_stream(self, streaming_row: Row) -> None:
+        """Drops a streaming row's document (the reply was abandoned)."""
+        self._streaming.pop(id(streaming_row), None)
+
+    def _watch_formulas(self, doc: MessageDocument) -> None:
+        if doc.pending:
+            self._formulas.watch()
+
+    def _on_formulas_applied(self) -> None:
+        self.documentsChanged.emit()
+
+    def _all_documents(self) -> list[MessageDocument]:
+        docs = [*self._streaming.values(), *self._docs.values()]
+        return [doc for doc in docs if not isinstance(doc, QTextDocument)]
 
     def _build_document(self, row: Row) -> QTextDocument:
         doc = QTextDocument()
         doc.setDocumentMargin(0)
         doc.setDefaultStyleSheet(f"a {{ color: {self._theme.link}; }}")
-        if row.kind == "message" and row.message is not None:
-            # Imported on first use: Markdown and highlighting are not needed to paint an empty window.
-            from desktop_chat.ui.render import render_message
-
-            rendered = render_message(row.message.text, self._theme.dark)
-            rendered.add_images_to(doc)
-            doc.setHtml(rendered.html + self._footer_html(row))
-            # The copy links refer to blocks by number; keep the sources with the document.
-            doc.setProperty("code_blocks", rendered.code_blocks)
-        else:
-            doc.setHtml(f'<p style="color:{self._theme.muted_text}" align="center">'
-                        f"{html.escape(row.text)}</p>" + self._footer_html(row))
+        doc.setHtml(f'<p style="color:{self._theme.muted_text}" align="center">'
+                    f"{html.escape(row.text)}</p>" + self._footer_html(row))
         return doc
 
     def _footer_html(self, row: Row) -> str:
@@ -423,6 +468,7 @@ class ChatView(QListView):
         self.setFrameShape(QListView.Shape.NoFrame)
         self.chat_delegate = ChatDelegate(theme, self)
         self.setItemDelegate(self.chat_delegate)
+        self.chat_delegate.documentsChanged.connect(self._on_documents_changed)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         # Stay at the bottom while content grows or re-wraps (a streaming reply, a scroll bar that
         # appears and narrows the text), unless the person scrolled up to read.
@@ -448,6 +494,11 @@ class ChatView(QListView):
             rect = self.viewport().rect().adjusted(40, 0, -40, 0)
             painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self._empty_text)
             painter.end()
+
+    def _on_documents_changed(self) -> None:
+        """Formula images arrived: rows may be taller now."""
+        self.scheduleDelayedItemsLayout()
+        self.viewport().update()
 
     def set_theme(self, theme: Theme) -> None:
         self.chat_delegate.set_theme(theme)

@@ -1,64 +1,80 @@
-"""The document of a reply while it streams in, re-rendering only its last Markdown block.
+"""The document of one message, kept in step with its text piece by piece: the same class draws a
+reply while it streams in and a stored message, so a finished reply looks exactly as it will when the
+chat is opened again.
 
-Every streamed chunk carries the whole text so far. Rendering all of it again for each chunk costs
-more and more as the reply grows (a long reply would make the window stutter), so the text is split
-into Markdown blocks at blank lines outside code fences: finished blocks are rendered once and
-appended, and only the unfinished last block is rendered again. If an earlier block changes (the
-model may revise its text mid-stream), the document is rebuilt from scratch.
+The text is cut into pieces (render.split_pieces: Markdown blocks, and parts of long code blocks,
+tables and lists). Each piece is rendered on its own and occupies a known range of the QTextDocument.
+Every streamed update carries the whole text so far (replace, never append): `update` finds the first
+piece that changed (usually the last one; an earlier one if the model rewrote earlier text), removes
+that piece and everything after it from the document, and inserts the new pieces. So an update costs
+what changed, not the reply's length, whatever the reply contains.
+
+Pieces are inserted so that the document is the same as `setHtml` of all the pieces' HTML (Qt's plain
+fragment insertion drops the first block's format: the list, the centring, the horizontal rule).
+
+Formulas come from formula_pool: a formula not rendered yet shows its source; when it is ready the
+delegate calls `formulas_finished` and the pieces that show it are rendered again in place.
 """
 
 from __future__ import annotations
 
-import html
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from PySide6.QtGui import QTextCursor, QTextDocument
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextDocumentFragment,
+)
 
-from desktop_chat.ui.render import render_message
+from desktop_chat.ui import render
+from desktop_chat.ui.render import FormulaBudget, Piece, RenderedPiece, Span
 from desktop_chat.ui.theme import Theme
 
-# A last block longer than this is shown as plain text until it is finished: highlighting a huge
-# code block on every chunk would stall the window; the full render comes when the reply ends.
-PLAIN_TAIL_CHARS = 6000
+
+@dataclass
+class _Placed:
+    """A rendered piece and where it sits in the document: [start, end)."""
+
+    piece: Piece
+    code_base: int
+    rendered: RenderedPiece
+    start: int
+    end: int
+    index: int = 0  # in MessageDocument._placed (pieces are only ever removed from the end)
 
 
-def split_blocks(text: str) -> list[str]:
-    """Splits Markdown at blank lines that are outside fenced code and display math."""
-    blocks: list[str] = []
-    current: list[str] = []
-    fence = ""
-    for line in text.split("\n"):
-        stripped = line.strip()
-        if fence:
-            if stripped.startswith(fence):
-                fence = ""
-        elif stripped.startswith(("```", "~~~")):
-            fence = stripped[:3]
-        elif stripped == "$$":
-            fence = "$$"
-        if not stripped and not fence and current:
-            blocks.append("\n".join(current))
-            current = []
-        elif stripped or current:
-            current.append(line)
-    if current:
-        blocks.append("\n".join(current))
-    return blocks
+class MessageDocument:
+    """A QTextDocument that shows a message's Markdown, updated in place as the text changes."""
 
-
-class StreamingDocument:
-    """A QTextDocument kept in step with a growing reply."""
-
-    def __init__(self, theme: Theme, footer_html: str = "") -> None:
+    def __init__(self, theme: Theme, footer_html: str = "", *, copy_label: str | None = None,
+                 font_px: float | None = None, dpr: float | None = None) -> None:
         self._theme = theme
+        self._copy_label, self._font_px, self._dpr = render.message_metrics(copy_label, font_px, dpr)
         self.document = QTextDocument()
         self.document.setDocumentMargin(0)
         self.document.setDefaultStyleSheet(f"a {{ color: {theme.link}; }}")
-        self._stable: list[str] = []
-        self._stable_code: list[str] = []  # sources of the code blocks in the finished blocks
-        self._tail_start = 0
         self._text = ""
-        self._footer = footer_html
+        self._spans: list[Span] = []
+        self._placed: list[_Placed] = []
+        self._footer = ""
+        self._footer_start = 0
+        self._footer_set = False
         self._width = -1.0
+        self._images: set[str] = set()
+        self._image_pixels = 0
+        self._initial_footer = footer_html
+        self._code_count = -1
+        self._waiting: list[_Placed] = []  # the placed pieces that show a formula's source for now
+        self.pending: set[object] = set()  # formula keys shown as source until they are ready
+
+    @property
+    def text(self) -> str:
+        return self._text
 
     def set_width(self, width: float) -> None:
         # Setting the same width again would still lay the whole document out anew.
@@ -66,48 +82,245 @@ class StreamingDocument:
             self._width = width
             self.document.setTextWidth(width)
 
-    def update(self, text: str, footer_html: str = "") -> None:
-        if text == self._text and footer_html == self._footer:
-            return
-        self._text, self._footer = text, footer_html
-        blocks = split_blocks(text)
-        stable, tail = blocks[:-1], (blocks[-1] if blocks else "")
-        if stable[: len(self._stable)] != self._stable:
-            self.document.clear()
-            self._stable, self._stable_code, self._tail_start = [], [], 0
+    def update(self, text: str, footer_html: str | None = None) -> bool:
+        """Shows `text` (the whole text so far) and the footer; returns whether anything changed."""
+        footer = self._initial_footer if footer_html is None else footer_html
+        if text == self._text and footer == self._footer and self._footer_set:
+            return False
+        if text != self._text or (not self._spans and text):
+            spans, resumed = render.resplit(self._text, self._spans, text)
+        else:
+            spans, resumed = self._spans, len(self._spans)
+        first = min(resumed, len(self._placed))
+        # Pieces split again may still be the same as before: keep those.
+        while first < len(spans) and first < len(self._placed):
+            placed = self._placed[first]
+            if placed.piece != spans[first].piece or placed.code_base != self._code_base(first):
+                break
+            first += 1
         cursor = QTextCursor(self.document)
         cursor.beginEditBlock()
-        cursor.setPosition(self._tail_start)
-        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
-        cursor.removeSelectedText()
-        for block in stable[len(self._stable):]:
-            self._insert(cursor, self._render(block, self._stable_code))
-        self._stable = stable
-        self._tail_start = cursor.position()
-        tail_code = list(self._stable_code)
-        if len(tail) > PLAIN_TAIL_CHARS:
-            tail_html = "<p>" + html.escape(tail).replace("\n", "<br>") + "</p>"
+        start = self._placed[first].start if first < len(self._placed) else self._footer_start
+        if footer == self._footer and self._footer_set and start > 0:
+            # The footer stays: only the pieces from the first changed one are replaced, before it.
+            self._remove(cursor, start, self._footer_start)
+            del self._placed[first:]
+            self._waiting = [placed for placed in self._waiting if placed.index < first]
+            cursor.setPosition(start)
+            for span in spans[first:]:
+                self._append(cursor, span.piece, at_end=False)
+            self._footer_start = cursor.position()
         else:
-            tail_html = self._render(tail, tail_code) if tail else ""
-        self._insert(cursor, tail_html + footer_html)
+            self._remove_from(cursor, first)
+            for span in spans[first:]:
+                self._append(cursor, span.piece)
+            self._footer_start = cursor.position()
+            self._insert(cursor, footer)
         cursor.endEditBlock()
+        self._text, self._spans, self._footer, self._footer_set = text, spans, footer, True
+        self._refresh_pending()
         # The chat view's copy links look the code up here, as for any rendered message.
-        self.document.setProperty("code_blocks", tail_code)
+        if any(p.rendered.code_blocks for p in self._placed[first:]) or self._code_count != self._code_base(
+                len(self._placed)):
+            self.document.setProperty("code_blocks", self.code_blocks())
+            self._code_count = self._code_base(len(self._placed))
+        return True
 
-    def _render(self, block: str, code_blocks: list[str]) -> str:
-        """Renders one block; its copy links are renumbered to follow the code blocks before it."""
-        rendered = render_message(block, self._theme.dark)
-        rendered.add_images_to(self.document)
-        offset = len(code_blocks)
-        result = rendered.html
-        for number in reversed(range(len(rendered.code_blocks))):
-            result = result.replace(f'href="copy-code:{number}"', f'href="copy-code:{offset + number}"')
-        code_blocks.extend(rendered.code_blocks)
-        return result
+    def formulas_finished(self, keys: set[object], seconds: float = 1e9) -> bool:
+        """Renders again, in place, the pieces that showed one of these formulas as source; stops
+        after about `seconds` (those left stay pending: call again). Returns whether anything changed."""
+        if not keys & self.pending:
+            return False
+        stop = time.perf_counter() + seconds
+        cursor = QTextCursor(self.document)
+        cursor.beginEditBlock()
+        shifts: list[tuple[int, int]] = []  # (index of a re-rendered piece, how much later text moved)
+        total = 0
+        for placed in self._waiting:  # in document order
+            if not placed.rendered.pending & keys:
+                continue
+            if time.perf_counter() > stop:
+                break
+            placed.start += total
+            placed.end += total
+            rendered = self._render(placed.piece, placed.code_base, replacing=placed.rendered)
+            self._remove(cursor, placed.start, placed.end)
+            if placed.start == 0:
+                self._reset_first_block(cursor)  # what stays of it takes the new first block's format
+            cursor.setPosition(placed.start)
+            self._insert(cursor, rendered.html, first_piece=placed.start == 0)
+            total += cursor.position() - placed.end
+            placed.rendered, placed.end = rendered, cursor.position()
+            shifts.append((placed.index, total))
+        # One pass moves every later piece by what the pieces before it grew or shrank.
+        for (index, shift), following in zip(shifts, [*shifts[1:], (len(self._placed), 0)], strict=True):
+            for later in self._placed[index + 1: following[0]]:
+                later.start += shift
+                later.end += shift
+        self._footer_start += total
+        cursor.endEditBlock()
+        self._refresh_pending()
+        return True
 
-    def _insert(self, cursor: QTextCursor, fragment: str) -> None:
-        if not fragment:
+    def code_blocks(self) -> list[str]:
+        return render.code_blocks_of([(placed.piece, placed.rendered) for placed in self._placed])
+
+    # ---- inside ----
+    def _code_base(self, index: int) -> int:
+        if index == 0:
+            return 0
+        before = self._placed[index - 1]
+        return before.code_base + before.rendered.code_count
+
+    def _remove_from(self, cursor: QTextCursor, index: int) -> None:
+        start = self._placed[index].start if index < len(self._placed) else self._footer_start
+        del self._placed[index:]
+        self._waiting = [placed for placed in self._waiting if placed.index < index]
+        if start == 0:
+            self.document.clear()  # clears the formula images too
+            self._images.clear()
+            self._image_pixels = 0
+            self.document.setDocumentMargin(0)
             return
-        if cursor.position() > 0:
-            cursor.insertBlock()
-        cursor.insertHtml(fragment)
+        self._remove(cursor, start, self.document.characterCount() - 1)
+
+    def _append(self, cursor: QTextCursor, piece: Piece, at_end: bool = True) -> None:
+        """Renders a piece and inserts it after the last placed one (at the cursor, or at the end)."""
+        code_base = self._code_base(len(self._placed))
+        rendered = self._render(piece, code_base)
+        if at_end:
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+        start = cursor.position()
+        self._insert(cursor, rendered.html, first_piece=start == 0)
+        placed = _Placed(piece, code_base, rendered, start, cursor.position(), len(self._placed))
+        self._placed.append(placed)
+        if rendered.pending:
+            self._waiting.append(placed)
+
+    def _render(self, piece: Piece, code_base: int, replacing: RenderedPiece | None = None) -> RenderedPiece:
+        from desktop_chat.ui import math_render
+
+        budget = FormulaBudget(math_render.MESSAGE_FORMULAS - len(self._images),
+                               math_render.MESSAGE_PIXELS - self._image_pixels)
+        if replacing is not None:  # its own images stay counted once
+            budget.pixels += replacing.pixels
+            budget.formulas += len(replacing.images)
+        rendered = render.render_piece(piece, self._theme, copy_label=self._copy_label, font_px=self._font_px,
+                                       dpr=self._dpr, code_base=code_base, budget=budget)
+        for url, image in rendered.images.items():
+            if url not in self._images:
+                self._images.add(url)
+                self._image_pixels += image.width() * image.height()
+                self.document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
+        return rendered
+
+    def _refresh_pending(self) -> None:
+        # Only the pieces that wait for a formula are looked at (a long reply has thousands of pieces).
+        self._waiting = [placed for placed in self._waiting if placed.rendered.pending]
+        self.pending = set().union(*(placed.rendered.pending for placed in self._waiting))
+
+    def _insert(self, cursor: QTextCursor, fragment_html: str, first_piece: bool = False) -> None:
+        """Inserts HTML at the cursor (the end of a block) as setHtml would have laid it out after
+        what is before it."""
+        if not fragment_html:
+            return
+        source = QTextDocument()
+        source.setDefaultStyleSheet(self.document.defaultStyleSheet())
+        source.setHtml(fragment_html)
+        at_start = cursor.position() == 0
+        frames = source.rootFrame().childFrames()
+        starts_with_frame = bool(frames) and frames[0].firstPosition() <= 1 and not source.begin().text()
+        if not at_start and not starts_with_frame:
+            # Qt merges the fragment's first block into the block at the cursor and drops its format;
+            # an empty unformatted first block makes that harmless, and every real block keeps its own.
+            head = QTextCursor(source)
+            head.insertBlock()
+            head.movePosition(QTextCursor.MoveOperation.Start)
+            head.setBlockFormat(QTextBlockFormat())
+            head.setBlockCharFormat(QTextCharFormat())
+            block = source.begin()
+            text_list = block.textList()
+            if text_list is not None:
+                text_list.remove(block)
+        cursor.insertFragment(QTextDocumentFragment(source))
+
+    def _remove(self, cursor: QTextCursor, start: int, end: int) -> None:
+        """Removes [start, end): `start` is the end of the block before, which keeps its format (Qt
+        gives an empty block the format of the block merged into it: a rule would become a blank line)."""
+        cursor.setPosition(start)
+        block_format, char_format = cursor.blockFormat(), cursor.blockCharFormat()
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        if start > 0:
+            if cursor.blockFormat() != block_format:
+                cursor.setBlockFormat(block_format)
+            if cursor.blockCharFormat() != char_format:
+                cursor.setBlockCharFormat(char_format)
+
+    def _reset_first_block(self, cursor: QTextCursor) -> None:
+        cursor.setPosition(0)
+        block = cursor.block()
+        text_list = block.textList()
+        if text_list is not None:
+            text_list.remove(block)
+        cursor.setBlockFormat(QTextBlockFormat())
+        cursor.setBlockCharFormat(QTextCharFormat())
+
+
+class FormulaUpdates(QObject):
+    """Puts formulas finished in the background into the documents that show their source, a few ms
+    at a time (a burst of formulas must not add up to one long stall); `applied` when some changed."""
+
+    SLICE_S = 0.005
+    applied = Signal()
+
+    def __init__(self, documents: Callable[[], list[MessageDocument]], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._documents = documents
+        self._finished: set[object] = set()
+        self._connected = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(30)  # a burst of finished formulas is one relayout
+        self._timer.timeout.connect(self.apply)
+
+    def watch(self) -> None:
+        """Listens to the formula pool (once a document waits for a formula: QtSvg is not loaded before)."""
+        if not self._connected:
+            from desktop_chat.ui.formula_pool import pool
+
+            pool().finished.connect(self._on_finished)
+            self._connected = True
+
+    def _on_finished(self, key: object) -> None:
+        self._finished.add(key)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def apply(self) -> None:
+        keys, self._finished = self._finished, set()
+        changed = False
+        stop = time.perf_counter() + self.SLICE_S
+        docs = self._documents()
+        for doc in docs:
+            left = stop - time.perf_counter()
+            if left <= 0:
+                break
+            if doc.formulas_finished(keys, left):
+                changed = True
+        if any(doc.pending & keys for doc in docs):
+            self._finished |= keys  # the rest in the next slice
+            self._timer.start()
+        if changed:
+            self.applied.emit()
+
+    def pending(self) -> bool:
+        return bool(self._finished)
+
+    def add(self, keys: set[object]) -> None:
+        """Tests: treat these formulas as just finished."""
+        self._finished |= keys
+
+
+# The name the chat view used while only a streaming reply had one.
+StreamingDocument = MessageDocument

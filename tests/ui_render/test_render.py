@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 import time
 from typing import cast
 
@@ -215,18 +214,15 @@ def test_copy_links_are_hit_testable_with_anchor_at() -> None:
     assert layout.anchorAt(QPointF(3, 3)) == ""
 
 
-def test_pathological_formula_is_cut_off_by_the_deadline() -> None:
-    # ziamath's time doubles per nesting level: 14 nested fractions would take minutes.
-    hook_before = sys.gettrace()
+def test_pathological_formula_is_refused_before_rendering() -> None:
+    # ziamath's time doubles per nesting level: 14 nested fractions would take minutes. The cap is
+    # decided from the source, before any rendering, so nothing can swallow it.
     deep = "\\frac{1}{" * 14 + "2" + "}" * 14
     start = time.perf_counter()
     rendered = render_message(f"Дробь ${deep}$ конец", dark=False)
-    # The deadline is 0.3 s; without it this takes over a minute. The loose bound keeps a busy CI
-    # machine from failing the test while still catching a deadline that does not work.
-    assert time.perf_counter() - start < 10
+    assert time.perf_counter() - start < 0.5
     assert rendered.images == {}
     assert "<code" in rendered.html
-    assert sys.gettrace() is hook_before  # a debugger's or coverage's hook is put back
 
 
 def test_everyday_formulas_render() -> None:
@@ -241,23 +237,21 @@ def test_everyday_formulas_render() -> None:
     assert len(rendered.images) == len(formulas)
 
 
-@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
-def test_the_deadline_is_not_lost_in_a_finalizer() -> None:
-    """Python drops an exception raised in a __del__ (or a weakref callback, or a closing generator)
-    and removes the trace hook that raised it; the deadline must still stop the formula."""
-    from desktop_chat.ui import math_render
+def test_prewarm_runs_off_the_gui_thread() -> None:
+    """What the app's prewarm thread calls: no Qt objects, no formulas, no errors."""
+    import threading
 
-    ziamath = math_render._ziamath()
+    from desktop_chat.ui import render
 
-    class Finalized:
-        def __del__(self) -> None:
-            pass
+    failures: list[BaseException] = []
 
-    def slow_render() -> str:
-        time.sleep(0.05)  # past the deadline
-        Finalized()  # dies at once: its __del__ is the first call after the deadline
-        svg: str = ziamath.Latex("x^2").svg()
-        return svg
+    def warm() -> None:
+        try:
+            render.prewarm()
+        except BaseException as exc:
+            failures.append(exc)
 
-    with pytest.raises(math_render.FormulaTimeout):
-        math_render._with_deadline(slow_render, 0.01)
+    thread = threading.Thread(target=warm)
+    thread.start()
+    thread.join(60)
+    assert failures == []
