@@ -222,12 +222,10 @@ class MainWindow(QMainWindow):
         """Imports the HTTP client and the Markdown renderer on a background thread once the window
         is up, so the first reply does not stall the window while Python loads them."""
         def warm() -> None:
-            from pygments.lexers import get_lexer_by_name
+            import desktop_chat.api.client  # noqa: F401
+            from desktop_chat.ui import render
 
-            import desktop_chat.api.client
-            import desktop_chat.ui.render  # noqa: F401
-
-            get_lexer_by_name("python")  # the first lexer loads Pygments' lexer tables
+            render.prewarm()  # linkify and the common lexers: each costs tens of ms the first time
 
         return self.tasks.read(warm)
 

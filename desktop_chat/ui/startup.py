@@ -4,6 +4,7 @@ to set aside."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -55,7 +56,10 @@ def after_first_paint(window: MainWindow) -> None:
                 lambda: _report_store_problems(window, window.store_report, settings_store))
     window.settings_opener = lambda focus_secret=False, notice="": open_settings(window, services,
                                                                               focus_secret, notice)
-    window.prewarm()
+    future = window.prewarm()
+    # The objects made at start live as long as the app: out of the collector's way, a full collection
+    # no longer walks them (12-30 ms at a random moment of a streaming reply, bench_stream --gc-freeze).
+    future.add_done_callback(lambda _f: gc.freeze())
 
     from desktop_chat.secrets import SecretStore
 
