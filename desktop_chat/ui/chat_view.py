@@ -12,6 +12,7 @@ import html
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -40,9 +41,11 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 if TYPE_CHECKING:
+    from desktop_chat.store.model import Attachment
     from desktop_chat.ui.streaming_document import MessageDocument
 
 from desktop_chat.store import Message
+from desktop_chat.ui.message_footer import footer_html
 from desktop_chat.ui.theme import Theme
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -228,6 +231,8 @@ class ChatDelegate(QStyledItemDelegate):
 
     def __init__(self, theme: Theme, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # Where a message's stored file is (the window sets it from the store); None: no pictures shown.
+        self.attachment_path: Callable[[Attachment], Path] | None = None
         self._theme = theme
         self._docs: OrderedDict[tuple, MessageDocument | QTextDocument] = OrderedDict()
         self._streaming: OrderedDict[int, MessageDocument] = OrderedDict()
@@ -345,21 +350,7 @@ class ChatDelegate(QStyledItemDelegate):
         return doc
 
     def _footer_html(self, row: Row) -> str:
-        html_parts: list[str] = []
-        note = html.escape(row.footer_note).replace("\n", "<br>")
-        failed = row.message is not None and row.message.status == "error"
-        if note and failed:
-            # What went wrong and what to do is the point of the row: full size, full contrast.
-            html_parts.append(f'<p style="color:{self._theme.text}; margin-top:6px">⚠ {note}</p>')
-            note = ""
-        small: list[str] = [note] if note else []
-        links = " · ".join(f'<a href="{href}">{html.escape(label)}</a>' for href, label in row.actions)
-        if links:
-            small.append(links)
-        if small:
-            html_parts.append(f'<p style="color:{self._theme.muted_text}; font-size:small; margin-top:6px">'
-                              + "<br>".join(small) + "</p>")
-        return "".join(html_parts)
+        return footer_html(row, self._theme, self.attachment_path)
 
     def _background(self, row: Row) -> QColor:
         message = row.message

@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
         self.chat_model = ChatModel(self)
         self.chat_view = ChatView(self.theme, self)
         self.chat_view.setModel(self.chat_model)
+        self.chat_view.chat_delegate.attachment_path = self.store.attachment_path  # pictures in messages
         self.find_bar = FindBar(self.chat_model, self.chat_view, self)
         self.composer = Composer(self)
 

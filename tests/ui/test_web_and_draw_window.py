@@ -52,6 +52,9 @@ def test_draw_from_the_message_box_stores_the_picture_with_its_seed(qtbot, make_
     note, labels, _hrefs = footer(window, picture.id)
     assert "4242" in note and "Draw again with this seed" in labels
     assert window.store.attachment_path(picture.attachments[0]).exists()
+    row = window.chat_model.row_at(window.chat_model.row_of_message(picture.id))
+    shown = window.chat_view.chat_delegate.document(row, window.chat_view.viewport().width()).toHtml()
+    assert "<img" in shown and picture.attachments[0].sha256 in shown  # the picture is in the chat
 
 
 def test_the_draw_dialog_counts_and_refuses_a_long_prompt(qtbot) -> None:
