@@ -115,6 +115,7 @@ def main() -> int:
                 print(path)
             window.close()
         concurrent_replies(app, store, out)
+        files_web_and_pictures(app, store, out, Path(tmp))
         store.close()
     return 0
 
@@ -173,6 +174,66 @@ def concurrent_replies(app, store, out: Path) -> None:
         image.save(str(path))
         print(path)
         picker.hidePopup()
+        window.close()
+
+
+
+def files_web_and_pictures(app, store, out: Path, tmp: Path) -> None:
+    """Chips of attached files over the message box, a web answer with its sources, a drawn picture."""
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from desktop_chat.api import Credentials
+    from desktop_chat.settings import Settings
+    from desktop_chat.ui.draw_dialog import DrawDialog
+    from desktop_chat.ui.main_window import MainWindow, Services
+    from desktop_chat.ui.tasks import BackgroundTasks
+    from desktop_chat.ui.theme import apply_theme, current_theme
+    from tests.fakes.yandex_server import FakeYandexServer
+    from tests.fixtures.fake_server import FAKE_API_KEY, FAKE_FOLDER_ID
+
+    def pump(seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.01)
+
+    apply_theme(app, "light")
+    photo = QImage(640, 420, QImage.Format.Format_RGB32)
+    photo.fill(QColor("#d9e8f5"))
+    painter = QPainter(photo)
+    painter.fillRect(40, 260, 560, 120, QColor("#4a7f3b"))
+    painter.setBrush(QColor("#f2b134"))
+    painter.drawEllipse(470, 50, 110, 110)
+    painter.end()
+    photo.save(str(tmp / "дача.png"), "PNG")
+    (tmp / "договор аренды.txt").write_text("Договор аренды квартиры.\n" * 200, "utf-8")
+    with FakeYandexServer(chunk_delay=0.02) as server:
+        window = MainWindow(Services(store=store, settings=Settings(auto_titles=False), tasks=BackgroundTasks(),
+                                     environ={}, language="ru", api_base_override=server.url), current_theme())
+        window.set_credentials(Credentials("api_key", FAKE_API_KEY, FAKE_FOLDER_ID))
+        window.resize(1100, 760)
+        window.show()
+        window.new_chat()
+        server.script_web("Курс доллара ЦБ на сегодня — **92,35 ₽** [1]. На бирже днём он колебался между 92 и 93 ₽ [2].",
+                          sources=["cbr.ru", "www.moex.com"], searches=1)
+        window.composer.web_button.setChecked(True)
+        window.composer.sendRequested.emit("Какой сегодня курс доллара?")
+        pump(1.5)
+        DrawDialog.exec = lambda dialog: (dialog.seed.setValue(271828), 1)[1]
+        window.composer.set_text("/draw рыжая лиса в заснеженном берёзовом лесу, акварель")
+        window.composer.sendRequested.emit(window.composer.text())
+        pump(2.0)
+        window.chat_view.scroll_to_end()
+        pump(0.3)
+        path = out / "web-and-picture.png"
+        window.grab().save(str(path))
+        print(path)
+        window.attach_flow.bar.add_paths([tmp / "дача.png", tmp / "договор аренды.txt"])
+        window.composer.set_text("Что изображено на фото и о чём договор?")
+        pump(1.5)
+        path = out / "attachments.png"
+        window.grab().save(str(path))
+        print(path)
         window.close()
 
 

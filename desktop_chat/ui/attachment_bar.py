@@ -24,8 +24,9 @@ THUMB = 40
 class Chip(QFrame):
     progressed = Signal(float)  # emitted on the worker thread; Qt queues it to the chip
 
-    def __init__(self, name: str, size: int, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, size: int, language: str = "en", parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.size_locale = QLocale(QLocale.Language.Russian if language == "ru" else QLocale.Language.English)
         self.setObjectName("attachmentChip")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.name, self.file_size = name, size
@@ -66,7 +67,7 @@ class Chip(QFrame):
         self.update_tokens(tokens)
 
     def update_tokens(self, tokens: int) -> None:
-        size = QLocale().formattedDataSize(self.file_size, 1, QLocale.DataSizeFormat.DataSizeTraditionalFormat)
+        size = self.size_locale.formattedDataSize(self.file_size, 1, QLocale.DataSizeFormat.DataSizeTraditionalFormat)
         cost = self.tr("≈%s tokens") % f"{tokens:,}".replace(",", " ")
         self.label.setText(f"{self.name}\n{size} · {cost}")
         self.setToolTip(self.label.text().replace("\n", " · "))
@@ -116,7 +117,7 @@ class AttachmentBar(QWidget):
                                                   cancelled=chip.cancelled.is_set))
 
     def _add_chip(self, name: str, size: int) -> Chip:
-        chip = Chip(name, size, self.row)
+        chip = Chip(name, size, self.language, self.row)
         chip.remove_button.clicked.connect(lambda: self.remove(chip))
         self.chips.append(chip)
         self.row_layout.insertWidget(self.row_layout.count() - 1, chip)

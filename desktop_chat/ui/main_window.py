@@ -566,6 +566,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_draft()
+        self.meter_timer.stop()
         # Every reply being written keeps what has arrived (a regenerated one gives way to the old).
         if not self.sessions.abandon_all(timeout=5.0):
             log.warning("a reply was still being written at close")

@@ -74,6 +74,10 @@ class BackgroundTasks(QObject):
 
     def _submit(self, pool: ThreadPoolExecutor, fn: Callable[[], Any], on_done: Callback | None,
                 on_error: ErrorCallback | None) -> Future:
+        if self._closed:  # a timer or a late signal after the window closed: nothing may start now
+            cancelled: Future = Future()
+            cancelled.cancel()
+            return cancelled
         future = pool.submit(fn)
 
         def finished(f: Future) -> None:
