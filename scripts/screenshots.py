@@ -214,8 +214,8 @@ def files_web_and_pictures(app, store, out: Path, tmp: Path) -> None:
         window.resize(1100, 760)
         window.show()
         window.new_chat()
-        server.script_web("Курс доллара ЦБ на сегодня — **92,35 ₽** [1]. На бирже днём он колебался между 92 и 93 ₽ [2].",
-                          sources=["cbr.ru", "www.moex.com"], searches=1)
+        server.script_web("Курс доллара ЦБ на сегодня — **92,35 ₽** [1]. На бирже днём он колебался между 92 "
+                          "и 93 ₽ [2].", sources=["cbr.ru", "www.moex.com"], searches=1)
         window.composer.web_button.setChecked(True)
         window.composer.sendRequested.emit("Какой сегодня курс доллара?")
         pump(1.5)
