@@ -24,21 +24,23 @@ BOMB = "\n\n".join(["$$\\rule{3900px}{3900px}$$"] * 8)
 def _in_child(code: str) -> dict[str, float]:
     """Runs `code` in a fresh interpreter (its own RSS) and returns the JSON it prints last."""
     script = textwrap.dedent("""
-        import json, os, resource, sys, time
+        import json, os, sys, time
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         sys.path.insert(0, ROOT)
         from PySide6.QtGui import QGuiApplication
         app = QGuiApplication([])
         from desktop_chat.ui import math_render
         math_render.render_formula("x", display=False, color="#000", font_px=16)  # imports, font
-        def rss():
+        def rss(field="VmRSS"):
             with open("/proc/self/status") as f:
-                return next(int(l.split()[1]) / 1024 for l in f if l.startswith("VmRSS"))
+                return next(int(l.split()[1]) / 1024 for l in f if l.startswith(field))
         before = rss()
         started = time.perf_counter()
     """).replace("ROOT", repr(str(ROOT))) + textwrap.dedent(code) + textwrap.dedent("""
         seconds = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork and exec, so a
+        # child of a big pytest process would report the parent's size.
+        peak = rss("VmHWM")
         print(json.dumps({"seconds": seconds, "peak_mb": peak, "before_mb": before, "after_mb": rss()}))
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
