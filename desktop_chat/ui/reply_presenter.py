@@ -132,6 +132,10 @@ class ReplyPresenter(QObject):
         if showing:
             view = window.chat_view
             follow = view.at_bottom()
+            if row is not None:
+                # Out of the view before anything is measured: the row's document is about to move to
+                # the stored message (adopt_stream); measured again, a long reply would be rebuilt whole.
+                window.chat_model.set_tail([r for r in window.chat_model.tail() if r is not row])
             if reply is None:
                 if old is not None:
                     self._put_in_view(old, old)  # regenerating gave nothing better: the old one stays
