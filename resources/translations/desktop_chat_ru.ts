@@ -135,7 +135,7 @@
         <translation>Эта модель не видит картинки</translation>
     </message>
     <message>
-        <source>The chat&apos;s model cannot see pictures. Send this message to %1, which can? The chat keeps its own model for the next messages.</source>
+        <source>The chat's model cannot see pictures. Send this message to %1, which can? The chat keeps its own model for the next messages.</source>
         <translation>Модель этого чата не видит картинки. Отправить это сообщение модели %1, которая их понимает? Следующие сообщения чат отправит своей модели.</translation>
     </message>
     <message>
@@ -212,7 +212,7 @@
         <translation>Модель</translation>
     </message>
     <message>
-        <source>This chat&apos;s settings: system prompt, model (Ctrl+Shift+S)</source>
+        <source>This chat's settings: system prompt, model (Ctrl+Shift+S)</source>
         <translation>Настройки этого чата: системная инструкция, модель (Ctrl+Shift+S)</translation>
     </message>
     <message>
@@ -224,7 +224,7 @@
         <translation>Чат: %s</translation>
     </message>
     <message>
-        <source>What this chat&apos;s replies cost, at the prices of %s</source>
+        <source>What this chat's replies cost, at the prices of %s</source>
         <translation>Сколько стоили ответы в этом чате, по ценам на %s</translation>
     </message>
 </context>
@@ -314,6 +314,30 @@
         <translation>Максимальная длина ответа в токенах</translation>
     </message>
     <message>
+        <source>Search the web by default in this chat</source>
+        <translation>Искать в интернете по умолчанию в этом чате</translation>
+    </message>
+    <message>
+        <source>a little</source>
+        <translation>немного</translation>
+    </message>
+    <message>
+        <source>a fair amount</source>
+        <translation>умеренно</translation>
+    </message>
+    <message>
+        <source>a lot</source>
+        <translation>много</translation>
+    </message>
+    <message>
+        <source>Any site; or up to five, e.g.: ria.ru, wikipedia.org</source>
+        <translation>Любые сайты; или до пяти, например: ria.ru, wikipedia.org</translation>
+    </message>
+    <message>
+        <source>Yandex region code, e.g. 213 for Moscow (optional)</source>
+        <translation>Код региона Яндекса, например 213 — Москва (необязательно)</translation>
+    </message>
+    <message>
         <source>System prompt:</source>
         <translation>Системная инструкция:</translation>
     </message>
@@ -328,6 +352,18 @@
     <message>
         <source>Longest reply (tokens):</source>
         <translation>Длина ответа (токенов):</translation>
+    </message>
+    <message>
+        <source>How much to read on the web:</source>
+        <translation>Сколько читать в интернете:</translation>
+    </message>
+    <message>
+        <source>Only these sites:</source>
+        <translation>Только эти сайты:</translation>
+    </message>
+    <message>
+        <source>Region:</source>
+        <translation>Регион:</translation>
     </message>
 </context>
 <context>
@@ -619,7 +655,7 @@
         <translation>любое</translation>
     </message>
     <message>
-        <source>The same prompt with the same seed draws the same picture; &apos;any&apos; picks one</source>
+        <source>The same prompt with the same seed draws the same picture; 'any' picks one</source>
         <translation>Тот же запрос с тем же зерном рисует ту же картинку; «любое» выбирает случайное</translation>
     </message>
     <message>
@@ -712,19 +748,19 @@
         <translation>Из AI Studio нужны две вещи: API-ключ и ID каталога.</translation>
     </message>
     <message>
-        <source>Open &lt;a href=&apos;{0}&apos;&gt;AI Studio&lt;/a&gt; and sign in with your Yandex ID. The first time, it asks for a name and a bank card (a billing account): the models answer only with one.</source>
-        <translation>Откройте &lt;a href=&apos;{0}&apos;&gt;AI Studio&lt;/a&gt; и войдите с Яндекс ID. В первый раз там попросят название и банковскую карту (платёжный аккаунт): без него модели не отвечают.</translation>
+        <source>Open &lt;a href='{0}'&gt;AI Studio&lt;/a&gt; and sign in with your Yandex ID. The first time, it asks for a name and a bank card (a billing account): the models answer only with one.</source>
+        <translation>Откройте &lt;a href='{0}'&gt;AI Studio&lt;/a&gt; и войдите с Яндекс ID. В первый раз там попросят название и банковскую карту (платёжный аккаунт): без него модели не отвечают.</translation>
     </message>
     <message>
         <source>Press &lt;b&gt;Create API key&lt;/b&gt; and copy the key. It starts with &lt;tt&gt;AQVN&lt;/tt&gt; and is shown only once.</source>
         <translation>Нажмите &lt;b&gt;Создать API-ключ&lt;/b&gt; и скопируйте ключ. Он начинается с &lt;tt&gt;AQVN&lt;/tt&gt; и показывается только один раз.</translation>
     </message>
     <message>
-        <source>Copy the &lt;b&gt;folder ID&lt;/b&gt; shown next to the folder&apos;s name at the top (the folder is usually called &lt;i&gt;default&lt;/i&gt;): 20 letters and digits starting with &lt;tt&gt;b1g&lt;/tt&gt;. (&lt;a href=&apos;{0}&apos;&gt;Help with pictures&lt;/a&gt;)</source>
-        <translation>Скопируйте &lt;b&gt;ID каталога&lt;/b&gt; — он показан рядом с названием каталога вверху (обычно каталог называется &lt;i&gt;default&lt;/i&gt;): 20 латинских букв и цифр, начинается с &lt;tt&gt;b1g&lt;/tt&gt;. (&lt;a href=&apos;{0}&apos;&gt;Справка с картинками&lt;/a&gt;)</translation>
+        <source>Copy the &lt;b&gt;folder ID&lt;/b&gt; shown next to the folder's name at the top (the folder is usually called &lt;i&gt;default&lt;/i&gt;): 20 letters and digits starting with &lt;tt&gt;b1g&lt;/tt&gt;. (&lt;a href='{0}'&gt;Help with pictures&lt;/a&gt;)</source>
+        <translation>Скопируйте &lt;b&gt;ID каталога&lt;/b&gt; — он показан рядом с названием каталога вверху (обычно каталог называется &lt;i&gt;default&lt;/i&gt;): 20 латинских букв и цифр, начинается с &lt;tt&gt;b1g&lt;/tt&gt;. (&lt;a href='{0}'&gt;Справка с картинками&lt;/a&gt;)</translation>
     </message>
     <message>
-        <source>Your chats stay on this computer. The key is kept in your system&apos;s password storage, never in a file.</source>
+        <source>Your chats stay on this computer. The key is kept in your system's password storage, never in a file.</source>
         <translation>Ваши чаты остаются на этом компьютере. Ключ хранится в системном хранилище паролей и никогда — в файле.</translation>
     </message>
     <message>
@@ -802,7 +838,7 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Отправить ещё раз</translation>
     </message>
     <message>
-        <source>The reply was cut off: it reached the length limit (max tokens). You can raise the limit in the chat&apos;s settings.</source>
+        <source>The reply was cut off: it reached the length limit (max tokens). You can raise the limit in the chat's settings.</source>
         <translation>Ответ оборвался: он достиг предельной длины (лимита токенов). Лимит можно увеличить в настройках чата.</translation>
     </message>
     <message>
@@ -960,7 +996,7 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Чтобы отправлять сообщения, добавьте в настройках API-ключ и ID каталога Yandex Cloud. Ваше сообщение осталось в поле ввода.</translation>
     </message>
     <message>
-        <source>This chat&apos;s model “%s” is unknown. Choose another one in the chat&apos;s settings.</source>
+        <source>This chat's model “%s” is unknown. Choose another one in the chat's settings.</source>
         <translation>Модель этого чата «%s» неизвестна. Выберите другую в настройках чата.</translation>
     </message>
     <message>
@@ -968,7 +1004,7 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Уже пишется %s ответов одновременно. Дождитесь, пока один из них закончится; сообщение осталось в поле ввода.</translation>
     </message>
     <message>
-        <source>A picture&apos;s description may be at most %s characters. Shorten it and draw again.</source>
+        <source>A picture's description may be at most %s characters. Shorten it and draw again.</source>
         <translation>Описание картинки — не больше %s символов. Сократите его и нарисуйте снова.</translation>
     </message>
     <message numerus="yes">
@@ -1022,7 +1058,7 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Остановить</translation>
     </message>
     <message>
-        <source>This chat&apos;s model “%s” is unknown. Choose another one in the chat&apos;s settings.</source>
+        <source>This chat's model “%s” is unknown. Choose another one in the chat's settings.</source>
         <translation>Модель этого чата «%s» неизвестна. Выберите другую в настройках чата.</translation>
     </message>
 </context>
@@ -1187,7 +1223,7 @@ Your chats are kept on this computer and can be read offline.</source>
 <context>
     <name>Setup</name>
     <message>
-        <source>The key is kept in your system&apos;s password storage.</source>
+        <source>The key is kept in your system's password storage.</source>
         <translation>Ключ хранится в системном хранилище паролей.</translation>
     </message>
     <message>
@@ -1195,11 +1231,11 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>В вашей системе нет хранилища паролей; ключ будет храниться, пока вы не закроете программу.</translation>
     </message>
     <message>
-        <source>Your system&apos;s password storage is locked; the key will be kept until you close the app.</source>
+        <source>Your system's password storage is locked; the key will be kept until you close the app.</source>
         <translation>Системное хранилище паролей заблокировано; ключ будет храниться, пока вы не закроете программу.</translation>
     </message>
     <message>
-        <source>Your system&apos;s password storage is not responding; the key will be kept until you close the app.</source>
+        <source>Your system's password storage is not responding; the key will be kept until you close the app.</source>
         <translation>Системное хранилище паролей не отвечает; ключ будет храниться, пока вы не закроете программу.</translation>
     </message>
     <message>

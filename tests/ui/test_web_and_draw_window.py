@@ -64,3 +64,21 @@ def test_the_draw_dialog_counts_and_refuses_a_long_prompt(qtbot) -> None:
     assert not dialog.draw_button.isEnabled()
     dialog.prompt.setPlainText("лиса")
     assert dialog.draw_button.isEnabled()
+
+
+def test_chat_settings_keep_the_switches_and_take_web_options(qtbot) -> None:
+    from desktop_chat.chat.conversation import Defaults
+    from desktop_chat.store import ChatSettings
+    from desktop_chat.ui.chat_settings_dialog import ChatSettingsDialog
+
+    before = ChatSettings(model="yandexgpt", reasoning=True, economy=True)
+    dialog = ChatSettingsDialog(before, Defaults(), lang="en")
+    qtbot.addWidget(dialog)
+    assert dialog.model.findData("gemma-3-27b-it") >= 0  # every model of the catalogue is offered
+    dialog.web_search.setChecked(True)
+    dialog.search_domains.setText("RIA.ru; wikipedia.org, a.ru, b.ru, c.ru, d.ru")
+    dialog.search_context.setCurrentIndex(dialog.search_context.findData("high"))
+    after = dialog.result_settings()
+    assert after.reasoning and after.economy  # not lost by editing the prompt or the model
+    assert after.web_search and after.search_context == "high"
+    assert after.search_domains == ["ria.ru", "wikipedia.org", "a.ru", "b.ru", "c.ru"]
