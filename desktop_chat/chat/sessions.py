@@ -116,6 +116,9 @@ class ChatSessions(DrawingMixin):
         """`auto_titles()`: name a new chat from its first exchange (chat/titles.py) after its first reply."""
         self.store = store
         self.auto_titles = auto_titles
+        from desktop_chat.api.types import CancelToken
+
+        self._closing = CancelToken()  # abandon_all(): the app is closing
         self.pending = PendingReplies(store.data_dir)
         self.providers = providers
         self.defaults = defaults
@@ -275,6 +278,7 @@ class ChatSessions(DrawingMixin):
         return reply
 
     def abandon_all(self, timeout: float = 5.0) -> bool:
+        self._closing.cancel()  # a chat being named gives up too: its request ends at once
         with self._lock:
             replies = list(self._replies.values())
         for reply in replies:
@@ -409,15 +413,20 @@ class ChatSessions(DrawingMixin):
         self._emit(event)
         if event.summary is not None and event.reply is not None and event.summary.message_count == 2 \
                 and self.auto_titles():
-            self._name_chat(chat_id, reply.cancel)
+            self._name_chat(chat_id)
 
-    def _name_chat(self, chat_id: str, cancel: CancelToken) -> None:
+    def _name_chat(self, chat_id: str) -> None:
+        from desktop_chat.api.client import CancelToken
         from desktop_chat.chat.titles import name_chat
 
+        cancel = CancelToken()
+        stop_watching = self._closing.add_callback(cancel.cancel)  # called at once if already closing
         try:
             name_chat(self.store, self.providers, chat_id, cancel)  # the store tells the views
         except Exception as error:  # the first line stays the name: never a reason to bother anyone
             log.info("the chat was not named: %s", type(error).__name__)
+        finally:
+            stop_watching()
 
     def _wait(self, provider: object, reply: LiveReply, chat_id: str) -> Completion | None:
         """Waits for an economy-mode reply; it arrives whole."""

@@ -54,6 +54,8 @@ def name_chat(store: ChatStore, providers: Providers, chat_id: str, cancel: Canc
             text = completion.text
     finally:
         provider.close()
+    if cancel.cancelled:
+        return ""  # the app is closing: half a name is no name
     title = clean_title(text)
     if title and store.get_chat_summary(chat_id).title == first_line_title:
         store.rename_chat(chat_id, title)
