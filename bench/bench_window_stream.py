@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +30,20 @@ from common import print_result, rss_mb
 from stream_texts import KINDS, make_text
 
 HEARTBEAT_MS = 2
+ROOT = Path(__file__).resolve().parent.parent
+SERVER = """
+import sys, threading
+sys.path.insert(0, {root!r}); sys.path.insert(0, {root!r} + "/bench")
+from stream_texts import make_text
+from tests.fakes.yandex_server import FakeYandexServer
+text = make_text({kind!r}, {size})
+server = FakeYandexServer(chunk_delay=1.0 / {rate}).start()
+server.script_reply(text, chunks={chunks})
+if {chats} == 2:
+    server.script_chat(text, chunks={chunks}, delay=1.0 / {rate})
+print(server.url, flush=True)
+threading.Event().wait()
+"""
 
 
 def main() -> None:
@@ -38,6 +53,8 @@ def main() -> None:
     parser.add_argument("--chats", type=int, choices=(1, 2), default=2, help="replies streaming at once")
     parser.add_argument("--rate", type=float, default=100.0, help="chunks per second")
     parser.add_argument("--chunk-chars", type=int, default=75)
+    parser.add_argument("--server-in-process", action="store_true",
+                        help="run the fake server in this process (its work then competes for the GIL)")
     args = parser.parse_args()
 
     from PySide6.QtCore import QElapsedTimer, QTimer
@@ -54,10 +71,19 @@ def main() -> None:
     app = QApplication([])
     text = make_text(args.kind, args.size)
     chunks = max(1, len(text) // args.chunk_chars)
-    server = FakeYandexServer(chunk_delay=1.0 / args.rate).start()
-    server.script_reply(text, chunks=chunks)
-    if args.chats == 2:
-        server.script_chat(text, chunks=chunks, delay=1.0 / args.rate)
+    if args.server_in_process:
+        server = FakeYandexServer(chunk_delay=1.0 / args.rate).start()
+        server.script_reply(text, chunks=chunks)
+        if args.chats == 2:
+            server.script_chat(text, chunks=chunks, delay=1.0 / args.rate)
+        url = server.url
+    else:  # as in life, the server's work is not the app's: it runs in a process of its own
+        server_process = subprocess.Popen(
+            [sys.executable, "-c", SERVER.format(root=str(ROOT), kind=args.kind, size=args.size, rate=args.rate,
+                                                 chunks=chunks, chats=args.chats)],
+            stdout=subprocess.PIPE, text=True)
+        assert server_process.stdout is not None
+        url = server_process.stdout.readline().strip()
     with tempfile.TemporaryDirectory() as tmp:
         store = ChatStore(Path(tmp))
         store.open()
@@ -65,7 +91,7 @@ def main() -> None:
         openai = store.create_chat("openai", ChatSettings(model="qwen3-235b-a22b-fp8"))
         settings = Settings(max_tokens=30000, auto_titles=False)
         window = MainWindow(Services(store=store, settings=settings, tasks=BackgroundTasks(), environ={},
-                                     api_base_override=server.url), LIGHT)
+                                     api_base_override=url), LIGHT)
         window.set_credentials(Credentials("api_key", "AQVN-bench-key", "b1gbenchfolder000000"))
         window.resize(1000, 800)
         window.show()
@@ -114,7 +140,11 @@ def main() -> None:
         shown = window.chat_model.messages[-1].text if window.chat_model.messages else ""
         window.close()
         store.close()
-    server.stop()
+    if args.server_in_process:
+        server.stop()
+    else:
+        server_process.terminate()
+        server_process.wait(timeout=10)
     gaps.sort()
     result = {
         "kind": args.kind,
