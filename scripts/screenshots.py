@@ -91,8 +91,10 @@ def main() -> int:
             window.open_chat(chat.id)
             window.composer.edit.setPlainText("Спасибо! А как найти моду?")
             window.composer.edit.setFocus()
-            for _ in range(20):
+            deadline = time.monotonic() + 4  # formulas are drawn by a worker process, then filled in
+            while time.monotonic() < deadline:
                 app.processEvents()
+                time.sleep(0.02)
             window.chat_view.scroll_to_end()
             app.processEvents()
             path = out / f"chat-{theme}.png"

@@ -31,6 +31,7 @@ from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
     QContextMenuEvent,
+    QFontMetrics,
     QHelpEvent,
     QKeySequence,
     QPainter,
@@ -54,6 +55,7 @@ GROW_BY = 50
 MARGIN = 10  # outside a bubble
 PADDING = 10  # inside a bubble
 USER_WIDTH = 0.78  # a user's bubble takes at most this share of the width, on the right
+READABLE_CHARS = 100  # the longest line of a message, in average characters
 
 
 @dataclass
@@ -231,6 +233,7 @@ class ChatDelegate(QStyledItemDelegate):
 
     def __init__(self, theme: Theme, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._readable: int | None = None
         # Where a message's stored file is (the window sets it from the store); None: no pictures shown.
         self.attachment_path: Callable[[Attachment], Path] | None = None
         self._theme = theme
@@ -255,8 +258,16 @@ class ChatDelegate(QStyledItemDelegate):
         self._docs.clear()
 
     # --- geometry ---
+    def _readable_width(self) -> int:
+        if self._readable is None:
+            from PySide6.QtWidgets import QApplication
+
+            self._readable = QFontMetrics(QApplication.font()).averageCharWidth() * READABLE_CHARS + 2 * PADDING
+        return self._readable
+
     def _bubble_width(self, row: Row, width: int) -> int:
-        inner = max(120, width - 2 * MARGIN)
+        # About a hundred characters a line at most: wide windows keep prose readable.
+        inner = max(120, min(width - 2 * MARGIN, self._readable_width()))
         if row.message is not None and row.message.role == "user":
             return max(120, int(inner * USER_WIDTH))
         return inner
@@ -365,11 +376,13 @@ class ChatDelegate(QStyledItemDelegate):
     def bubble_rect(self, row: Row, option_rect: QRect, doc: QTextDocument) -> QRect:
         width = self._bubble_width(row, option_rect.width())
         height = int(doc.size().height()) + 2 * PADDING
-        left = option_rect.left() + MARGIN
+        # On a wide window the messages keep to a centred column of readable width.
+        column = max(120, min(option_rect.width() - 2 * MARGIN, self._readable_width()))
+        left = option_rect.left() + max(MARGIN, (option_rect.width() - column) // 2)
         if row.message is not None and row.message.role == "user":
             natural = int(doc.idealWidth()) + 2 * PADDING
             width = min(width, max(natural, 60))
-            left = option_rect.right() - MARGIN - width
+            left = left + column - width
         return QRect(left, option_rect.top() + MARGIN // 2, width, height)
 
     # --- Qt's delegate interface ---

@@ -137,8 +137,8 @@ def test_continue_joins_the_stopped_reply_and_its_continuation(qtbot, make_windo
     fake_server.release_stalls()
     fake_server.script_reply("конец.", chunks=1)
     window.message_actions.on_link(row, "action:continue")
-    qtbot.waitUntil(lambda: window.chat_model.messages[-1].status == "final" and window.stream is None,
-                    timeout=WAIT)
+    qtbot.waitUntil(lambda: window.chat_model.messages[-1].role == "assistant"
+                    and window.chat_model.messages[-1].status == "final" and window.stream is None, timeout=WAIT)
     joined = window.chat_model.messages[-1].text
     assert joined.startswith(stopped.text) and joined.endswith("конец.")
     assert [m.text for m in window.chat_model.messages] == [m.text for m in
