@@ -40,6 +40,7 @@ from desktop_chat.ui.context_meter import ContextMeter
 from desktop_chat.ui.find_bar import FindBar
 from desktop_chat.ui.message_actions import MessageActions
 from desktop_chat.ui.model_choices import model_choices
+from desktop_chat.ui.newest_button import NewestButton
 from desktop_chat.ui.notices import Notices
 from desktop_chat.ui.reply_presenter import ReplyPresenter
 from desktop_chat.ui.services import Services
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self.chat_view.setModel(self.chat_model)
         self.chat_view.chat_delegate.attachment_path = self.store.attachment_path  # pictures in messages
         self.find_bar = FindBar(self.chat_model, self.chat_view, self)
+        self.newest_button = NewestButton(self.chat_view)
         self.composer = Composer(self)
 
         right = QWidget(self)

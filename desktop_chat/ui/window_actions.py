@@ -26,6 +26,7 @@ class WindowActions(QObject):
         self.regenerate = self._action("Ctrl+R", w.regenerate, "actRegenerate")
         self.model = self._action("Ctrl+M", w.header.open_picker, "actModel")
         self.attach = self._action("Ctrl+Shift+A", lambda: w.attach_flow.choose_files(), "actAttach")
+        self.newest = self._action("Ctrl+End", w.chat_view.scroll_to_end, "actNewest")
         self.next = self._action("Ctrl+PgDown", lambda: w.switch_chat(1), "actNextChat")
         self.prev = self._action("Ctrl+PgUp", lambda: w.switch_chat(-1), "actPrevChat")
         self.rename = self._action("F2", ops.rename, "actRename")
@@ -126,7 +127,7 @@ class WindowActions(QObject):
             self.new: self.tr("New chat"), self.search: self.tr("Search all chats"),
             self.find: self.tr("Find in chat"), self.stop: self.tr("Stop the reply"),
             self.regenerate: self.tr("Regenerate the last reply"), self.model: self.tr("Choose the model…"),
-            self.attach: self.tr("Attach files…"),
+            self.attach: self.tr("Attach files…"), self.newest: self.tr("To the newest message"),
             self.next: self.tr("Next chat"), self.prev: self.tr("Previous chat"),
             self.rename: self.tr("Rename…"), self.pin: self.tr("Pin"),
             self.duplicate: self.tr("Duplicate"), self.delete: self.tr("Delete"),

@@ -958,6 +958,17 @@ Your chats are kept on this computer and can be read offline.</source>
     </message>
 </context>
 <context>
+    <name>NewestButton</name>
+    <message>
+        <source>To the newest message (Ctrl+End)</source>
+        <translation>К последнему сообщению (Ctrl+End)</translation>
+    </message>
+    <message>
+        <source>To the newest message</source>
+        <translation>К последнему сообщению</translation>
+    </message>
+</context>
+<context>
     <name>Notices</name>
     <message>
         <source>Something went wrong inside the app: %s</source>
@@ -1443,6 +1454,10 @@ A desktop client for YandexGPT and the other models of Yandex AI Studio. Your ch
     <message>
         <source>Attach files…</source>
         <translation>Прикрепить файлы…</translation>
+    </message>
+    <message>
+        <source>To the newest message</source>
+        <translation>К последнему сообщению</translation>
     </message>
     <message>
         <source>Next chat</source>

@@ -143,3 +143,19 @@ def test_continue_joins_the_stopped_reply_and_its_continuation(qtbot, make_windo
     assert joined.startswith(stopped.text) and joined.endswith("конец.")
     assert [m.text for m in window.chat_model.messages] == [m.text for m in
                                                             window.store.load_chat(window.chat_id).messages]
+
+
+def test_the_newest_button_shows_when_scrolled_up_and_goes_down(qtbot, make_window) -> None:
+    from desktop_chat.store import Message
+
+    window = make_window()
+    chat = window.store.create_chat("long")
+    for i in range(40):
+        window.store.append_message(chat.id, Message.new("user" if i % 2 == 0 else "assistant", f"сообщение {i}\n" * 4))
+    window.open_chat(chat.id)
+    qtbot.waitUntil(lambda: window.chat_view.at_bottom(), timeout=WAIT)
+    assert window.newest_button.isHidden()
+    window.chat_view.verticalScrollBar().setValue(0)
+    assert window.newest_button.isVisible()
+    window.newest_button.click()
+    assert window.chat_view.at_bottom() and window.newest_button.isHidden()
