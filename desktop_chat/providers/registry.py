@@ -49,17 +49,15 @@ class Providers:
         """A provider for `model` and the URI to send; raises NoAccount or UnknownModel."""
         account = self._require_account()
         uri = self._uri(account, model)
-        options = {"data_logging": self._data_logging(), **self.client_options, **overrides}
         from desktop_chat import catalogue
 
         if catalogue.api_of(model) == "openai":
-            options.pop("poll_interval", None)  # economy mode is the native API's
             from desktop_chat.providers.openai_compat import OpenAICompatProvider
 
-            return OpenAICompatProvider(account, **options), uri
+            return OpenAICompatProvider(account, **self._options(overrides)), uri
         from desktop_chat.providers.yandex_native import YandexNativeProvider
 
-        return YandexNativeProvider(account, **options), uri
+        return YandexNativeProvider(account, **self._options(overrides, native=True)), uri
 
     def web_search(self, model: str, options: WebSearchOptions | None = None,
                    **overrides: Any) -> tuple[WebSearchProvider, str]:
@@ -68,23 +66,26 @@ class Providers:
 
         account = self._require_account()
         uri = self._uri(account, model)
-        options_ = {"data_logging": self._data_logging(), **self.client_options, **overrides}
-        return WebSearchProvider(account, options, **options_), uri
+        return WebSearchProvider(account, options, **self._options(overrides)), uri
 
     def artist(self, **overrides: Any) -> ArtProvider:
         """The YandexART provider (pictures) of the account."""
         from desktop_chat.providers.yandex_art import ArtProvider
 
-        options = {"data_logging": self._data_logging(), **self.client_options, **overrides}
-        return ArtProvider(self._require_account(), **options)
+        return ArtProvider(self._require_account(), **self._options(overrides, native=True))
 
     def catalogue_provider(self, **overrides: Any) -> ChatProvider:
         """The provider whose API lists the folder's models (the OpenAI-compatible one)."""
         from desktop_chat.providers.openai_compat import OpenAICompatProvider
 
+        return OpenAICompatProvider(self._require_account(), **self._options(overrides))
+
+    def _options(self, overrides: dict[str, Any], *, native: bool = False) -> dict[str, Any]:
+        """The HTTP client's arguments: data logging as set, the tests' knobs, this call's own."""
         options = {"data_logging": self._data_logging(), **self.client_options, **overrides}
-        options.pop("poll_interval", None)
-        return OpenAICompatProvider(self._require_account(), **options)
+        if not native:
+            options.pop("poll_interval", None)  # polling operations is the native API's (economy, pictures)
+        return options
 
     def _require_account(self) -> Account:
         account = self._account()

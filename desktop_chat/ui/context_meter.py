@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
+from desktop_chat import catalogue
+from desktop_chat.catalogue import format_rub
 from desktop_chat.chat.conversation import estimate_tokens
 from desktop_chat.store import Message
 
@@ -25,6 +27,7 @@ class ContextMeter(QObject):
         super().__init__(window)
         self.window = window
         self._counted: tuple[tuple[object, ...], int] | None = None  # (what was counted, its tokens)
+        self._model = ""  # the model the numbers are for (its price)
 
     def update(self, history: list[Message], draft: str, files: Sequence[Prepared] = ()) -> None:
         window = self.window
@@ -34,12 +37,13 @@ class ContextMeter(QObject):
             return
         plan = window.sessions.plan(messages, window.chat_settings)
         files_tokens = sum(f.tokens(plan.model) for f in files)  # counted offline, like the draft
+        self._model = plan.model
         self._show(plan.estimated_tokens + files_tokens, plan.context_tokens, plan.left_out, estimate=True)
         if files_tokens:
             return
         if window.credentials is None or not history or plan.left_out:
             return
-        draft_tokens = estimate_tokens(draft) if draft.strip() else 0
+        draft_tokens = estimate_tokens(draft, plan.model) if draft.strip() else 0
         key = (window.chat_id, history[-1].id, len(history), plan.model, window.chat_settings.system_prompt)
         if self._counted is not None and self._counted[0] == key:
             self._show(self._counted[1] + draft_tokens, plan.context_tokens, 0, estimate=bool(draft_tokens))
@@ -61,6 +65,11 @@ class ContextMeter(QObject):
         number = f"≈{tokens:,}" if estimate else f"{tokens:,}"
         text = self.tr("Context: %1 of %2 tokens (%3%)").replace("%1", number.replace(",", " ")) \
             .replace("%2", f"{window_tokens:,}".replace(",", " ")).replace("%3", str(share))
+        # Money first: what sending costs at least (the question's tokens, before any reply).
+        cost = catalogue.cost(self._model, tokens) if self._model else None
+        if cost is not None:
+            amount = format_rub(cost, self.window.services.language)
+            text = ("" if amount.startswith("<") else "≈") + amount + " · " + text
         if left_out:
             text += " · " + self.tr("%n earliest message(s) will not be sent", "", left_out)
         self.window.composer.meter.setText(text)

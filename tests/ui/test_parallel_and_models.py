@@ -159,3 +159,20 @@ def test_the_newest_button_shows_when_scrolled_up_and_goes_down(qtbot, make_wind
     assert window.newest_button.isVisible()
     window.newest_button.click()
     assert window.chat_view.at_bottom() and window.newest_button.isHidden()
+
+
+def test_the_meter_says_money_first_and_the_draft_never_leaves_the_computer(qtbot, make_window,
+                                                                           fake_server) -> None:
+    window = make_window(fake_server)
+    fake_server.script_reply("ответ")
+    window.composer.sendRequested.emit("первый вопрос")
+    qtbot.waitUntil(lambda: len(window.chat_model.messages) == 2 and not window.busy, timeout=WAIT)
+    secret_draft = "черновик про зарплату коллеги"
+    window.composer.edit.setPlainText(secret_draft)
+    window.update_meter()
+    qtbot.waitUntil(lambda: any(r.path.endswith("tokenizeCompletion") for r in fake_server.requests), timeout=WAIT)
+    text = window.composer.meter.text()
+    assert "₽" in text and text.index("₽") < text.index("Context:")
+    sent = b"".join(r.raw for r in fake_server.requests if r.path.endswith("tokenizeCompletion"))
+    assert "первый вопрос".encode() in sent  # stored history is counted by the API
+    assert secret_draft.encode() not in sent  # the draft is counted offline
