@@ -19,7 +19,7 @@ from typing import Any
 
 from .errors import ConnectionLostError, MalformedResponseError, StreamError, error_from_payload
 from .models import DEFAULT_API_BASE
-from .transport import MAX_REPLY_BYTES, TOTAL_TIMEOUT, Tail, Transport, loads
+from .transport import MAX_REPLY_BYTES, Tail, Transport, loads
 from .types import CancelToken, ChatMessage, Completion, CompletionOptions, Credentials, Status, Usage
 from .yandex_native import as_count
 
@@ -201,28 +201,12 @@ def message_content(message: ChatMessage) -> str | list[dict[str, Any]]:
 class OpenAICompatClient:
     """AI Studio's OpenAI-compatible surface (DeepSeek, Qwen3, gpt-oss, Gemma, and YandexGPT/Alice too)."""
 
-    def __init__(
-        self,
-        credentials: Credentials,
-        base_url: str = DEFAULT_API_BASE,
-        *,
-        data_logging: bool = False,
-        timeout: float = 60.0,
-        total_timeout: float = TOTAL_TIMEOUT,
-        max_retries: int = 2,
-        backoff: float = 0.5,
-        **limits: Any,
-    ) -> None:
-        """As YandexGptClient; `base_url` may end with `/v1` or not."""
-        headers = {}
-        if credentials.folder_id.strip():
-            headers["OpenAI-Project"] = credentials.folder_id.strip()
+    def __init__(self, credentials: Credentials, base_url: str = DEFAULT_API_BASE, **options: Any) -> None:
+        """`options` go to the Transport, as for YandexGptClient; `base_url` may end with `/v1` or not."""
+        headers = {"OpenAI-Project": credentials.folder_id.strip()} if credentials.folder_id.strip() else {}
         base_url = base_url.strip().rstrip("/")
         base_url = base_url[: -len("/v1")] if base_url.endswith("/v1") else base_url
-        self._transport = Transport(
-            credentials, base_url, headers=headers, data_logging=data_logging, timeout=timeout,
-            total_timeout=total_timeout, max_retries=max_retries, backoff=backoff, **limits,
-        )  # fmt: skip
+        self._transport = Transport(credentials, base_url, headers=headers, **options)
         self.credentials = credentials
         self.base_url = self._transport.base_url
         self._session = self._transport.session

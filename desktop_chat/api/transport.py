@@ -148,6 +148,13 @@ def _is_connect_failure(exc: BaseException) -> bool:
 
 
 
+def folder_header(credentials: Credentials) -> dict[str, str]:
+    """The native API's `x-folder-id`: sent only with IAM tokens. An API key (a service account) works
+    in its own folder, and the docs say not to send the header with it; the folder is in the model URI."""
+    folder = credentials.folder_id.strip()
+    return {"x-folder-id": folder} if credentials.kind == "iam_token" and folder else {}
+
+
 class Transport:
     """One HTTP session with its credentials, limits and retry policy. Thread-safe for requests."""
 

@@ -39,7 +39,7 @@ from .errors import (
     error_from_payload,
 )
 from .models import DEFAULT_API_BASE
-from .transport import TOTAL_TIMEOUT, Transport, check_base_url
+from .transport import Transport, check_base_url, folder_header
 from .types import CancelToken, Credentials
 from .yandex_native import operations_base_for
 
@@ -121,15 +121,10 @@ def parse_picture(response: Any) -> Picture:
 
 
 class YandexArtClient:
-    def __init__(self, credentials: Credentials, base_url: str = DEFAULT_API_BASE, *, data_logging: bool = False,
-                 timeout: float = 60.0, total_timeout: float = TOTAL_TIMEOUT, max_retries: int = 2,
-                 backoff: float = 0.5, operations_base_url: str | None = None, **limits: Any) -> None:
-        headers = {}
-        if credentials.kind == "iam_token" and credentials.folder_id.strip():
-            headers["x-folder-id"] = credentials.folder_id.strip()
-        self._transport = Transport(credentials, base_url, headers=headers, data_logging=data_logging,
-                                    timeout=timeout, total_timeout=total_timeout, max_retries=max_retries,
-                                    backoff=backoff, **limits)
+    def __init__(self, credentials: Credentials, base_url: str = DEFAULT_API_BASE, *,
+                 operations_base_url: str | None = None, **options: Any) -> None:
+        """`options` go to the Transport, as for YandexGptClient."""
+        self._transport = Transport(credentials, base_url, headers=folder_header(credentials), **options)
         self.credentials = credentials
         self.base_url = self._transport.base_url
         self.operations_base_url = check_base_url(operations_base_url or operations_base_for(self.base_url))

@@ -31,7 +31,7 @@ from .errors import (
     error_from_payload,
 )
 from .models import DEFAULT_API_BASE, OPERATIONS_API_BASE
-from .transport import TOTAL_TIMEOUT, Tail, Transport, check_base_url, loads
+from .transport import Tail, Transport, check_base_url, folder_header, loads
 from .types import CancelToken, ChatMessage, Completion, CompletionOptions, Credentials, Operation, Status, Token, Usage
 
 # Hosts of the real service whose operations are served by OPERATIONS_API_BASE.
@@ -150,33 +150,14 @@ class PicturesNotSupportedError(ApiError):
 
 
 class YandexGptClient:
-    def __init__(
-        self,
-        credentials: Credentials,
-        base_url: str = DEFAULT_API_BASE,
-        *,
-        data_logging: bool = False,
-        timeout: float = 60.0,
-        total_timeout: float = TOTAL_TIMEOUT,
-        max_retries: int = 2,
-        backoff: float = 0.5,
-        operations_base_url: str | None = None,
-        **limits: Any,
-    ) -> None:
-        """`timeout`: seconds without a byte from the server; `total_timeout`: the longest a whole call
-        may take; `backoff`: first retry delay (doubles); `limits`: max_line_bytes, max_reply_bytes."""
-        headers = {}
-        if credentials.kind == "iam_token" and credentials.folder_id.strip():
-            headers["x-folder-id"] = credentials.folder_id.strip()
-        self._transport = Transport(
-            credentials, base_url, headers=headers, data_logging=data_logging, timeout=timeout,
-            total_timeout=total_timeout, max_retries=max_retries, backoff=backoff, **limits,
-        )  # fmt: skip
+    def __init__(self, credentials: Credentials, base_url: str = DEFAULT_API_BASE, *,
+                 operations_base_url: str | None = None, **options: Any) -> None:
+        """`options` go to the Transport: data_logging, timeout (seconds without a byte), total_timeout
+        (the longest a whole call may take), max_retries, backoff (first retry delay, doubles), limits."""
+        self._transport = Transport(credentials, base_url, headers=folder_header(credentials), **options)
         self.credentials = credentials
         self.base_url = self._transport.base_url
         self.operations_base_url = check_base_url(operations_base_url or operations_base_for(self.base_url))
-        self.data_logging = data_logging
-        self.timeout = timeout
         self._session: requests.Session = self._transport.session
         self._secrets = self._transport.secrets
 
