@@ -25,7 +25,7 @@ import locale
 import logging
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from desktop_chat import catalogue
@@ -182,6 +182,10 @@ class Cli:
         files = self._read_files(args.attach)
         if files is None:
             return EXIT_ERROR
+        return self._with_store(lambda store, account: self._ask(store, account, text, files))
+
+    def _with_store(self, command: Callable[[ChatStore, Account], int]) -> int:
+        """Runs `command` with the chat store open and the account, or says why there is none."""
         account = self.account()
         if account is None:
             self.say("no_account")
@@ -189,9 +193,29 @@ class Cli:
         store = ChatStore(self.data_dir, auto_backup=False)
         store.open()
         try:
-            return self._ask(store, account, text, files)
+            return command(store, account)
         finally:
             store.close()
+
+    def _chosen_chat(self, store: ChatStore) -> tuple[str | None, ChatSettings] | None:
+        """`--chat ID|last`: the chat and its settings (None, new-chat settings without it); None if missing."""
+        if not self.args.chat:
+            return None, ChatSettings()
+        chats = sorted(store.list_chats(), key=lambda c: -c.updated_at)
+        chat_id = chats[0].id if self.args.chat == "last" and chats else self.args.chat
+        if chat_id == "last" or chat_id not in {c.id for c in chats}:
+            self.say("no_chat", self.args.chat)
+            return None
+        return chat_id, store.get_chat_settings(chat_id)
+
+    def _sessions(self, store: ChatStore, account: Account) -> tuple[ChatSessions, _ReplyPrinter]:
+        """The window's own session code, run inline, printing the reply as it comes."""
+        s = self.settings
+        sessions = ChatSessions(store, Providers(lambda: account, data_logging=lambda: s.data_logging),
+                                lambda: Defaults.of(s), InlineRunner())
+        printer = _ReplyPrinter(self)
+        sessions.subscribe(printer)
+        return sessions, printer
 
     def _read_files(self, paths: list[str]) -> list[Prepared] | None:
         """Every --attach file made ready, or None after saying (for each bad one) what is wrong."""
@@ -207,32 +231,23 @@ class Cli:
         return None if failed else files
 
     def _ask(self, store: ChatStore, account: Account, text: str, files: list[Prepared]) -> int:
-        args, s = self.args, self.settings
-        chat_id = None
-        settings = ChatSettings()
-        if args.chat:
-            chats = sorted(store.list_chats(), key=lambda c: -c.updated_at)
-            chat_id = chats[0].id if args.chat == "last" and chats else args.chat
-            if chat_id == "last" or chat_id not in {c.id for c in chats}:
-                self.say("no_chat", args.chat)
-                return EXIT_ERROR
-            settings = store.get_chat_settings(chat_id)
+        args = self.args
+        chosen = self._chosen_chat(store)
+        if chosen is None:
+            return EXIT_ERROR
+        chat_id, settings = chosen
         if args.model:
             entry = catalogue.find(args.model)
             if entry is None:
                 self.say("unknown_model", args.model)
                 return EXIT_ERROR
             settings = dataclasses.replace(settings, model=args.model if "://" in args.model else entry.id)
-        defaults = Defaults(model=s.model, temperature=s.temperature, max_tokens=s.max_tokens)
-        sessions = ChatSessions(store, Providers(lambda: account, data_logging=lambda: s.data_logging),
-                                lambda: defaults, InlineRunner())
-        printer = _ReplyPrinter(self)
-        sessions.subscribe(printer)
+        sessions, printer = self._sessions(store, account)
         try:
             sessions.send(chat_id, text, settings, attachments=files, web=True if args.web else None)
         except Refused as refusal:
             if refusal.reason == "cannot_see":
-                model = settings.model or defaults.model
+                model = settings.model or self.settings.model
                 entry = catalogue.find(model)
                 self.say("cannot_see", entry.id if entry else model, refusal.detail or "gemma-3-27b-it")
                 return EXIT_ERROR
@@ -241,32 +256,15 @@ class Cli:
         return printer.exit_code
 
     def draw(self) -> int:
-        account = self.account()
-        if account is None:
-            self.say("no_account")
-            return EXIT_ERROR
-        store = ChatStore(self.data_dir, auto_backup=False)
-        store.open()
-        try:
-            return self._draw(store, account)
-        finally:
-            store.close()
+        return self._with_store(self._draw)
 
     def _draw(self, store: ChatStore, account: Account) -> int:
-        args, s = self.args, self.settings
-        chat_id, settings = None, ChatSettings()
-        if args.chat:
-            chats = sorted(store.list_chats(), key=lambda c: -c.updated_at)
-            chat_id = chats[0].id if args.chat == "last" and chats else args.chat
-            if chat_id == "last" or chat_id not in {c.id for c in chats}:
-                self.say("no_chat", args.chat)
-                return EXIT_ERROR
-            settings = store.get_chat_settings(chat_id)
-        defaults = Defaults(model=s.model, temperature=s.temperature, max_tokens=s.max_tokens)
-        sessions = ChatSessions(store, Providers(lambda: account, data_logging=lambda: s.data_logging),
-                                lambda: defaults, InlineRunner())
-        printer = _ReplyPrinter(self)
-        sessions.subscribe(printer)
+        args = self.args
+        chosen = self._chosen_chat(store)
+        if chosen is None:
+            return EXIT_ERROR
+        chat_id, settings = chosen
+        sessions, printer = self._sessions(store, account)
         try:
             sessions.draw(chat_id, " ".join(args.text), aspect=args.aspect, seed=args.seed, avoid=args.avoid,
                           settings=settings)

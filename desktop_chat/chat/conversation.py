@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     # which the window does not need to paint (see docs/decisions.md, start-up).
     from desktop_chat.api.client import ChatMessage, Completion, CompletionOptions
     from desktop_chat.api.types import WebSearchOptions
+    from desktop_chat.settings import Settings
 
 # The stored status of a reply, by the API's status name. Replies with these statuses carry text the
 # person saw, so later requests include it as history; failed replies are left out (the person
@@ -54,6 +55,11 @@ class Defaults:
     model: str = "yandexgpt-lite"
     temperature: float = 0.3
     max_tokens: int = 2000
+
+    @classmethod
+    def of(cls, settings: Settings) -> Defaults:
+        """The defaults the app's settings give (the window's and the terminal command's alike)."""
+        return cls(model=settings.model, temperature=settings.temperature, max_tokens=settings.max_tokens)
 
 
 @dataclass(frozen=True)

@@ -365,7 +365,7 @@ class MainWindow(QMainWindow):
 
     def defaults(self) -> Defaults:
         s = self.services.settings
-        return Defaults(model=s.model, temperature=s.temperature, max_tokens=s.max_tokens)
+        return Defaults.of(s)
 
     def set_chat_settings(self, settings: ChatSettings) -> None:
         """The open chat's own settings changed (model, prompt…): remembered with the chat."""
