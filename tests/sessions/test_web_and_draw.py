@@ -21,36 +21,9 @@ from desktop_chat.providers.registry import Providers
 from desktop_chat.store import ChatSettings, ChatStore
 from tests.fakes.web_art_routes import PICTURE
 from tests.fixtures.fake_server import FAKE_API_KEY, FAKE_FOLDER_ID
-from tests.sessions.test_sessions import WAIT, Recorder
+from tests.sessions.conftest import WAIT, Recorder
 
 WEB = ChatSettings(web_search=True, search_context="high", search_domains=["ria.ru"], search_region="213")
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = ChatStore(tmp_path / "data", auto_backup=False, search_in_background=False)
-    store.open()
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def make_sessions(store, fake_server):
-    made: list[ChatSessions] = []
-
-    def make():
-        account = Account(FAKE_FOLDER_ID, "api_key", FAKE_API_KEY, fake_server.url)
-        providers = Providers(lambda: account, {"timeout": 5.0, "backoff": 0.01, "poll_interval": 0.02})
-        sessions = ChatSessions(store, providers, Defaults, ThreadRunner())
-        recorder = Recorder()
-        sessions.subscribe(recorder)
-        made.append(sessions)
-        return sessions, recorder
-
-    yield make
-    for sessions in made:
-        sessions.abandon_all()
-    fake_server.release_stalls()
 
 
 def wait_pending(store: ChatStore, count: int = 1) -> None:
