@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_chat.store import Message
 from desktop_chat.ui import render
-from desktop_chat.ui.chat_view import ChatDelegate, Row
+from desktop_chat.ui.chat_delegate import ChatDelegate
+from desktop_chat.ui.chat_model import Row
 from desktop_chat.ui.formula_pool import pool
 from desktop_chat.ui.render import render_message, resplit, split_pieces
 from desktop_chat.ui.streaming_document import MessageDocument
