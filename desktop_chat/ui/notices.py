@@ -55,7 +55,7 @@ class Notices(QObject):
         self.show(text)
 
     def show(self, text: str, *, settings_link: bool = False, retry_link: bool = False) -> None:
-        self.window.statusBar().showMessage(text, 10000)
+        # Said once, in the chat where the person is looking; the status bar does not repeat it.
         row = Row("notice", text=text)
         if settings_link:
             row.actions = [("action:settings", self.tr("Open settings"))]

@@ -154,10 +154,6 @@ class ReplyPresenter(QObject):
             window.update_title()  # the chat's cost now counts this reply
         if event.save_error is not None:
             window.on_write_failed(event.save_error)
-        from desktop_chat.api.errors import AuthenticationError, PermissionDeniedError
-
-        if isinstance(error, AuthenticationError | PermissionDeniedError):
-            window.statusBar().showMessage(window.notices.describe_error(error), 15000)
 
     def _put_in_view(self, reply: Message, replaces: Message | None) -> None:
         model = self.window.chat_model

@@ -130,6 +130,7 @@ def test_each_error_shows_its_message_and_retry_works(qtbot, make_window, fake_s
     assert failed.status == "error"
     shown = window.notices.error_text(failed)
     assert shown and shown in footers(window)[-1]
+    assert window.statusBar().currentMessage() == ""  # said once, in the reply's place (issue 15)
     assert window.chat_model.messages[0].text == "Вопрос"  # the question is kept
     assert any(href == "action:retry" for href, _ in window.chat_model.index(
         window.chat_model.rowCount() - 1).data(ROW_ROLE).actions)
