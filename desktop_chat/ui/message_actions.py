@@ -22,6 +22,9 @@ class MessageActions(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
+        from desktop_chat.ui.versions_flow import VersionsFlow
+
+        self.versions = VersionsFlow(window)  # ‹ 2/3 › and Delete under a message
 
     # ---- what shows under a message -------------------------------------------------------
     def decorate(self, row: Row, is_last: bool) -> None:
@@ -74,6 +77,12 @@ class MessageActions(QObject):
             self._web_and_drawing(message, notes, actions)
         for number, attached in enumerate(message.attachments):
             actions.append((f"action:open-file:{number}", self.tr("Open “%s”") % attached.name))
+        if message.versions:  # an answer regenerated, a question edited: the earlier ones are kept
+            label = f"{message.version + 1}/{len(message.versions) + 1}"
+            actions += [("action:version-prev", "‹"), ("action:versions", label), ("action:version-next", "›")] \
+                if not window.read_only else [("action:versions", label)]
+        if not window.read_only:
+            actions.append(("action:delete", self.tr("Delete")))
         row.footer_note = "\n".join(notes)
         row.actions = actions
 
@@ -165,6 +174,10 @@ class MessageActions(QObject):
             clipboard.setText(message.error_details)
             status.showMessage(self.tr("Details copied: paste them into your message to Yandex Cloud support."),
                               5000)
+        elif href in ("action:version-prev", "action:version-next") and message is not None:
+            self.versions.switch(message, -1 if href == "action:version-prev" else 1)
+        elif href == "action:delete" and message is not None:
+            self.versions.delete(message)
         elif href == "action:edit" and message is not None:
             window.start_edit(message)
         elif href == "action:regenerate":
