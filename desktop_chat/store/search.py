@@ -533,6 +533,8 @@ class SearchIndex:
                     message = Message.from_dict(event.get("message"))
                 except Exception:
                     continue
+                if "replaces" in event:  # regenerate, edit: what it replaces is hidden now (a version)
+                    self._cut_from(chat_id, event.get("replaces"))
                 rowid = self._insert_message(chat_id, message, seq)
                 indexed = _index_text(message.searchable_text())
                 db.execute("INSERT INTO message_fts(rowid, body) VALUES(?, ?)", (rowid, indexed))
@@ -542,11 +544,15 @@ class SearchIndex:
                     self._known_words |= new
                 seq += 1
             elif kind == "truncate_from":
-                found = db.execute("SELECT MIN(seq) FROM messages WHERE chat_id=? AND message_id=?",
-                                   (chat_id, event.get("message_id"))).fetchone()
-                if found and found[0] is not None:
-                    self._delete_messages(chat_id, found[0])
+                self._cut_from(chat_id, event.get("message_id"))
         return done, seq
+
+    def _cut_from(self, chat_id: str, message_id: object) -> None:
+        """Forgets a message and those after it."""
+        found = self._db().execute("SELECT MIN(seq) FROM messages WHERE chat_id=? AND message_id=?",
+                                   (chat_id, message_id)).fetchone()
+        if found and found[0] is not None:
+            self._delete_messages(chat_id, found[0])
 
     def _insert_message(self, chat_id: str, message: Message, seq: int) -> int:
         db = self._db()

@@ -82,7 +82,8 @@ class Removed:
     chat_id: str
     messages: list[Message]
     after: str | None  # the message they followed (None: they were the first)
-    position: int  # their index, when `after` is gone too
+    before: str | None  # the message that followed them (None: they were the last)
+    position: int  # their index, when both of those are gone too
 
 
 def remove(chat_id: str, messages: Sequence[Message], ids: Sequence[str]) -> tuple[list[Message], Removed]:
@@ -93,19 +94,25 @@ def remove(chat_id: str, messages: Sequence[Message], ids: Sequence[str]) -> tup
     if places != list(range(places[0], places[0] + len(places))):
         raise StoreError("invalid", "only messages next to each other are deleted together")
     first = places[0]
-    removed = Removed(chat_id, list(messages[first:first + len(places)]),
-                      messages[first - 1].id if first else None, first)
+    end = first + len(places)
+    removed = Removed(chat_id, list(messages[first:end]), messages[first - 1].id if first else None,
+                      messages[end].id if end < len(messages) else None, first)
     return [*messages[:first], *messages[first + len(places):]], removed
 
 
 def put_back(messages: Sequence[Message], removed: Removed) -> list[Message]:
-    """Undoes `remove`: the messages go back after the one they followed (or where they were)."""
+    """Undoes `remove`: the messages go back after the one they followed (or before the one that followed
+    them, or where they were)."""
     present = {m.id for m in messages}
     if any(m.id in present for m in removed.messages):
         raise StoreError("duplicate", "these messages are in the chat already")
-    where = min(removed.position, len(messages))  # the message they followed is gone too
-    after = (i + 1 for i, m in enumerate(messages) if m.id == removed.after)
-    at = 0 if removed.after is None else next(after, where)
+    ids = [m.id for m in messages]
+    if removed.after is None or removed.after in ids:
+        at = 0 if removed.after is None else ids.index(removed.after) + 1
+    elif removed.before in ids:  # the message they followed was deleted too: before the one after them
+        at = ids.index(removed.before)
+    else:
+        at = min(removed.position, len(messages))
     return [*messages[:at], *removed.messages, *messages[at:]]
 
 
