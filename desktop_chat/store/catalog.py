@@ -188,7 +188,12 @@ class ChatCatalog:
     def _back_up(self, chat: ChatLog) -> None:
         """The file as it was, into migrations/ (fsynced), before an upgrade to a newer format version."""
         ensure_dir(self.migrations_dir)
-        copy_durably(chat.path, self.migrations_dir / f"{chat.path.name}.v{chat.version}.{int(time.time())}.bak")
+        base = f"{chat.path.name}.v{chat.version}.{int(time.time())}"
+        target, n = self.migrations_dir / f"{base}.bak", 1
+        while os.path.lexists(target):  # two upgrades in one second: keep both copies
+            n += 1
+            target = self.migrations_dir / f"{base}-{n}.bak"
+        copy_durably(chat.path, target)
 
     def rewrite(self, chat_id: str, change: Callable[[list[Message]], list[Message]]) -> ChatRead:
         """Replaces the chat's messages with `change(messages)` in one atomic write (temp, fsync, rename),

@@ -45,7 +45,8 @@ def test_replaced_replies_are_kept_as_versions_and_survive_reopening(data_dir: P
     store.switch_version(chat.id, shown.id, 0)
     store.close()
 
-    store = open_store(data_dir)  # the switch was saved
+    store = open_store(data_dir)  # the switch was saved, in a file that still says it holds versions
+    assert json.loads(chat_path(data_dir, chat.id).read_bytes().splitlines()[0])["version"] == 3
     shown = store.load_chat(chat.id).messages[-1]
     assert shown.text == "первый 1" and shown.version == 0 and texts(shown.versions) == [["второй"], ["третий"]]
     # Regenerating while an older version is on screen adds the newest; none is lost.
@@ -99,6 +100,7 @@ def test_versions_are_exported_and_imported_back(store: ChatStore) -> None:
     assert texts([[Message.from_dict(m) for m in v] for v in exported["chat"]["messages"][1]["versions"]]) == [
         ["вопрос 1"]]
     copy = store.import_json(store.export_json(chat.id))
+    assert json.loads(chat_path(store.data_dir, copy.id).read_bytes().splitlines()[0])["version"] == 3
     reply = store.load_chat(copy.id).messages[-1]
     assert reply.text == "другой ответ" and texts(reply.versions) == [["вопрос 1"]] and reply.version == 1
     markdown = store.export_markdown(chat.id)
@@ -179,5 +181,46 @@ def test_a_message_appended_by_another_process_during_a_delete_is_kept(data_dir:
     b.append_message(chat.id, late)
     a.delete_messages(chat.id, [turns[1].id])  # a has not seen `late`: the rewrite reads the file first
     assert [m.text for m in a.load_chat(chat.id).messages] == ["msg 0", "из другого окна"]
+    a.close()
+    b.close()
+
+
+def test_deleting_the_last_versions_writes_the_lowest_version_and_undo_upgrades_after_a_backup(
+        data_dir: Path) -> None:
+    store = open_store(data_dir)
+    chat = store.create_chat()
+    add_turns(store, chat.id, 2)
+    reply = regenerated(store, chat.id, "новый")
+    path = chat_path(data_dir, chat.id)
+    removed = store.delete_messages(chat.id, [reply.id])
+    assert json.loads(path.read_bytes().splitlines()[0])["version"] == 1  # older apps may write it again
+    before = path.read_bytes()
+    backups = set((data_dir / "migrations").iterdir())
+    store.restore_messages(removed)
+    assert json.loads(path.read_bytes().splitlines()[0])["version"] == 3
+    [backup] = set((data_dir / "migrations").iterdir()) - backups
+    assert backup.read_bytes() == before
+    assert texts(store.load_chat(chat.id).messages[-1].versions) == [["msg 1"]]
+    store.close()
+
+
+def test_a_regenerate_refuses_when_another_process_added_a_message_to_the_turn_meanwhile(
+        data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    a = open_store(data_dir)
+    chat = a.create_chat()
+    _question, answer = add_turns(a, chat.id, 2)
+    b = open_store(data_dir)
+    read = a.load_chat
+
+    def read_then_another_window_writes(chat_id: str):
+        chat = read(chat_id)
+        b.append_message(chat_id, Message.new("user", "из другого окна"))
+        return chat
+    monkeypatch.setattr(a, "load_chat", read_then_another_window_writes)
+    with pytest.raises(StoreError) as err:  # it would hide that message in a version nobody asked for
+        a.append_message(chat.id, Message.new("assistant", "новый"), replaces=answer.id)
+    assert err.value.kind == "not_found"
+    monkeypatch.undo()
+    assert [m.text for m in a.load_chat(chat.id).messages] == ["msg 0", "msg 1", "из другого окна"]
     a.close()
     b.close()
