@@ -207,7 +207,9 @@ class ChatCatalog:
             if chat.read_only:
                 raise StoreError("read_only", _NEWER_VERSION)
             messages = change(list(read.messages))
-            data = chat_file_bytes(chat_id, chat.created_at, chat.title, chat.pinned, chat.settings, messages)
+            # Every event at the chat's last activity: it keeps its place in the list (and its updated_at).
+            data = chat_file_bytes(chat_id, chat.created_at, chat.title, chat.pinned, chat.settings, messages,
+                                   event_time=chat.updated_at)
             new = replay(data, chat.path, chat_id)
             if new.damage or len(new.messages) != len(messages):
                 raise StoreError("invalid", "these messages could not be stored as they are")
