@@ -44,9 +44,9 @@ def test_replaced_replies_are_kept_as_versions_and_survive_reopening(data_dir: P
     assert store.get_chat_summary(chat.id).message_count == 2
     updated = store.get_chat_summary(chat.id).updated_at
     store.switch_version(chat.id, shown.id, 0)
+    assert store.get_chat_summary(chat.id).updated_at == updated  # it keeps its place in the chat list
     store.close()
 
-    assert store.get_chat_summary(chat.id).updated_at == updated  # it keeps its place in the chat list
     store = open_store(data_dir)  # the switch was saved, in a file that still says it holds versions
     assert json.loads(chat_path(data_dir, chat.id).read_bytes().splitlines()[0])["version"] == 3
     shown = store.load_chat(chat.id).messages[-1]
