@@ -109,8 +109,11 @@ class MessageActions(QObject):
 
         view = self.window.chat_view
         menu = QMenu(self.window)
+        # ‹ 2/3 › are arrows under the message; in a menu they need words (the count is the arrows' context).
+        words = {"action:version-prev": self.tr("Previous version"), "action:version-next": self.tr("Next version")}
         for href, label in row.actions:
-            menu.addAction(label, partial(self.on_link, row, href))
+            if href != "action:versions":
+                menu.addAction(words.get(href, label), partial(self.on_link, row, href))
         message = row.message
         if message is not None:
             menu.addAction(self.tr("Select text…"), partial(self.show_text, message))

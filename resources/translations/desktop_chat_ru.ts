@@ -910,6 +910,14 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Нарисовать снова с этим зерном</translation>
     </message>
     <message>
+        <source>Previous version</source>
+        <translation>Предыдущий вариант</translation>
+    </message>
+    <message>
+        <source>Next version</source>
+        <translation>Следующий вариант</translation>
+    </message>
+    <message>
         <source>Select text…</source>
         <translation>Выделить текст…</translation>
     </message>
