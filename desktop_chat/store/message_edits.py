@@ -56,10 +56,12 @@ class MessageEdits:
             self._entry(chat_id)
             self._require_writable()
             read = self._cat.rewrite(chat_id, change)
-            self._search.chat_changed(chat_id)
             self._cat.save_index()
             self._notify(chat_id, "changed")
-            return read.messages
+        # Outside the store's lock, as for a new chat: a rewritten file is indexed again whole (about a second
+        # for 5,000 messages), and the window's other calls to the store need not wait for that.
+        self._search.chat_changed(chat_id)
+        return read.messages
 
     def _as_new_version(self, chat_id: str, message: Message, replaces: str,
                         continues: bool) -> tuple[Message, list[str]]:
