@@ -58,9 +58,8 @@ class MessageEdits:
             read = self._cat.rewrite(chat_id, change)
             self._cat.save_index()
             self._notify(chat_id, "changed")
-        # Outside the store's lock, as for a new chat: a rewritten file is indexed again whole (about a second
-        # for 5,000 messages), and the window's other calls to the store need not wait for that.
-        self._search.chat_changed(chat_id)
+        # Outside the store's lock, as for a new chat: the window's other calls to the store need not wait.
+        self._search.chat_rewritten(chat_id, read.messages, read.log.file_id, read.file_size)
         return read.messages
 
     def _as_new_version(self, chat_id: str, message: Message, replaces: str,

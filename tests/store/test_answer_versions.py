@@ -226,3 +226,23 @@ def test_a_regenerate_refuses_when_another_process_added_a_message_to_the_turn_m
     assert [m.text for m in a.load_chat(chat.id).messages] == ["msg 0", "msg 1", "из другого окна"]
     a.close()
     b.close()
+
+
+def test_after_rewrites_the_search_index_is_what_a_rebuild_makes(store: ChatStore) -> None:
+    chat = store.create_chat()
+    turns = add_turns(store, chat.id, 8, "слово")
+    reply = store.append_message(chat.id, Message.new("assistant", "слово новое"), replaces=turns[-1].id)
+    store.switch_version(chat.id, reply.id, 0)
+    removed = store.delete_messages(chat.id, [turns[2].id, turns[3].id])
+    store.restore_messages(removed)
+    store.delete_messages(chat.id, [turns[5].id])
+
+    def hits() -> list[str | None]:
+        return sorted(h.message_id for h in store.search("слово", limit=100))
+    on_screen = [m.id for m in store.load_chat(chat.id).messages]
+    assert hits() == sorted(on_screen) and len(on_screen) == 7  # only what is on screen, each once
+    store.truncate_from(chat.id, turns[3].id)  # the index keeps the chat's order after a restore
+    assert hits() == sorted(m.id for m in turns[:3])
+    store.rebuild_search_index()
+    store.wait_for_search_index()
+    assert hits() == sorted(m.id for m in turns[:3])
