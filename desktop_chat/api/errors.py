@@ -211,19 +211,19 @@ class ContextTooLongError(ApiError):
     retryable_default = False
     messages: ClassVar[dict[str, str]] = {
         "en": "The conversation is too long for this model ({actual} tokens, at most {limit} allowed). "
-        "Shorten the message or its files, start a new chat, or choose a model with a larger memory "
-        "(Qwen3 235B, DeepSeek).",
+        "Delete earlier messages you no longer need (Delete under a message), start a new chat, shorten the "
+        "message or its files, or choose a model with a larger memory (Qwen3 235B, DeepSeek).",
         "ru": "Диалог слишком длинный для этой модели (токенов: {actual}, допустимо не больше {limit}). "
-        "Сократите сообщение или его файлы, начните новый чат или выберите модель с большей памятью "
-        "(Qwen3 235B, DeepSeek).",
+        "Удалите ненужные ранние сообщения («Удалить» под сообщением), начните новый чат, сократите сообщение "
+        "или его файлы или выберите модель с большей памятью (Qwen3 235B, DeepSeek).",
     }
     char_messages: ClassVar[dict[str, str]] = {
         "en": "The conversation is too long for this model ({actual} characters, at most {limit} allowed). "
-        "Shorten the message or its files, start a new chat, or choose a model with a larger memory "
-        "(Qwen3 235B, DeepSeek).",
+        "Delete earlier messages you no longer need (Delete under a message), start a new chat, shorten the "
+        "message or its files, or choose a model with a larger memory (Qwen3 235B, DeepSeek).",
         "ru": "Диалог слишком длинный для этой модели (символов: {actual}, допустимо не больше {limit}). "
-        "Сократите сообщение или его файлы, начните новый чат или выберите модель с большей памятью "
-        "(Qwen3 235B, DeepSeek).",
+        "Удалите ненужные ранние сообщения («Удалить» под сообщением), начните новый чат, сократите сообщение "
+        "или его файлы или выберите модель с большей памятью (Qwen3 235B, DeepSeek).",
     }
 
     def __init__(self, detail: str = "", *, limit: int, actual: int, unit: str = "tokens", **kw: Any) -> None:

@@ -322,8 +322,11 @@ def is_drawing_turn(messages: Sequence[Message]) -> bool:
 
 
 def chat_cost(messages: Sequence[Message]) -> Decimal:
-    """What the replies of a chat cost together (replies without a known price count as nothing)."""
-    return sum((c for m in messages if (c := message_cost(m)) is not None), Decimal(0))
+    """What the replies of a chat cost together, the earlier versions of its answers too (they were paid
+    for); replies without a known price count as nothing."""
+    from desktop_chat.store.versions import every_message
+
+    return sum((c for m in every_message(messages) if (c := message_cost(m)) is not None), Decimal(0))
 
 
 # Replies that can be continued: stopped by the person, or cut at the length limit.

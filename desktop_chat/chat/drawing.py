@@ -83,7 +83,7 @@ class DrawingMixin:
                 target = chat_id if chat_id is not None else self.store.create_chat(
                     title, settings or ChatSettings()).id
                 reply.chat_id = target
-                self.store.append_message(target, question, replaces=editing)
+                stored = self.store.append_message(target, question, replaces=editing)  # the old: a version
                 if editing is None and draft_key is not None:
                     self.store.set_draft(draft_key, "")
                 if editing is not None and self._is_first_message(target, question.id):
@@ -94,7 +94,7 @@ class DrawingMixin:
                 self._release(reply)
                 self._emit(QuestionFailed(reply.ticket, chat_id, prompt, editing, error))
                 return
-            self._emit(QuestionSaved(reply.ticket, target, question, summary, editing))
+            self._emit(QuestionSaved(reply.ticket, target, stored, summary, editing))
             self._draw(reply, target, asked, prompt)
 
         self.runner.start(job)
@@ -177,7 +177,7 @@ class DrawingMixin:
                 self.pending.remove(reply.operation_id)
             return ReplyFinished(reply.ticket, chat_id, None, old, None, error)
         try:
-            self.store.append_message(chat_id, new, replaces=old.id if old is not None else None)
+            new = self.store.append_message(chat_id, new, replaces=old.id if old is not None else None)
             summary = self.store.get_chat_summary(chat_id)
         except Exception as save_error:  # still pending: the next start delivers it
             log.warning("could not store the picture's message: %s", type(save_error).__name__)

@@ -19,7 +19,8 @@ class QuestionSaved:
     chat_id: str
     question: Message
     summary: ChatSummary
-    replaced: str | None  # the message an edit replaced (it and everything after it are gone)
+    replaced: str | None  # the message an edit replaced: it and all after it leave the screen (kept as an
+    # earlier version in question.versions)
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class ReplyProgress:
 class ReplyFinished:
     ticket: int
     chat_id: str
-    reply: Message | None  # what was stored; None when nothing was (an older reply then stays)
+    reply: Message | None  # what was stored (the reply it replaces is in its versions); None when nothing was
     replaces: Message | None
     summary: ChatSummary | None  # the chat after the write (None when nothing was written)
     error: BaseException | None = None  # why the reply failed (its words follow the UI language)

@@ -194,7 +194,8 @@ class ChatSessions(DrawingMixin):
                 target = chat_id if chat_id is not None else self.store.create_chat(title, settings).id
                 with self._lock:
                     reply.chat_id = target
-                self.store.append_message(target, question, replaces=editing)
+                # An edit keeps the old question, and what followed it, as an earlier version of this turn.
+                stored = self.store.append_message(target, question, replaces=editing)
                 if editing is None and draft_key is not None:
                     self.store.set_draft(draft_key, "")  # sent: no longer a draft
                 if editing is not None and self._is_first_message(target, question.id):
@@ -205,7 +206,7 @@ class ChatSessions(DrawingMixin):
                 self._release(reply)
                 self._emit(QuestionFailed(reply.ticket, chat_id, text, editing, error))
                 return
-            self._emit(QuestionSaved(reply.ticket, target, question, summary, editing))
+            self._emit(QuestionSaved(reply.ticket, target, stored, summary, editing))
             self._reply(reply, target, reply_settings)
 
         self.runner.start(job)
@@ -213,7 +214,8 @@ class ChatSessions(DrawingMixin):
 
     def regenerate(self, chat_id: str, settings: ChatSettings, messages: list[Message] | None = None, *,
                    model: str | None = None, web: bool | None = None) -> int:
-        """A new reply to the last question; the old one stays until the new one is stored.
+        """A new reply to the last question; the old one stays until the new one is stored, and then as an
+        earlier version of it (store/versions.py).
         `messages`: the chat as the caller has it (saves reading it again). `model`: as for send. `web`: None
         answers the way the old reply did (from the web or not). A drawn picture is drawn again, new seed."""
         settings = self._for_model(settings, model)
@@ -517,7 +519,9 @@ class ChatSessions(DrawingMixin):
         if reply.prefix:
             new.text = reply.text  # one reply: what had arrived before, and its continuation
         try:
-            self.store.append_message(chat_id, new, replaces=old.id if old is not None else None)
+            # A regenerated reply keeps the old one as an earlier version; a continued one takes its place.
+            new = self.store.append_message(chat_id, new, replaces=old.id if old is not None else None,
+                                            continues=bool(reply.prefix))
             summary = self.store.get_chat_summary(chat_id)
         except Exception as save_error:
             log.warning("could not store the reply: %s", type(save_error).__name__)

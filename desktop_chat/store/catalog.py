@@ -19,13 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from desktop_chat.store.chatfile import (
-    ATTACHMENTS_VERSION,
     CHAT_SUFFIX,
     ChatLog,
     ChatRead,
     CorruptChatFile,
+    chat_file_bytes,
     encode_line,
     needs_version,
+    replay,
+    version_for,
 )
 from desktop_chat.store.errors import StoreError
 from desktop_chat.store.fileio import (
@@ -40,8 +42,8 @@ from desktop_chat.store.fileio import (
 )
 from desktop_chat.store.index import HEAD_NAME, IndexEntry, load_head, load_index, save_head, save_index
 from desktop_chat.store.locks import LockUnavailable, StoreLocks
-from desktop_chat.store.migrations import upgrade_to_v2
-from desktop_chat.store.model import OpenReport, is_valid_id
+from desktop_chat.store.migrations import upgrade_to
+from desktop_chat.store.model import Message, OpenReport, is_valid_id
 from desktop_chat.store.recovery import (
     MOVED_TO_QUARANTINE,
     Unusable,
@@ -149,7 +151,7 @@ class ChatCatalog:
                     check(chat)
                 try:
                     if chat.version < needs_version(event):
-                        self._upgrade(chat)
+                        self._upgrade(chat, needs_version(event))
                     st = append_durably(chat.path, line, chat.size, chat.file_id)
                 except FileChanged:
                     if attempt:
@@ -165,23 +167,63 @@ class ChatCatalog:
                 self.index_dirty = True
                 return
 
-    def _upgrade(self, chat: ChatLog) -> None:
-        """Upgrades a version-1 file to version 2 before its first attachment (the chat's lock is held):
-        the file as it was is copied to migrations/ first, then replaced atomically with a new header."""
+    def _upgrade(self, chat: ChatLog, version: int) -> None:
+        """Upgrades a file to `version` before the first event that needs it (an attachment: 2, answer
+        versions: 3); the chat's lock is held. The file as it was is copied to migrations/ first, then
+        replaced atomically with a new header."""
         try:
             data = read_nofollow(chat.path)
             if len(data) != chat.size:
                 raise FileChanged(chat.path.name)
-            ensure_dir(self.migrations_dir)
-            copy_durably(chat.path, self.migrations_dir / f"{chat.path.name}.v1.{int(time.time())}.bak")
-            new = upgrade_to_v2(data, chat.chat_id)
+            self._back_up(chat)
+            new = upgrade_to(data, chat.chat_id, version)
             atomic_write(chat.path, new)
             st = os.stat(chat.path, follow_symlinks=False)
         except (OSError, CorruptChatFile) as exc:
-            raise StoreError("io", f"could not upgrade the chat file for attachments: {exc}") from None
-        chat.version = ATTACHMENTS_VERSION
+            raise StoreError("io", f"could not upgrade the chat file to its new format: {exc}") from None
+        chat.version = version
         chat.size, chat.mtime_ns, chat.file_id = st.st_size, st.st_mtime_ns, file_id(st)
         self.report.migrated.append(chat.chat_id)
+
+    def _back_up(self, chat: ChatLog) -> None:
+        """The file as it was, into migrations/ (fsynced), before an upgrade to a newer format version."""
+        ensure_dir(self.migrations_dir)
+        base = f"{chat.path.name}.v{chat.version}.{int(time.time())}"
+        target, n = self.migrations_dir / f"{base}.bak", 1
+        while os.path.lexists(target):  # two upgrades in one second: keep both copies
+            n += 1
+            target = self.migrations_dir / f"{base}-{n}.bak"
+        copy_durably(chat.path, target)
+
+    def rewrite(self, chat_id: str, change: Callable[[list[Message]], list[Message]]) -> ChatRead:
+        """Replaces the chat's messages with `change(messages)` in one atomic write (temp, fsync, rename),
+        as compaction does; `change` sees the file as read under the chat's exclusive lock, so another
+        process's message written meanwhile is kept. Switching versions, deleting and restoring messages."""
+        with self.lock(chat_id):
+            read = self.settle(chat_id, read_chat(self.path(chat_id), chat_id), tidy_it=True)
+            if read is None:
+                raise StoreError("corrupt", MOVED_TO_QUARANTINE)
+            chat = read.log
+            if chat.read_only:
+                raise StoreError("read_only", _NEWER_VERSION)
+            messages = change(list(read.messages))
+            # Every event at the chat's last activity: it keeps its place in the list (and its updated_at).
+            data = chat_file_bytes(chat_id, chat.created_at, chat.title, chat.pinned, chat.settings, messages,
+                                   event_time=chat.updated_at)
+            new = replay(data, chat.path, chat_id)
+            if new.damage or len(new.messages) != len(messages):
+                raise StoreError("invalid", "these messages could not be stored as they are")
+            try:
+                if chat.version < version_for(messages):
+                    self._back_up(chat)
+                    self.report.migrated.append(chat_id)
+                atomic_write(chat.path, data)
+                st = os.stat(chat.path, follow_symlinks=False)
+            except OSError as exc:
+                raise StoreError("io", f"could not save the chat: {exc.strerror}") from None
+            self.remember(new.log, st)
+            self.touch(chat_id)
+            return new
 
     def remember(self, chat: ChatLog, st: os.stat_result) -> None:
         chat.size, chat.mtime_ns, chat.file_id = st.st_size, st.st_mtime_ns, file_id(st)

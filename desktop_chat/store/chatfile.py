@@ -25,8 +25,10 @@ from desktop_chat.store.model import ChatSettings, ChatSummary, Message, clamp_t
 CHAT_FORMAT = "desktop-chat/chat"
 # 2: messages may carry `attachments` (files in attachments/). A file is written as version 2 only once it
 # holds an attachment; until then it stays version 1, which older apps read and write (see migrations.py).
-CHAT_VERSION = 2
+# 3: messages may carry `versions` (answer versions, store/versions.py); written as 3 only once it holds some.
+CHAT_VERSION = 3
 ATTACHMENTS_VERSION = 2
+VERSIONS_VERSION = 3
 CHAT_SUFFIX = ".jsonl"
 # No real message comes near this; a longer line is garbage (and we refuse to write one).
 MAX_LINE_BYTES = 8 * 1024 * 1024
@@ -81,12 +83,16 @@ def header_line(chat_id: str, created_at: float, version: int = 1) -> bytes:
 
 def version_for(messages: list[Message]) -> int:
     """The lowest format version that can hold these messages."""
+    if any(m.versions for m in messages):
+        return VERSIONS_VERSION
     return ATTACHMENTS_VERSION if any(m.attachments for m in messages) else 1
 
 
 def needs_version(event: dict[str, Any]) -> int:
     """The format version a file must have before this event is appended to it."""
     message = event.get("message")
+    if isinstance(message, dict) and message.get("versions"):
+        return VERSIONS_VERSION
     return ATTACHMENTS_VERSION if isinstance(message, dict) and message.get("attachments") else 1
 
 

@@ -15,13 +15,16 @@ from typing import Any
 
 from desktop_chat import safe_json
 from desktop_chat.store.errors import StoreError
-from desktop_chat.store.fileio import json_bytes
+from desktop_chat.store.fileio import atomic_write, json_bytes
 from desktop_chat.store.model import Attachment, Chat, ChatSettings, Message, clamp_time
+from desktop_chat.store.versions import every_message
 
 EXPORT_FORMAT = "desktop-chat/export"
 # 2: messages may carry `attachments`, and the chat a `files` map of their bytes (base64). An export of a
 # chat without attachments is still written as version 1, which older apps import.
-EXPORT_VERSION = 2
+# 3: messages may carry `versions` (answer versions); such a chat only is exported as version 3.
+EXPORT_VERSION = 3
+ATTACHMENTS_EXPORT_VERSION = 2
 # Reads an attachment's bytes from the store; None when it is missing.
 ReadFile = Callable[[Attachment], "bytes | None"]
 
@@ -38,7 +41,7 @@ def file_names(chat: Chat) -> dict[str, str]:
     """A file name per attached content (sha256) for a folder of copies: the attached name, made unique."""
     names: dict[str, str] = {}
     used: set[str] = set()
-    for message in chat.messages:
+    for message in every_message(chat.messages):
         for ref in message.attachments:
             if ref.sha256 in names:
                 continue
@@ -59,12 +62,14 @@ _LABELS = {
            "web": "answered from the web", "user": "You", "assistant": "Assistant", "system": "System prompt",
            "created": "Created",
            "stopped": "stopped", "truncated": "cut off at the length limit",
-           "content_filter": "hidden by the content filter", "error": "failed", "untitled": "Untitled chat"},
+           "content_filter": "hidden by the content filter", "error": "failed", "untitled": "Untitled chat",
+           "version": "version {} of {}", "other": "Version {} of {} (not shown in the chat)"},
     "ru": {"sources": "Источники", "drawn": "Нарисовано YandexART", "seed": "seed", "avoid": "без",
            "web": "ответ с поиском в интернете", "user": "Вы", "assistant": "Ассистент",
            "system": "Системный промпт", "created": "Создан",
            "stopped": "остановлен", "truncated": "обрезан по длине",
-           "content_filter": "скрыт фильтром", "error": "ошибка", "untitled": "Чат без названия"},
+           "content_filter": "скрыт фильтром", "error": "ошибка", "untitled": "Чат без названия",
+           "version": "вариант {} из {}", "other": "Вариант {} из {} (не показан в чате)"},
 }
 
 
@@ -101,6 +106,8 @@ def _heading(message: Message, labels: dict[str, str]) -> str:
         parts.append(labels["web"])
     if message.status in ("stopped", "truncated", "content_filter", "error"):
         parts.append(labels[message.status])
+    if message.versions:
+        parts.append(labels["version"].format(message.version + 1, len(message.versions) + 1))
     parts.append(_when(message.created_at))
     return " · ".join(p for p in parts if p)
 
@@ -115,7 +122,14 @@ def to_markdown(chat: Chat, lang: str = "en", files_dir: str | None = None) -> s
     if chat.settings.system_prompt:
         out += [f"**{labels['system']}:**", ""]
         out += ["> " + line for line in chat.settings.system_prompt.splitlines()] + [""]
-    for message in chat.messages:
+    out += _markdown_messages(chat.messages, labels, names, files_dir)
+    return "\n".join(out)
+
+
+def _markdown_messages(messages: list[Message], labels: dict[str, str], names: dict[str, str],
+                       files_dir: str | None) -> list[str]:
+    out: list[str] = []
+    for message in messages:
         out += [f"### {_heading(message, labels)}", "", message.text, ""]
         for ref in message.attachments:
             if files_dir is None:
@@ -131,7 +145,16 @@ def to_markdown(chat: Chat, lang: str = "en", files_dir: str | None = None) -> s
             out += [f"{n}. <{source_href(url)}>" for n, url in enumerate(message.sources, 1)] + [""]
         if message.error:
             out += [f"*{message.error}*", ""]
-    return "\n".join(out)
+        for number, version in _other_versions(message):  # quoted, after the version on screen
+            out += [f"> **{labels['other'].format(number, len(message.versions) + 1)}**", ">"]
+            out += [f"> {line}".rstrip() for line in _markdown_messages(version, labels, names, files_dir)]
+            out.append("")
+    return out
+
+
+def _other_versions(message: Message) -> list[tuple[int, list[Message]]]:
+    """A message's other versions with their numbers as shown (1 = the oldest)."""
+    return [(n + 1 if n < message.version else n + 2, v) for n, v in enumerate(message.versions)]
 
 
 _CSS = """
@@ -146,6 +169,7 @@ h1 { font-size: 1.6em; margin-bottom: .2em; }
 .error { color: #b00020; }
 .picture { max-width: 100%; max-height: 30em; border-radius: 6px; display: block; margin: .4em 0; }
 details.file { margin: .4em 0; } details.file pre { white-space: pre-wrap; max-height: 30em; overflow-y: auto; }
+details.version { margin: -.4em 0 1em 1.5em; color: #6e6e73; } details.version summary { cursor: pointer; }
 pre { background: #1d1f21; color: #e6e6e6; padding: .8em; border-radius: 6px; overflow-x: auto; }
 code { font-family: "SFMono-Regular", Consolas, "Liberation Mono", monospace; font-size: .92em; }
 table { border-collapse: collapse; } td, th { border: 1px solid #c7c7cc; padding: .2em .5em; }
@@ -154,6 +178,25 @@ table { border-collapse: collapse; } td, th { border: 1px solid #c7c7cc; padding
   .message.user { background: #1f3a5f; } .system { color: #d1d1d6; }
 }
 """
+
+
+def write_markdown_file(chat: Chat, path: Path, lang: str, read: ReadFile) -> Path:
+    """Writes `path` (.md) and copies the chat's attachments (`read` gives their bytes) into `<name>_files/`
+    next to it, linked from the text. Returns the folder of copies (not created when there are none)."""
+    folder = path.with_name(path.stem + "_files")
+    names = file_names(chat)
+    try:
+        if names:
+            folder.mkdir(exist_ok=True)
+            refs = {r.sha256: r for m in every_message(chat.messages) for r in m.attachments}
+            for sha, name in names.items():
+                data = read(refs[sha])
+                if data is not None:
+                    atomic_write(folder / name, data, durable=False)
+        atomic_write(path, to_markdown(chat, lang, folder.name).encode("utf-8"), durable=False)
+    except OSError as exc:
+        raise StoreError("io", f"could not write the export: {exc.strerror}") from None
+    return folder
 
 
 def _markdown_html(text: str) -> str:
@@ -209,7 +252,14 @@ def to_html(chat: Chat, lang: str = "en", read: ReadFile = _no_files) -> str:
     if chat.settings.system_prompt:
         out.append(f'<p class="who">{html.escape(labels["system"])}</p>'
                    f'<div class="system">{html.escape(chat.settings.system_prompt)}</div>')
-    for message in chat.messages:
+    out += _html_messages(chat.messages, labels, read)
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def _html_messages(messages: list[Message], labels: dict[str, str], read: ReadFile) -> list[str]:
+    out: list[str] = []
+    for message in messages:
         out.append(f'<div class="message {message.role}">'
                    f'<div class="who">{html.escape(_heading(message, labels))}</div>'
                    f"{_markdown_html(message.text)}")
@@ -218,13 +268,16 @@ def to_html(chat: Chat, lang: str = "en", read: ReadFile = _no_files) -> str:
         if message.error:
             out.append(f'<p class="error">{html.escape(message.error)}</p>')
         out.append("</div>")
-    out.append("</body></html>")
-    return "\n".join(out)
+        for number, version in _other_versions(message):  # folded, after the version on screen
+            summary = html.escape(labels["other"].format(number, len(message.versions) + 1))
+            out += [f'<details class="version"><summary>{summary}</summary>',
+                    *_html_messages(version, labels, read), "</details>"]
+    return out
 
 
 def to_json(chat: Chat, read: ReadFile = _no_files) -> str:
     """The chat, and the bytes of its attachments (base64, once per content) that `read` can give."""
-    refs = {ref.sha256: ref for m in chat.messages for ref in m.attachments}
+    refs = {ref.sha256: ref for m in every_message(chat.messages) for ref in m.attachments}
     files = {}
     for sha, ref in refs.items():
         data = read(ref)
@@ -237,7 +290,9 @@ def to_json(chat: Chat, read: ReadFile = _no_files) -> str:
     }
     if refs:
         body["files"] = files
-    doc = {"format": EXPORT_FORMAT, "version": EXPORT_VERSION if refs else 1, "exported_at": time.time(),
+    version = EXPORT_VERSION if any(m.versions for m in chat.messages) else \
+        ATTACHMENTS_EXPORT_VERSION if refs else 1
+    doc = {"format": EXPORT_FORMAT, "version": version, "exported_at": time.time(),
            "chat": body}
     return json_bytes(doc, indent=1).decode("utf-8")
 
@@ -307,7 +362,7 @@ def parse_export(text: str) -> ImportedChat:
 def _parse_files(raw: object, messages: list[Message]) -> dict[str, tuple[str, bytes]]:
     if not isinstance(raw, dict):
         raise _bad("its files are not a map")
-    wanted = {ref.sha256: ref for m in messages for ref in m.attachments}
+    wanted = {ref.sha256: ref for m in every_message(messages) for ref in m.attachments}
     files: dict[str, tuple[str, bytes]] = {}
     for sha, item in raw.items():
         if sha not in wanted:

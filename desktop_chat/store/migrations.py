@@ -3,7 +3,9 @@
 Version 0 is the prototype's format: one JSON document per chat in `chats/<id>.json`, rewritten
 whole on every message (see docs/store-format.md). Version 1 is the JSON Lines event log. Version 2 is
 the same log whose messages may carry `attachments`; a version-1 file is upgraded (`upgrade_to_v2`)
-the first time a message with attachments is added to it: only its header line changes.
+the first time a message with attachments is added to it: only its header line changes. Version 3 adds
+answer versions (`versions` in messages); a file is upgraded the same way (`upgrade_to`) when it first
+holds one.
 A migration backs the old file up first (into `migrations/`), then writes the new file atomically,
 then removes the old one; a crash at any step leaves a state the next open finishes.
 """
@@ -80,7 +82,12 @@ def legacy_chat_files(chats_dir: Path) -> list[Path]:
 
 def upgrade_to_v2(data: bytes, chat_id: str) -> bytes:
     """A version-1 chat file's bytes with a version-2 header; every event line stays as it was."""
+    return upgrade_to(data, chat_id, ATTACHMENTS_VERSION)
+
+
+def upgrade_to(data: bytes, chat_id: str, version: int) -> bytes:
+    """A chat file's bytes with a header of `version` (if lower); every event line stays as it was."""
     header, start = parse_header(data, chat_id)
-    if header["version"] >= ATTACHMENTS_VERSION:
+    if header["version"] >= version:
         return data
-    return header_line(chat_id, header["created_at"], ATTACHMENTS_VERSION) + data[start:]
+    return header_line(chat_id, header["created_at"], version) + data[start:]

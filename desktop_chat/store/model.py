@@ -136,6 +136,27 @@ def _web_and_drawing(data: dict[str, Any]) -> tuple[bool, list[str], dict[str, A
     return web, list(sources), (dict(drawing) if drawing is not None else None)
 
 
+MAX_VERSIONS = 1000
+# Every nested level of versions is 3 levels of JSON; files are read with at most 64 (safe_json).
+MAX_VERSION_DEPTH = 12
+
+
+def _versions(data: dict[str, Any]) -> tuple[list[list[Message]], int]:
+    """A message's other versions (see Message.versions); raises StoreError("invalid")."""
+    raw, version = data.get("versions", []), data.get("version", 0)
+    if not isinstance(raw, list) or len(raw) > MAX_VERSIONS or not all(isinstance(v, list) and v for v in raw):
+        raise StoreError("invalid", f"message {data['id']}: versions is not a list of lists of messages")
+    if not (is_count(version) and version <= len(raw)):
+        raise StoreError("invalid", f"message {data['id']}: version is not a place among its versions")
+    try:
+        versions = [[Message.from_dict(m) for m in v] for v in raw]
+    except StoreError as exc:
+        raise StoreError("invalid", f"message {data['id']}: a version: {exc}") from None
+    if any(v[0].role != data["role"] for v in versions):
+        raise StoreError("invalid", f"message {data['id']}: a version starts with another role")
+    return versions, version if versions else 0
+
+
 @dataclass
 class Message:
     id: str
@@ -159,6 +180,11 @@ class Message:
     # A picture drawn by YandexART: on the question (what was asked) and on the reply (what was drawn),
     # {"aspect": "16:9", "seed": 42, "avoid": "…"}; the reply's picture is in `attachments`.
     drawing: dict[str, Any] | None = None
+    # Answer versions (see store/versions.py; written only when there are some; chat-file version 3): the
+    # other versions of this turn, oldest first, each a list of messages (the turn's message then those
+    # that followed it in that version). `version` is where this one, on screen, sits among them all.
+    versions: list[list[Message]] = field(default_factory=list)
+    version: int = 0
 
     def searchable_text(self) -> str:
         """The text search looks in: the message, the names and texts of its files, its web sources."""
@@ -184,6 +210,8 @@ class Message:
             **({"web": True} if self.web else {}),
             **({"sources": list(self.sources)} if self.sources else {}),
             **({"drawing": dict(self.drawing)} if self.drawing else {}),
+            **({"versions": [[m.to_dict() for m in v] for v in self.versions], "version": self.version}
+               if self.versions else {}),
         }
 
     @classmethod
@@ -214,15 +242,23 @@ class Message:
         except StoreError as exc:
             raise StoreError("invalid", f"message {data['id']}: {exc}") from None
         web, sources, drawing = _web_and_drawing(data)
+        versions, version = _versions(data)
         return cls(id=data["id"], role=data["role"], text=data["text"],
                    created_at=clamp_time(data["created_at"]), status=data.get("status", "final"),
                    usage=dict(usage) if usage is not None else None,
                    model_version=data.get("model_version", ""), model=data.get("model", ""),
                    error=data.get("error", ""), error_details=data.get("error_details", ""),
-                   attachments=attachments, web=web, sources=sources, drawing=drawing)
+                   attachments=attachments, web=web, sources=sources, drawing=drawing,
+                   versions=versions, version=version)
+
+    def versions_depth(self) -> int:
+        """How deeply versions nest in this message (0: none): an edit keeps versions made further on."""
+        return max((1 + max(m.versions_depth() for m in v) for v in self.versions), default=0)
 
     def check(self) -> None:
         """Raises StoreError("invalid") when this message could not be stored and read back as it is."""
+        if self.versions_depth() > MAX_VERSION_DEPTH:
+            raise StoreError("invalid", f"message {self.id}: its versions nest too deeply to be stored")
         read_back = Message.from_dict(self.to_dict())
         if (read_back.web, read_back.sources, read_back.drawing) != (self.web, self.sources, self.drawing):
             raise StoreError("invalid", f"message {self.id}: web, sources or drawing are not valid")

@@ -55,6 +55,7 @@ from desktop_chat.store.fileio import atomic_write
 from desktop_chat.store.index import INDEX_NAME, IndexEntry, list_order
 from desktop_chat.store.listing import BackgroundListing
 from desktop_chat.store.locks import LOCKS_DIR, StoreLocks
+from desktop_chat.store.message_edits import MessageEdits
 from desktop_chat.store.model import (
     Attachment,
     Chat,
@@ -84,7 +85,7 @@ INDEX_SAVE_INTERVAL = 60.0
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
 
 
-class ChatStore:
+class ChatStore(MessageEdits):
     def __init__(self, data_dir: Path | str, *, trash_days: float = 30, backup_keep: int = 7,
                  backup_interval: float = DAY, auto_backup: bool = True,
                  search_in_background: bool | None = None, list_in_background: bool | None = None) -> None:
@@ -294,23 +295,31 @@ class ChatStore:
         settings = self._checked_settings(settings or ChatSettings())
         return self._write_new_chat(title, time.time(), settings, [])
 
-    def append_message(self, chat_id: str, message: Message, *, replaces: str | None = None) -> None:
-        """Adds a message at the end. Durable (on disk, fsynced) when it returns.
+    def append_message(self, chat_id: str, message: Message, *, replaces: str | None = None,
+                       continues: bool = False) -> Message:
+        """Adds a message at the end. Durable (on disk, fsynced) when it returns. Returns it as stored.
 
-        With `replaces`, that message and every later one are dropped in the same write (regenerate,
-        edit-and-resend): if the write fails, the chat is as it was.
+        With `replaces` (regenerate, edit-and-resend), it takes the place of that message and every later
+        one, in the same write (if the write fails, the chat is as it was), and they are kept as an earlier
+        version of that turn in the returned message's `versions` (store/versions.py); `continues`: the
+        message is the replaced reply continued, and takes over its versions instead.
         """
-        message.check()
-        for ref in message.attachments:  # written (durably) before the message that references it
-            if not self.attachments.exists(ref):
-                raise StoreError("not_found", f"the attachment “{ref.name}” has not been stored")
+        replaced: list[str] | None = None
+        with self._lock:
+            if replaces is not None:
+                message, replaced = self._as_new_version(chat_id, message, replaces, continues)
+            message.check()
+            for ref in message.attachments:  # written (durably) before the message that references it
+                if not self.attachments.exists(ref):
+                    raise StoreError("not_found", f"the attachment “{ref.name}” has not been stored")
 
-        def check(chat: ChatLog) -> None:
-            if replaces is not None and not chat.has_message(replaces):
-                raise StoreError("not_found", "that message is not in this chat (any more)")
-            if chat.has_message(message.id):
-                raise StoreError("duplicate", f"this chat already has a message with id {message.id}")
-        self._append_event(chat_id, message_event(message, replaces=replaces), check)
+            def check(chat: ChatLog) -> None:
+                if replaces is not None and chat.message_ids[-len(replaced or [1]):] != replaced:
+                    raise StoreError("not_found", "that message is not in this chat (any more)")
+                if chat.has_message(message.id):
+                    raise StoreError("duplicate", f"this chat already has a message with id {message.id}")
+            self._append_event(chat_id, message_event(message, replaces=replaces), check)
+            return message
 
     def truncate_from(self, chat_id: str, message_id: str) -> None:
         """Drops `message_id` and every later message (for regenerate and edit-and-resend)."""
@@ -463,22 +472,7 @@ class ChatStore:
     def export_markdown_file(self, chat_id: str, path: Path | str, lang: str = "en") -> Path:
         """Writes `path` (.md) and copies the chat's attachments into `<name>_files/` next to it, linked
         from the text. Returns the folder of copies (not created when there are none)."""
-        path = Path(path)
-        chat = self.load_chat(chat_id)
-        folder = path.with_name(path.stem + "_files")
-        names = export.file_names(chat)
-        try:
-            if names:
-                folder.mkdir(exist_ok=True)
-                refs = {r.sha256: r for m in chat.messages for r in m.attachments}
-                for sha, name in names.items():
-                    data = self._read_or_none(refs[sha])
-                    if data is not None:
-                        atomic_write(folder / name, data, durable=False)
-            atomic_write(path, export.to_markdown(chat, lang, folder.name).encode("utf-8"), durable=False)
-        except OSError as exc:
-            raise StoreError("io", f"could not write the export: {exc.strerror}") from None
-        return folder
+        return export.write_markdown_file(self.load_chat(chat_id), Path(path), lang, self._read_or_none)
 
     def export_html(self, chat_id: str, lang: str = "en") -> str:
         """One self-contained page; pictures embedded as data: URLs."""

@@ -139,6 +139,15 @@ class ChatModel(QAbstractListModel):
         self._start = min(self._start, len(self._messages))
         self.refresh()
 
+    def update_messages(self, messages: list[Message]) -> None:
+        """The chat's messages changed in place (a version switched, a message deleted or put back): the
+        rows on screen stay where they were, so the view does not jump to the end."""
+        first = self._messages[self._start].id if self._start < len(self._messages) else None
+        self._messages = list(messages)
+        at = next((i for i, m in enumerate(self._messages) if m.id == first), None)
+        self._start = min(self._start, len(self._messages)) if at is None else at
+        self.refresh()
+
     def set_tail(self, rows: list[Row]) -> None:
         self._tail = rows
         self.refresh()

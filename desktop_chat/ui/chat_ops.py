@@ -7,6 +7,7 @@ change notifications, so nothing here updates the list by hand.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ class ChatOps(QObject):
         self.store = window.store
         self.tasks = window.tasks
         self.deleted: list[str] = []  # chats deleted in this session, newest last (for Undo)
+        self.undos: list[Callable[[], None]] = []  # what Undo does, newest last: chats and messages deleted
         self.undo_timer = QTimer(self)
         self.undo_timer.setSingleShot(True)
         self.undo_timer.timeout.connect(self.hide_undo)
@@ -81,9 +83,7 @@ class ChatOps(QObject):
         def deleted(_result: object) -> None:
             self.deleted.append(chat_id)
             name = summary.title if summary and summary.title else self.tr("New chat")
-            window.statusBar().showMessage(self.tr("Chat “%s” deleted.") % name, UNDO_MS)
-            window.undo_button.show()
-            self.undo_timer.start(UNDO_MS)
+            self.offer_undo(self.tr("Chat “%s” deleted.") % name, partial(self._restore, chat_id))
             if window.chat_id == chat_id:
                 self._open_neighbour(position)
 
@@ -99,12 +99,25 @@ class ChatOps(QObject):
         window.sidebar.choose(min(position, count - 1))
         window.chat_list.setFocus()  # so Undo (Ctrl+Shift+Z) reaches the window, not a text box
 
+    def offer_undo(self, text: str, undo: Callable[[], None]) -> None:
+        """Says what was deleted, with Undo beside it (the button, Ctrl+Shift+Z) for a few seconds."""
+        self.undos.append(undo)
+        self.window.statusBar().showMessage(text, UNDO_MS)
+        self.window.undo_button.show()
+        self.undo_timer.start(UNDO_MS)
+
     def undo_delete(self) -> None:
-        """Brings back the most recently deleted chat (repeat for earlier ones, while the app runs)."""
-        if not self.deleted:
+        """Undoes the most recent deletion, of a chat or of messages (repeat for earlier ones, while the
+        app runs)."""
+        if not self.undos:
             return
-        chat_id, store = self.deleted.pop(), self.store
         self.hide_undo()
+        self.undos.pop()()
+
+    def _restore(self, chat_id: str) -> None:
+        if chat_id in self.deleted:
+            self.deleted.remove(chat_id)
+        store = self.store
         self.tasks.write(lambda: store.restore_chat(chat_id), self._open, self.window.on_write_failed)
 
     def _open(self, summary: ChatSummary) -> None:

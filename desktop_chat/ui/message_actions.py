@@ -22,6 +22,9 @@ class MessageActions(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
+        from desktop_chat.ui.versions_flow import VersionsFlow
+
+        self.versions = VersionsFlow(window)  # ‹ 2/3 › and Delete under a message
 
     # ---- what shows under a message -------------------------------------------------------
     def decorate(self, row: Row, is_last: bool) -> None:
@@ -74,6 +77,12 @@ class MessageActions(QObject):
             self._web_and_drawing(message, notes, actions)
         for number, attached in enumerate(message.attachments):
             actions.append((f"action:open-file:{number}", self.tr("Open “%s”") % attached.name))
+        if message.versions:  # an answer regenerated, a question edited: the earlier ones are kept
+            label = f"{message.version + 1}/{len(message.versions) + 1}"
+            actions += [("action:version-prev", "‹"), ("action:versions", label), ("action:version-next", "›")] \
+                if not window.read_only else [("action:versions", label)]
+        if not window.read_only:
+            actions.append(("action:delete", self.tr("Delete")))
         row.footer_note = "\n".join(notes)
         row.actions = actions
 
@@ -100,8 +109,11 @@ class MessageActions(QObject):
 
         view = self.window.chat_view
         menu = QMenu(self.window)
+        # ‹ 2/3 › are arrows under the message; in a menu they need words (the count is the arrows' context).
+        words = {"action:version-prev": self.tr("Previous version"), "action:version-next": self.tr("Next version")}
         for href, label in row.actions:
-            menu.addAction(label, partial(self.on_link, row, href))
+            if href != "action:versions":
+                menu.addAction(words.get(href, label), partial(self.on_link, row, href))
         message = row.message
         if message is not None:
             menu.addAction(self.tr("Select text…"), partial(self.show_text, message))
@@ -165,6 +177,10 @@ class MessageActions(QObject):
             clipboard.setText(message.error_details)
             status.showMessage(self.tr("Details copied: paste them into your message to Yandex Cloud support."),
                               5000)
+        elif href in ("action:version-prev", "action:version-next") and message is not None:
+            self.versions.switch(message, -1 if href == "action:version-prev" else 1)
+        elif href == "action:delete" and message is not None:
+            self.versions.delete(message)
         elif href == "action:edit" and message is not None:
             window.start_edit(message)
         elif href == "action:regenerate":

@@ -37,8 +37,9 @@ class Notices(QObject):
         from desktop_chat.api.errors import message_for_kind
 
         if message.error == "context_too_long":
-            return self.tr("The conversation is too long for the model. Shorten the message or its files, start "
-                           "a new chat, or choose a model with a larger memory.")
+            return self.tr("The conversation is too long for the model. Delete earlier messages you no longer need "
+                           "(Delete under a message), start a new chat, shorten the message or its files, or "
+                           "choose a model with a larger memory.")
         return message_for_kind(message.error, self.window.services.language) or self.tr(
             "The reply failed. Retry in a moment.")
 

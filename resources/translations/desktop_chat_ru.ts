@@ -882,6 +882,10 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Открыть «%s»</translation>
     </message>
     <message>
+        <source>Delete</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
         <source>Answered with a web search.</source>
         <translation>Ответ с поиском в интернете.</translation>
     </message>
@@ -904,6 +908,14 @@ Your chats are kept on this computer and can be read offline.</source>
     <message>
         <source>Draw again with this seed</source>
         <translation>Нарисовать снова с этим зерном</translation>
+    </message>
+    <message>
+        <source>Previous version</source>
+        <translation>Предыдущий вариант</translation>
+    </message>
+    <message>
+        <source>Next version</source>
+        <translation>Следующий вариант</translation>
     </message>
     <message>
         <source>Select text…</source>
@@ -975,8 +987,8 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>В программе что-то пошло не так: %s</translation>
     </message>
     <message>
-        <source>The conversation is too long for the model. Shorten the message or its files, start a new chat, or choose a model with a larger memory.</source>
-        <translation>Диалог слишком длинный для модели. Сократите сообщение или его файлы, начните новый чат или выберите модель с большей памятью.</translation>
+        <source>The conversation is too long for the model. Delete earlier messages you no longer need (Delete under a message), start a new chat, shorten the message or its files, or choose a model with a larger memory.</source>
+        <translation>Диалог слишком длинный для модели. Удалите ненужные ранние сообщения («Удалить» под сообщением), начните новый чат, сократите сообщение или его файлы или выберите модель с большей памятью.</translation>
     </message>
     <message>
         <source>The reply failed. Retry in a moment.</source>
@@ -1366,6 +1378,33 @@ Your chats are kept on this computer and can be read offline.</source>
     <message>
         <source>Picture copied.</source>
         <translation>Картинка скопирована.</translation>
+    </message>
+</context>
+<context>
+    <name>VersionsFlow</name>
+    <message>
+        <source>This chat was saved by a newer version of Desktop Chat and is read-only.</source>
+        <translation>Этот чат сохранён более новой версией Desktop Chat, его можно только читать.</translation>
+    </message>
+    <message>
+        <source>A reply is being written in this chat. Wait for it to finish (or stop it), then switch versions.</source>
+        <translation>В этом чате пишется ответ. Дождитесь его (или остановите), потом переключайте варианты.</translation>
+    </message>
+    <message>
+        <source>A reply is being written in this chat. Wait for it to finish (or stop it), then delete.</source>
+        <translation>В этом чате пишется ответ. Дождитесь его (или остановите), потом удаляйте.</translation>
+    </message>
+    <message>
+        <source>Question and its reply deleted.</source>
+        <translation>Вопрос и ответ на него удалены.</translation>
+    </message>
+    <message>
+        <source>Message deleted.</source>
+        <translation>Сообщение удалено.</translation>
+    </message>
+    <message>
+        <source>A reply is being written in this chat. Press Undo again once it has finished.</source>
+        <translation>В этом чате пишется ответ. Когда он допишется, нажмите «Отменить» ещё раз.</translation>
     </message>
 </context>
 <context>

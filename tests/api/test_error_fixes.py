@@ -100,10 +100,12 @@ GATEWAY = (
     "напишите в поддержку Yandex Cloud и укажите ID запроса из подробностей.",
 )
 CONTEXT = (
-    "The conversation is too long for this model (59830 tokens, at most 32768 allowed). Shorten the message or "
-    "its files, start a new chat, or choose a model with a larger memory (Qwen3 235B, DeepSeek).",
-    "Диалог слишком длинный для этой модели (токенов: 59830, допустимо не больше 32768). Сократите сообщение "
-    "или его файлы, начните новый чат или выберите модель с большей памятью (Qwen3 235B, DeepSeek).",
+    "The conversation is too long for this model (59830 tokens, at most 32768 allowed). Delete earlier messages "
+    "you no longer need (Delete under a message), start a new chat, shorten the message or its files, or choose "
+    "a model with a larger memory (Qwen3 235B, DeepSeek).",
+    "Диалог слишком длинный для этой модели (токенов: 59830, допустимо не больше 32768). Удалите ненужные ранние "
+    "сообщения («Удалить» под сообщением), начните новый чат, сократите сообщение или его файлы или выберите "
+    "модель с большей памятью (Qwen3 235B, DeepSeek).",
 )
 
 # fake error kind -> (class, kind, reason, (en, ru), may Retry)

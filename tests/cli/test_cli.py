@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_chat.store import ChatStore
+from desktop_chat.store import ChatStore, Message
 from tests.fixtures.fake_server import FAKE_API_KEY, FAKE_FOLDER_ID
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +53,23 @@ def test_ask_last_continues_the_chat_with_its_whole_history(run, tmp_path, fake_
     sent = [(m["role"], m["text"]) for m in fake_server.completion_requests()[-1].body["messages"]]
     assert sent == [("user", "первый вопрос"), ("assistant", "Первый ответ"), ("user", "второй вопрос")]
     assert len(stored(tmp_path)) == 1 and len(stored(tmp_path)[0]) == 4
+
+
+def test_ask_last_in_a_chat_with_answer_versions_sends_the_one_on_screen(run, tmp_path, fake_server):
+    fake_server.script_reply("Первый ответ")
+    assert run("ask", "вопрос").returncode == 0
+    store = ChatStore(tmp_path / "data", auto_backup=False, search_in_background=False)
+    store.open()
+    [chat] = store.list_chats()
+    old = store.load_chat(chat.id).messages[-1]
+    new = store.append_message(chat.id, Message.new("assistant", "Второй ответ"), replaces=old.id)
+    store.switch_version(chat.id, new.id, 0)  # the first answer back on screen
+    store.close()
+    fake_server.script_reply("Ещё ответ")
+    result = run("ask", "--chat", "last", "ещё вопрос")
+    assert result.returncode == 0, result.stderr
+    sent = [(m["role"], m["text"]) for m in fake_server.completion_requests()[-1].body["messages"]]
+    assert sent == [("user", "вопрос"), ("assistant", "Первый ответ"), ("user", "ещё вопрос")]
 
 
 def test_an_error_is_plain_words_in_the_system_language_and_the_question_stays(run, tmp_path, fake_server):

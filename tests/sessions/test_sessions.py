@@ -108,7 +108,7 @@ def test_regenerate_replaces_atomically_and_keeps_old_on_failure(make_sessions, 
     assert sent == [("user", "вопрос")]  # the old reply is not history for its own replacement
 
 
-def test_edit_drops_later_turns(make_sessions, store, fake_server):
+def test_edit_takes_the_place_of_later_turns_on_screen(make_sessions, store, fake_server):
     sessions, events = make_sessions()
     chat = store.create_chat("edit")
     first = Message.new("user", "первый")

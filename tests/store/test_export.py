@@ -113,7 +113,7 @@ def _export(**chat: object) -> str:
     ("[1, 2]", "not a Desktop Chat export"),
     (json.dumps({"format": "other"}), "not a Desktop Chat export"),
     (json.dumps({"format": "desktop-chat/export"}), "no format version"),
-    (json.dumps({"format": "desktop-chat/export", "version": 3, "chat": {}}), "newer version"),
+    (json.dumps({"format": "desktop-chat/export", "version": 4, "chat": {}}), "newer version"),
     (json.dumps({"format": "desktop-chat/export", "version": 1}), "holds no chat"),
     (_export(messages="none"), "no list of messages"),
     (_export(title=5), "title is not text"),

@@ -52,7 +52,7 @@ attempt("draft", lambda: store.get_draft(ids.get("alpha", "x")))
 attempt("create", lambda: store.create_chat("new").id)
 if ids:
     first = sorted(ids.items())[0][1]
-    attempt("append", lambda: store.append_message(first, Message.new("user", "x")))
+    attempt("append", lambda: store.append_message(first, Message.new("user", "x")) and None)
     attempt("rename", lambda: store.rename_chat(first, "renamed"))
     attempt("delete", lambda: store.delete_chat(first))
 attempt("set draft", lambda: store.set_draft("x", "y"))

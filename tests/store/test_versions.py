@@ -16,7 +16,7 @@ NEWER_ID = "f" * 32
 
 def newer_chat_file() -> bytes:
     lines = [
-        {"format": "desktop-chat/chat", "version": 3, "id": NEWER_ID, "created_at": 10.0, "new_field": [1]},
+        {"format": "desktop-chat/chat", "version": 4, "id": NEWER_ID, "created_at": 10.0, "new_field": [1]},
         {"type": "rename", "at": 11.0, "title": "Из будущего"},
         {"type": "message", "at": 12.0, "message": {"id": "m1", "role": "user", "text": "привет",
                                                     "created_at": 12.0, "stickers": ["x.png"]}},
@@ -48,7 +48,10 @@ def test_a_newer_chat_file_opens_read_only_and_is_never_rewritten(data_dir: Path
     for change in (lambda: store.append_message(NEWER_ID, Message.new("user", "x")),
                    lambda: store.rename_chat(NEWER_ID, "x"), lambda: store.set_pinned(NEWER_ID, True),
                    lambda: store.set_chat_settings(NEWER_ID, ChatSettings(model="x")),
-                   lambda: store.truncate_from(NEWER_ID, "m1")):
+                   lambda: store.truncate_from(NEWER_ID, "m1"),
+                   lambda: store.append_message(NEWER_ID, Message.new("assistant", "x"), replaces="m2"),
+                   lambda: store.switch_version(NEWER_ID, "m2", 0),
+                   lambda: store.delete_messages(NEWER_ID, ["m2"])):
         with pytest.raises(StoreError) as err:
             change()
         assert err.value.kind == "read_only"

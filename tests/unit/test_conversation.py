@@ -115,3 +115,15 @@ def test_a_turn_the_content_filter_ended_is_not_sent_again() -> None:
     messages[3].status = "content_filter"
     plan = plan_request(messages, ChatSettings(), Defaults())
     assert [m.text for m in plan.messages] == ["обычный вопрос", "обычный ответ", "новый вопрос"]
+
+
+def test_the_chat_cost_counts_the_earlier_versions_of_its_answers() -> None:
+    from desktop_chat.chat.conversation import chat_cost, message_cost
+    from desktop_chat.store import Message
+
+    usage = {"input": 1000, "completion": 500, "total": 1500}
+    old = Message.new("assistant", "первый", model="yandexgpt-lite", usage=dict(usage))
+    shown = Message.new("assistant", "второй", model="yandexgpt-lite", usage=dict(usage), versions=[[old]], version=1)
+    one = message_cost(old)
+    assert one is not None and one > 0
+    assert chat_cost([Message.new("user", "вопрос"), shown]) == 2 * one
