@@ -30,6 +30,7 @@ def _reject_constant(name: str) -> Any:
 # long chat opens). Numbers are parsed by the C scanner and checked afterwards (_numbers_ok): hooks for
 # parse_int/parse_float made every number a Python call, a third of the time a chat file took to read.
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+_SCAN = _DECODER.scan_once  # type: ignore[attr-defined]  # the C scanner itself: one value from a position, (value, end)
 _TOO_BIG = 10**MAX_INT_DIGITS
 
 
@@ -88,7 +89,12 @@ def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH) -> Any:
             text = text.decode(json.detect_encoding(text), "surrogatepass")
         elif text.startswith("\ufeff"):
             raise ValueError("a byte order mark before JSON text")
-        value = _DECODER.decode(text)
+        try:  # the usual case, text that is one value and nothing else: the scanner without decode()'s checks
+            value, end = _SCAN(text, 0)
+        except StopIteration:
+            end = -1
+        if end != len(text):  # whitespace around it, extra data, or not JSON: decode() accepts or explains
+            value = _DECODER.decode(text)
     except UnsafeJson:
         raise
     except (ValueError, RecursionError, UnicodeDecodeError, OverflowError) as exc:
