@@ -185,7 +185,8 @@ def chars_per_token(text: str, model: ModelRef | None = None) -> float:
     entry = find(model) if model is not None else None
     ru = entry.chars_per_token_ru if entry else DEFAULT_CHARS_PER_TOKEN
     en = entry.chars_per_token_en if entry else DEFAULT_CHARS_PER_TOKEN
-    cyrillic, latin = _count(_CYRILLIC, text), _count(_LATIN, text)
+    # ASCII (most code and English): no Cyrillic to look for. The meter counts hundreds of messages as a chat opens.
+    cyrillic, latin = (0 if text.isascii() else _count(_CYRILLIC, text)), _count(_LATIN, text)
     if cyrillic + latin == 0:
         return min(ru, en)
     share = cyrillic / (cyrillic + latin)
@@ -200,7 +201,7 @@ def estimate_tokens(text: str, model: ModelRef | None = None) -> int:
     """
     if not text:
         return 0
-    other = _count(_OTHER, text)
+    other = 0 if text.isascii() else _count(_OTHER, text)  # ASCII has no other scripts
     tokens = (len(text) - other) / chars_per_token(text, model) + other
     return math.ceil(tokens / CAUTION)
 

@@ -437,3 +437,27 @@ def test_entry_is_immutable_and_hashable():
     with pytest.raises(AttributeError):
         entry.context_tokens = 1  # type: ignore[misc]
     assert len({entry, find("yandexgpt/latest")}) == 1
+
+
+def _estimate_by_the_formula(text: str, model: str) -> int:
+    """The estimate spelt out with every pattern counted (what estimate_tokens must equal, shortcuts or not)."""
+    import math
+    import re
+
+    def count(pattern: str) -> int:
+        return len(text) - len(re.sub(pattern, "", text))
+
+    entry = find(model)
+    ru, en = entry.chars_per_token_ru, entry.chars_per_token_en
+    cyrillic, latin, other = count(r"[\u0400-\u04FF]+"), count(r"[A-Za-z\u00C0-\u024F]+"), \
+        count(r"[^\x00-\u024F\u0400-\u04FF\s]+")
+    share = cyrillic / (cyrillic + latin) if cyrillic + latin else None
+    per_token = min(ru, en) if share is None else 1.0 / (share / ru + (1.0 - share) / en)
+    return math.ceil(((len(text) - other) / per_token + other) / catalogue.resolve.CAUTION) if text else 0
+
+
+@pytest.mark.parametrize("text", ["", "plain ASCII text, code() and 1234", "\t\n  ", ENGLISH, RUSSIAN,
+                                  "mixed: привет, world — «ёлки» 😀 漢字 ÀÉÎ ɐɑ", "\u00a0nbsp only\u00a0"])
+def test_the_quick_path_for_ascii_counts_as_the_patterns_do(text: str) -> None:
+    for model in ("yandexgpt", "qwen3-235b-a22b-fp8"):
+        assert estimate_tokens(text, model) == _estimate_by_the_formula(text, model)
