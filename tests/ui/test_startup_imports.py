@@ -1,5 +1,6 @@
 """What the window loads before its first paint (issue 18): the Markdown renderer and the highlighter
-(~40 ms of imports) are needed only once a message is drawn, and are loaded after the paint (prewarm)."""
+(~40 ms of imports) are needed only once a message is drawn, the API types once a message is sent: they
+are loaded after the paint (prewarm)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ print(json.dumps(sorted(sys.modules)))
 window.services.store.close()
 """
 
-AFTER_THE_PAINT = ("desktop_chat.ui.render", "desktop_chat.ui.streaming_document", "markdown_it", "pygments")
+AFTER_THE_PAINT = ("desktop_chat.ui.render", "desktop_chat.ui.streaming_document", "markdown_it", "pygments",
+                   "desktop_chat.api.types")
 
 
 def test_the_window_paints_without_loading_the_markdown_renderer(tmp_path: Path) -> None:
