@@ -26,7 +26,7 @@ window.services.store.close()
 """
 
 AFTER_THE_PAINT = ("desktop_chat.ui.render", "desktop_chat.ui.streaming_document", "markdown_it", "pygments",
-                   "desktop_chat.api.types", "subprocess")
+                   "desktop_chat.api.types")
 
 
 def test_the_window_paints_without_loading_the_markdown_renderer(tmp_path: Path) -> None:
