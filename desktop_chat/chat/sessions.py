@@ -116,9 +116,10 @@ class ChatSessions(DrawingMixin):
         """`auto_titles()`: name a new chat from its first exchange (chat/titles.py) after its first reply."""
         self.store = store
         self.auto_titles = auto_titles
-        from desktop_chat.api.types import CancelToken
-
-        self._closing = CancelToken()  # abandon_all(): the app is closing
+        # abandon_all(): the app is closing. Made when first needed: importing api.types here was ~6 ms of
+        # the start before the window's first paint.
+        self._closing_token: CancelToken | None = None
+        self._token_lock = threading.Lock()
         self.pending = PendingReplies(store.data_dir)
         self.providers = providers
         self.defaults = defaults
@@ -128,6 +129,14 @@ class ChatSessions(DrawingMixin):
         self._replies: dict[int, LiveReply] = {}
         self._next_ticket = 0
         self._listeners: list[Callable[[SessionEvent], None]] = []
+
+    def _closing(self) -> CancelToken:
+        with self._token_lock:
+            if self._closing_token is None:
+                from desktop_chat.api.types import CancelToken
+
+                self._closing_token = CancelToken()
+            return self._closing_token
 
     # ---- listening ------------------------------------------------------------------------
     def subscribe(self, listener: Callable[[SessionEvent], None]) -> None:
@@ -280,7 +289,7 @@ class ChatSessions(DrawingMixin):
         return reply
 
     def abandon_all(self, timeout: float = 5.0) -> bool:
-        self._closing.cancel()  # a chat being named gives up too: its request ends at once
+        self._closing().cancel()  # a chat being named gives up too: its request ends at once
         with self._lock:
             replies = list(self._replies.values())
         for reply in replies:
@@ -422,7 +431,7 @@ class ChatSessions(DrawingMixin):
         from desktop_chat.chat.titles import name_chat
 
         cancel = CancelToken()
-        stop_watching = self._closing.add_callback(cancel.cancel)  # called at once if already closing
+        stop_watching = self._closing().add_callback(cancel.cancel)  # called at once if already closing
         try:
             name_chat(self.store, self.providers, chat_id, cancel)  # the store tells the views
         except Exception as error:  # the first line stays the name: never a reason to bother anyone

@@ -168,7 +168,7 @@ class ChatLog:
         """Applies one event (validating it; raises BadLine). `messages` is kept in step when given."""
         kind = event.get("type")
         at = event.get("at")
-        if not isinstance(at, int | float) or isinstance(at, bool):
+        if type(at) is not float and (not isinstance(at, int | float) or isinstance(at, bool)):
             raise BadLine(f"has an event ({kind!r}) without a valid time")
         at = clamp_time(at)
         if kind == "message":
@@ -285,7 +285,7 @@ def replay(data: bytes, path: Path, chat_id: str) -> ChatRead:
     torn = unterminated = False
     for line_no, _start, end, raw in iter_lines(data, pos):
         terminated = end < len(data) or data.endswith(b"\n")
-        if not raw.strip():  # blank lines are harmless
+        if not raw or raw.isspace():  # blank lines are harmless (isspace: no copy of every line, as strip made)
             good_end = end
             continue
         try:

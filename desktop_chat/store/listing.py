@@ -3,8 +3,9 @@
 After a head-only open (ChatCatalog.open_head) the store lists the rest here: the survey (read the
 index, stat every chat file) runs with no store lock held; the merge (ChatCatalog.apply_survey) runs
 under the store's lock, by this thread or by whichever caller needed a chat that is not listed yet
-(it waits for the survey, which needs no lock, so the wait cannot deadlock). Then `after` runs
-(the search index's catch-up).
+(it waits for the survey, which needs no lock, so the wait cannot deadlock). `before` runs first, on
+the thread and with no store lock (the upgrade of old-format chat files); `after` runs last (the search
+index's catch-up).
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ log = logging.getLogger(__name__)
 
 class BackgroundListing:
     def __init__(self, catalog: ChatCatalog, store_lock: threading.RLock, is_open: Callable[[], bool],
-                 after: Callable[[], None]) -> None:
+                 after: Callable[[], None], before: Callable[[], None] = lambda: None) -> None:
         self._cat = catalog
         self._lock = store_lock
         self._is_open = is_open
         self._after = after
+        self._before = before
         self._start = threading.Lock()
         self._thread: threading.Thread | None = None
         self._survey: Survey | BaseException | None = None
@@ -75,6 +77,10 @@ class BackgroundListing:
             self._cat.scan()
 
     def _run(self) -> None:
+        try:
+            self._before()
+        except Exception:  # the listing goes on: what could not be upgraded is listed or reported as it is
+            log.exception("upgrading old chat files failed")
         try:
             survey: Survey | BaseException = self._cat.survey()
         except BaseException as exc:  # merged as a full scan under the lock instead

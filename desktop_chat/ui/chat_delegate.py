@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOpti
 
 if TYPE_CHECKING:
     from desktop_chat.store.model import Attachment
-    from desktop_chat.ui.streaming_document import MessageDocument
+    from desktop_chat.ui.streaming_document import FormulaUpdates, MessageDocument
 
 from desktop_chat.ui.chat_model import ROW_ROLE, Row
 from desktop_chat.ui.message_footer import footer_html
@@ -61,10 +61,18 @@ class ChatDelegate(QStyledItemDelegate):
         self._docs: OrderedDict[tuple, MessageDocument | QTextDocument] = OrderedDict()
         self._streaming: OrderedDict[int, MessageDocument] = OrderedDict()
         self.highlight = ""  # find-in-chat: every occurrence is marked in the rows on screen
-        from desktop_chat.ui.streaming_document import FormulaUpdates
+        self._formula_updates: FormulaUpdates | None = None
 
-        self._formulas = FormulaUpdates(self._all_documents, self)
-        self._formulas.applied.connect(self._on_formulas_applied)
+    @property
+    def _formulas(self) -> FormulaUpdates:
+        """Made when first needed (a document waits for a formula): importing streaming_document in
+        __init__ (Markdown, Pygments) cost ~40 ms before the window's first paint."""
+        if self._formula_updates is None:
+            from desktop_chat.ui.streaming_document import FormulaUpdates
+
+            self._formula_updates = FormulaUpdates(self._all_documents, self)
+            self._formula_updates.applied.connect(self._on_formulas_applied)
+        return self._formula_updates
 
     @property
     def theme(self) -> Theme:

@@ -5,7 +5,6 @@ with the `lrelease` that ships with PySide6 (into the user's cache folder)."""
 from __future__ import annotations
 
 import logging
-import subprocess
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
@@ -37,6 +36,8 @@ def compile_ts(ts: Path, qm: Path) -> bool:
     tool = lrelease_path()
     if tool is None:
         return False
+    import subprocess  # here: only when a translation is compiled (not at every start, before the first paint)
+
     qm.parent.mkdir(parents=True, exist_ok=True)
     result = subprocess.run([str(tool), "-silent", str(ts), "-qm", str(qm)], capture_output=True, timeout=60)
     return result.returncode == 0 and qm.exists()
@@ -55,6 +56,8 @@ def compiled_translation(language: str) -> Path | None:
     cached = Path(platformdirs.user_cache_dir("DesktopChat", "DesktopChat")) / qm.name
     if cached.exists() and cached.stat().st_mtime >= ts.stat().st_mtime:
         return cached
+    import subprocess
+
     try:
         return cached if compile_ts(ts, cached) else None
     except (OSError, subprocess.SubprocessError) as error:

@@ -25,7 +25,7 @@ def header(chat_id: str = BAD_ID, created: bytes = b"1.0") -> bytes:
 
 
 def message_line(at: bytes = b"2.0", created: bytes = b"2.0", message_id: str | None = None) -> bytes:
-    mid = (message_id or Message.new("user", "").id).encode()
+    mid = (message_id if message_id is not None else Message.new("user", "").id).encode()
     return (b'{"type":"message","at":' + at + b',"message":{"id":"' + mid
             + b'","role":"user","text":"hi","created_at":' + created + b"}}\n")
 
@@ -70,6 +70,15 @@ LINE_BOMBS = {
     "10**400 in usage": message_line()[:-3] + b',"usage":{"total":' + str(10**400).encode() + b"}}}\n",
     "a negative token count": message_line()[:-3] + b',"usage":{"total":-5}}}\n',
     "a time that is text": message_line(at=b'"yesterday"'),
+    # Numbers are parsed by json's C code and checked after (safe_json): these reach every nesting level.
+    "10**40 in usage": message_line()[:-3] + b',"usage":{"total":' + str(10**40).encode() + b"}}}\n",
+    "1e400 inside a drawing": message_line()[:-3] + b',"drawing":{"aspect":"1:1","x":[1e400]}}}\n',
+    "true as a token count": message_line()[:-3] + b',"usage":{"total":true}}}\n',
+    # Ids name files: the quick test for our hex ids must not let these through.
+    "an id of 65 letters": message_line(message_id="a" * 65),
+    "an id with Cyrillic letters": message_line(message_id="идентификатор"),
+    "an id with a space": message_line(message_id="ab cd"),
+    "an empty id": message_line(message_id=""),
 }
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from desktop_chat import catalogue
 from desktop_chat.catalogue import (
@@ -437,3 +439,36 @@ def test_entry_is_immutable_and_hashable():
     with pytest.raises(AttributeError):
         entry.context_tokens = 1  # type: ignore[misc]
     assert len({entry, find("yandexgpt/latest")}) == 1
+
+
+def _estimate_by_the_formula(text: str, model: str) -> int:
+    """The estimate spelt out with every pattern counted (what estimate_tokens must equal, shortcuts or not)."""
+    import math
+    import re
+
+    def count(pattern: str) -> int:
+        return len(text) - len(re.sub(pattern, "", text))
+
+    entry = find(model)
+    ru, en = entry.chars_per_token_ru, entry.chars_per_token_en
+    cyrillic, latin, other = count(r"[\u0400-\u04FF]+"), count(r"[A-Za-z\u00C0-\u024F]+"), \
+        count(r"[^\x00-\u024F\u0400-\u04FF\s]+")
+    share = cyrillic / (cyrillic + latin) if cyrillic + latin else None
+    per_token = min(ru, en) if share is None else 1.0 / (share / ru + (1.0 - share) / en)
+    return math.ceil(((len(text) - other) / per_token + other) / catalogue.resolve.CAUTION) if text else 0
+
+
+@pytest.mark.parametrize("text", ["", "plain ASCII text, code() and 1234", "\t\n  ", ENGLISH, RUSSIAN,
+                                  "mixed: привет, world — «ёлки» 😀 漢字 ÀÉÎ ɐɑ", "\u00a0nbsp only\u00a0",
+                                  "Ѐ ӿ Ԁ ÿ Ā ȿ ɀ ɏ ɐ À×÷ «»", "lone \ud800 surrogate", RUSSIAN + "ÀȿĀ" + ENGLISH])
+def test_the_quick_counts_equal_the_patterns(text: str) -> None:
+    """ASCII text and text of Cyrillic and Latin letters are counted from their bytes: the same numbers."""
+    for model in ("yandexgpt", "qwen3-235b-a22b-fp8"):
+        assert estimate_tokens(text, model) == _estimate_by_the_formula(text, model)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x600), max_size=60)
+       | st.text(alphabet=st.sampled_from("aZ ёЖЀӿÀÿĀȿɀɏɐ×\u00a0\u0400\u04ff\u0500\u023f\u0240—😀\ud800"), max_size=30))
+def test_any_text_is_counted_as_the_patterns_count_it(text: str) -> None:
+    assert estimate_tokens(text, "yandexgpt") == _estimate_by_the_formula(text, "yandexgpt")

@@ -32,6 +32,29 @@ def test_accepted_like_json(text: str) -> None:
     assert loads(text.encode("utf-8", "surrogatepass")) == json.loads(text)
 
 
+@pytest.mark.parametrize("text", ['{"a": [{"b": 1e400}]}', '[1, [2, [3, -1e999]]]', '{"a": {"b": ' + str(10**30) + "}}",
+                                  '[{"x": "1e400"}, {"y": ' + str(-10**30) + "}]",
+                                  '{"usage": {"total": ' + "9" * 4000 + "}}"])
+def test_refused_inside_objects_and_lists(text: str) -> None:
+    """Numbers are parsed by the C scanner and checked after: the check must reach every nesting level."""
+    with pytest.raises(UnsafeJson):
+        loads(text)
+    with pytest.raises(UnsafeJson):
+        loads(text.encode("utf-8"))
+
+
+def test_byte_order_mark_as_json_loads() -> None:
+    with pytest.raises(UnsafeJson):
+        loads('\ufeff{"a": 1}')  # text: refused, like json.loads
+    assert loads('\ufeff{"a": 1}'.encode()) == {"a": 1}  # bytes: read as UTF-8 with a BOM, like json.loads
+
+
+def test_numbers_just_inside_the_limits_are_kept() -> None:
+    big = 10**30 - 1  # 30 digits
+    text = f'{{"a": [{big}, {-big}, 1.5e308, -2.5e-300, {{"b": [true, false, null, "1e400"]}}]}}'
+    assert loads(text) == json.loads(text)
+
+
 def test_brackets_inside_strings_do_not_count() -> None:
     text = json.dumps({"s": "[{" * 10_000, "t": "\\\"[[[["})
     assert loads(text) == json.loads(text)
