@@ -261,7 +261,8 @@ class Message:
         except StoreError as exc:
             raise StoreError("invalid", f"message {data['id']}: {exc}") from None
         web, sources, drawing = _web_and_drawing(data)
-        versions, version = _versions(data)
+        # Most messages have no other versions: skip the checks (5,000 of them as a long chat opens).
+        versions, version = _versions(data) if "versions" in data or "version" in data else ([], 0)
         return cls(id=data["id"], role=data["role"], text=data["text"],
                    created_at=clamp_time(data["created_at"]), status=data.get("status", "final"),
                    usage=dict(usage) if usage is not None else None,
