@@ -17,7 +17,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from screenshots import ANSWER, QUESTION  # noqa: E402
+from screenshots import ANSWER, QUESTION
 
 SELECT_FROM, SELECT_TO = "это сумма", "их количество"
 

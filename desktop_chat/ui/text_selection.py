@@ -186,8 +186,7 @@ class TextSelection(QObject):
     def mouse_release(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             return
-        self._pressed = False
-        self._scroll.stop()
+        self._pressed = False  # the scrolling stops on its next tick
         clipboard = QGuiApplication.clipboard()
         if self.dragged and clipboard.supportsSelection():
             text = self.selected_text()
@@ -233,12 +232,8 @@ class TextSelection(QObject):
             return 0
         bubble, message = found
         local = QPointF(point - bubble.topLeft() - QPoint(PADDING, PADDING))
-        if local.y() < 0:
-            return 0
-        if local.y() > self._text_bottom(message):
-            return message.text_end
         hit = message.document.documentLayout().hitTest(local, Qt.HitTestAccuracy.FuzzyHit)
-        return max(0, min(hit, message.text_end))
+        return min(hit, message.text_end)  # below the text, over the links under it: the text's end
 
     def _unit_range(self, doc: QTextDocument, position: int, unit: str) -> tuple[int, int]:
         cursor = QTextCursor(doc)
@@ -256,7 +251,6 @@ class TextSelection(QObject):
         if found is None:
             return
         start, end = self._unit_range(found[1].document, position, unit)
-        end = min(end, found[1].text_end)
         self._unit, self._origin = unit, (start, end)
         self.clear()
         self._set(index, start, end)
@@ -276,7 +270,7 @@ class TextSelection(QObject):
         if position < self._origin[0]:
             self._set(index, self._origin[1], start)
         else:
-            self._set(index, self._origin[0], min(max(end, self._origin[1]), found[1].text_end))
+            self._set(index, self._origin[0], max(end, self._origin[1]))
 
     def _set(self, index: QModelIndex, anchor: int, position: int) -> None:
         row = index.data(ROW_ROLE)
@@ -286,7 +280,7 @@ class TextSelection(QObject):
 
     def _cursor(self, message: MessageDocument) -> QTextCursor:
         cursor = QTextCursor(message.document)
-        end = message.text_end
+        end = message.document.characterCount() - 1  # a streaming reply may have been rewritten shorter
         cursor.setPosition(min(self._anchor, end))
         cursor.setPosition(min(self._position, end), QTextCursor.MoveMode.KeepAnchor)
         return cursor

@@ -169,11 +169,23 @@ def test_a_click_on_a_link_activates_it_and_selects_nothing(chat, qtbot) -> None
     assert view.text_selection.selected_text() == ""
 
 
-def test_a_drag_from_a_link_selects_and_does_not_open_it(chat, qtbot) -> None:
+def test_a_drag_from_or_onto_a_link_selects_and_does_not_open_it(chat, qtbot) -> None:
     view = chat(LINKED)
     with qtbot.assertNotEmitted(view.linkActivated):
         _drag(view, _point(view, 0, "docs"), _end(view, 0, "first"))
     assert view.text_selection.selected_text() == "docs first"
+    with qtbot.assertNotEmitted(view.linkActivated):
+        _drag(view, _point(view, 0, "Read"), _end(view, 0, "the do"))
+    assert view.text_selection.selected_text() == "Read the do"
+
+
+def test_a_drag_into_the_next_message_stops_at_the_end_of_its_own(chat) -> None:
+    view = chat(FIRST, SECOND)
+    _drag(view, _point(view, 0, "Then"), _point(view, 1, "paragraph"))
+    assert view.text_selection.selected_text() == "Then it sleeps all day."
+    assert view.currentIndex().row() == 0  # the rows are not dragged through: the message stays chosen
+    _drag(view, _end(view, 1, "second paragraph"), _point(view, 0, "quick"))
+    assert view.text_selection.selected_text() == "A second paragraph"  # upwards: to the start
 
 
 def test_a_plain_click_clears_the_selection(chat) -> None:
@@ -207,25 +219,31 @@ def test_a_selection_in_a_russian_message(chat) -> None:
 
 
 def test_the_selection_stays_on_its_text_when_the_view_scrolls_and_the_rows_are_rebuilt(chat) -> None:
-    texts = [f"Message number {n}. " + "Some filler words to make it long. " * 8 for n in range(12)]
-    view = chat(*texts)
+    texts = [f"Message number {n}. " + "Some filler words to make it long. " * 8 for n in range(40)]
+    view = chat(*texts)  # the newest 30 are shown at first (chat_model.INITIAL_WINDOW)
+    model = view.model()
+    assert model.has_more_above()
     bar = view.verticalScrollBar()
-    assert bar.maximum() > 200
-    _drag(view, _point(view, 2, "number 2"), _end(view, 2, "number 2"))
+    row = 2
+    name = f"number {model.index(row, 0).data(ROW_ROLE).message.id[1:]}"
+    _drag(view, _point(view, row, name), _end(view, row, name))
     selected = QColor(LIGHT.selection)
 
     def painted() -> bool:
         image = view.viewport().grab().toImage()
-        inside = _point(view, 2, "number 2", 3)  # where the text is now
+        inside = _point(view, row, name, 3)  # where the text is now
         return any(image.pixelColor(inside + QPoint(dx, dy)) == selected for dx in range(4) for dy in range(-3, 4))
 
     assert painted()
     bar.setValue(bar.value() + 60)
-    assert painted() and view.text_selection.selected_text() == "number 2"
-    model = view.model()
+    assert painted() and view.text_selection.selected_text() == name
     model.refresh()  # what a started reply or a new note under a message does: the same messages
     view.executeDelayedItemsLayout()
-    assert painted() and view.text_selection.selected_text() == "number 2"
+    assert painted() and view.text_selection.selected_text() == name
+    view.keep_position_while(model.grow_up)  # older messages added above, as when scrolled to the top
+    row = next(n for n in range(model.rowCount()) if f"{name}." in model.index(n, 0).data(ROW_ROLE).message.text)
+    assert row == 12
+    assert painted() and view.text_selection.selected_text() == name
     model.set_messages([_message(n, t) for n, t in enumerate(texts)])  # the chat opened again
     assert view.text_selection.selected_text() == ""
 
@@ -260,6 +278,9 @@ def test_a_streaming_reply_is_selectable_while_it_grows(chat) -> None:
     model.refresh()
     view.viewport().repaint()
     assert view.text_selection.selected_text() == "words arrive"
+    _message_doc, bubble = _doc(view, 1)
+    _drag(view, _point(view, 1, "keep"), QPoint(bubble.left() + 2, bubble.bottom() + 4))  # below it, at the left
+    assert view.text_selection.selected_text() == "keep coming."
 
 
 def test_the_menu_copies_the_selection_and_selects_all_in_place(make_window, monkeypatch) -> None:
