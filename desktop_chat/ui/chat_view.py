@@ -136,19 +136,18 @@ class ChatView(QListView):
             rect = self.visualRect(self.currentIndex())
             self.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, rect.center()))
             return
-        if event.matches(QKeySequence.StandardKey.Copy) and self.text_selection.copy():
+        row = self.currentIndex().data(ROW_ROLE) if self.currentIndex().isValid() else None
+        # Ctrl+C copies the text selected in the chosen message (arrow keys may have chosen another).
+        if event.matches(QKeySequence.StandardKey.Copy) and self.text_selection.copy(row):
             return
         if event.matches(QKeySequence.StandardKey.SelectAll):
-            row = self.currentIndex().data(ROW_ROLE) if self.currentIndex().isValid() else None
             if row is not None:
                 self.text_selection.select_all(row)
             return
         # Ctrl+C on a chosen message with no text selected copies all of it, like in other chat apps.
-        if event.matches(QKeySequence.StandardKey.Copy):
-            row = self.currentIndex().data(ROW_ROLE) if self.currentIndex().isValid() else None
-            if row is not None and row.message is not None:
-                self.linkActivated.emit(row, "action:copy")
-                return
+        if event.matches(QKeySequence.StandardKey.Copy) and row is not None and row.message is not None:
+            self.linkActivated.emit(row, "action:copy")
+            return
         super().keyPressEvent(event)
 
     def event(self, event: QEvent) -> bool:

@@ -97,9 +97,9 @@ class TextSelection(QObject):
         text = bubble.adjusted(PADDING, PADDING, -PADDING, -PADDING)
         return text.contains(point) and point.y() - text.top() <= self._text_bottom(message)
 
-    def copy(self) -> bool:
-        """Puts the selected text on the clipboard; False when nothing is selected."""
-        text = self.selected_text()
+    def copy(self, row: Row | None = None) -> bool:
+        """Puts the selected text on the clipboard; False when nothing is selected (in `row`, if given)."""
+        text = self.selected_text(row)
         if not text:
             return False
         QGuiApplication.clipboard().setText(text)

@@ -201,6 +201,11 @@ def test_ctrl_c_without_a_selection_still_copies_the_whole_message(chat, qtbot) 
     with qtbot.waitSignal(view.linkActivated) as signal:
         QTest.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert signal.args[0].message.id == "m1" and signal.args[1] == "action:copy"
+    _drag(view, _point(view, 1, "second"), _end(view, 1, "paragraph"))
+    QTest.keyClick(view, Qt.Key.Key_Up)  # another message chosen with the keyboard: Ctrl+C copies it whole
+    with qtbot.waitSignal(view.linkActivated) as signal:
+        QTest.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert signal.args[0].message.id == "m0" and signal.args[1] == "action:copy"
 
 
 def test_ctrl_a_selects_the_chosen_message_s_text_only(chat) -> None:
