@@ -62,6 +62,8 @@ class ChatDelegate(QStyledItemDelegate):
         self._streaming: OrderedDict[int, MessageDocument] = OrderedDict()
         self.highlight = ""  # find-in-chat: every occurrence is marked in the rows on screen
         self._formula_updates: FormulaUpdates | None = None
+        # The text selected with the mouse in a row (text_selection.py), painted over its text.
+        self.text_selections: Callable[[Row, QTextDocument], list] | None = None
 
     @property
     def _formulas(self) -> FormulaUpdates:
@@ -249,8 +251,11 @@ class ChatDelegate(QStyledItemDelegate):
         context.palette.setColor(QPalette.ColorRole.Text, QColor(self._theme.text))
         clip = visible.translated(-bubble.left() - PADDING, -bubble.top() - PADDING)
         context.clip = clip.toRectF()
-        if self.highlight:
-            context.selections = self._find_selections(doc)
+        selections = self._find_selections(doc) if self.highlight else []
+        if self.text_selections is not None:
+            selections += self.text_selections(row, doc)
+        if selections:
+            context.selections = selections
         painter.setClipRect(clip)
         doc.documentLayout().draw(painter, context)
         painter.restore()

@@ -44,6 +44,10 @@ class ChatView(QListView):
         self._stick_to_bottom = True
         self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
         self._empty_text = ""
+        from desktop_chat.ui.text_selection import TextSelection
+
+        self.text_selection = TextSelection(self)  # selecting a message's text with the mouse, in place
+        self.chat_delegate.text_selections = self.text_selection.selections
 
     def set_highlight(self, text: str) -> None:
         self.chat_delegate.highlight = text
@@ -86,13 +90,27 @@ class ChatView(QListView):
             return None, ""
         return row, self.chat_delegate.anchor_at(row, rect, pos)
 
+    def mousePressEvent(self, event) -> None:
+        self.text_selection.mouse_press(event)
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        if not self.text_selection.mouse_double_click(event):
+            super().mouseDoubleClickEvent(event)
+
     def mouseMoveEvent(self, event) -> None:
-        _row, href = self.anchor_at(event.position().toPoint())
-        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if href else Qt.CursorShape.ArrowCursor)
+        if self.text_selection.mouse_move(event):
+            return  # a selection is being dragged: the rows are not
+        point = event.position().toPoint()
+        _row, href = self.anchor_at(point)
+        shape = Qt.CursorShape.PointingHandCursor if href else \
+            Qt.CursorShape.IBeamCursor if self.text_selection.over_text(point) else Qt.CursorShape.ArrowCursor
+        self.viewport().setCursor(shape)
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
+        self.text_selection.mouse_release(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.text_selection.dragged:
             row, href = self.anchor_at(event.position().toPoint())
             if row is not None and href:
                 self.linkActivated.emit(row, href)
@@ -118,12 +136,18 @@ class ChatView(QListView):
             rect = self.visualRect(self.currentIndex())
             self.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, rect.center()))
             return
-        # Ctrl+C on a chosen message copies it, like in other chat apps.
-        if event.matches(QKeySequence.StandardKey.Copy):
-            row = self.currentIndex().data(ROW_ROLE) if self.currentIndex().isValid() else None
-            if row is not None and row.message is not None:
-                self.linkActivated.emit(row, "action:copy")
-                return
+        row = self.currentIndex().data(ROW_ROLE) if self.currentIndex().isValid() else None
+        # Ctrl+C copies the text selected in the chosen message (arrow keys may have chosen another).
+        if event.matches(QKeySequence.StandardKey.Copy) and self.text_selection.copy(row):
+            return
+        if event.matches(QKeySequence.StandardKey.SelectAll):
+            if row is not None:
+                self.text_selection.select_all(row)
+            return
+        # Ctrl+C on a chosen message with no text selected copies all of it, like in other chat apps.
+        if event.matches(QKeySequence.StandardKey.Copy) and row is not None and row.message is not None:
+            self.linkActivated.emit(row, "action:copy")
+            return
         super().keyPressEvent(event)
 
     def event(self, event: QEvent) -> bool:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QTextDocument
-from PySide6.QtWidgets import QVBoxLayout
 
 from desktop_chat.catalogue import format_rub
 from desktop_chat.chat import conversation
@@ -111,44 +110,21 @@ class MessageActions(QObject):
         menu = QMenu(self.window)
         # ‹ 2/3 › are arrows under the message; in a menu they need words (the count is the arrows' context).
         words = {"action:version-prev": self.tr("Previous version"), "action:version-next": self.tr("Next version")}
+        if view.text_selection.selected_text(row):
+            menu.addAction(self.tr("Copy selected text"), view.text_selection.copy)
         for href, label in row.actions:
             if href != "action:versions":
                 menu.addAction(words.get(href, label), partial(self.on_link, row, href))
         message = row.message
         if message is not None:
-            menu.addAction(self.tr("Select text…"), partial(self.show_text, message))
+            # The text is selectable in place: this selects all of it, to copy a part or the whole.
+            menu.addAction(self.tr("Select all text"), partial(view.text_selection.select_all, row))
             code = view.chat_delegate.document(row, view.viewport().width()).property("code_blocks") or []
             for number in range(len(code)):
                 menu.addAction(self.tr("Copy code block %1").replace("%1", str(number + 1)),
                                partial(self.on_link, row, f"copy-code:{number}"))
         if not menu.isEmpty():
             menu.exec(where)
-
-    def show_text(self, message: Message) -> None:
-        """The message, formatted, in a box where any part of it can be selected and copied."""
-        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser
-
-        from desktop_chat.ui.render import render_message
-
-        dialog = QDialog(self.window)
-        dialog.setWindowTitle(self.tr("Message text"))
-        text = QTextBrowser(dialog)
-        text.setOpenLinks(False)  # web links go to the browser; copy links copy, as in the chat
-        row = Row("message", message=message)
-        text.anchorClicked.connect(lambda url: self.on_link(row, url.toString()))
-        rendered = render_message(message.text, self.window.theme.dark)
-        rendered.add_images_to(text.document())
-        text.setHtml(rendered.html)
-        text.setAccessibleName(self.tr("Message text"))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
-        buttons.rejected.connect(dialog.reject)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(text)
-        layout.addWidget(buttons)
-        dialog.resize(680, 460)
-        text.setFocus()
-        text.selectAll()
-        dialog.open()
 
     # ---- links ----------------------------------------------------------------------------
     def on_link(self, row: Row, href: str) -> None:

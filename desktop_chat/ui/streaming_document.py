@@ -76,6 +76,11 @@ class MessageDocument:
     def text(self) -> str:
         return self._text
 
+    @property
+    def text_end(self) -> int:
+        """Where the message's text ends and the notes and links under it begin (a position)."""
+        return self._footer_start
+
     def set_width(self, width: float) -> None:
         # Setting the same width again would still lay the whole document out anew.
         if width != self._width:

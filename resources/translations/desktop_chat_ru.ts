@@ -918,16 +918,16 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Следующий вариант</translation>
     </message>
     <message>
-        <source>Select text…</source>
-        <translation>Выделить текст…</translation>
+        <source>Copy selected text</source>
+        <translation>Копировать выделенное</translation>
+    </message>
+    <message>
+        <source>Select all text</source>
+        <translation>Выделить весь текст</translation>
     </message>
     <message>
         <source>Copy code block %1</source>
         <translation>Копировать блок кода %1</translation>
-    </message>
-    <message>
-        <source>Message text</source>
-        <translation>Текст сообщения</translation>
     </message>
     <message>
         <source>Code copied.</source>
