@@ -22,6 +22,13 @@ class MessageActions(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
+        # Day separators and message times in the UI's language, on the chat list's clock.
+        from desktop_chat.ui.day_rows import Calendar
+
+        calendar = Calendar(lambda: window.chat_list_model.clock())
+        window.chat_model.day_label = calendar.day_label
+        window.chat_view.chat_delegate.time_text = calendar.time_of_day
+        window.chat_view.chat_delegate.full_time = calendar.full_time
 
     # ---- what shows under a message -------------------------------------------------------
     def decorate(self, row: Row, is_last: bool) -> None:
@@ -98,10 +105,14 @@ class MessageActions(QObject):
         """The same actions as the links under a message, plus per-block code copies."""
         from PySide6.QtWidgets import QMenu
 
+        from desktop_chat.ui.action_icons import ICON_OF, make_icon
+
         view = self.window.chat_view
         menu = QMenu(self.window)
         for href, label in row.actions:
-            menu.addAction(label, partial(self.on_link, row, href))
+            action = menu.addAction(label, partial(self.on_link, row, href))
+            if href in ICON_OF:  # the same picture as in the bar under the message
+                action.setIcon(make_icon(ICON_OF[href], self.window.theme.text))
         message = row.message
         if message is not None:
             menu.addAction(self.tr("Select text…"), partial(self.show_text, message))
@@ -154,7 +165,7 @@ class MessageActions(QObject):
             doc = QTextDocument()
             doc.setMarkdown(message.text)
             clipboard.setText(doc.toPlainText())
-            status.showMessage(self.tr("Message copied."), 3000)
+            window.chat_view.show_copied(row)  # "Copied ✓" in place of the copy icon
         elif href == "action:copy-md" and message is not None:
             clipboard.setText(message.text)
             status.showMessage(self.tr("Message copied as Markdown."), 3000)
