@@ -120,6 +120,8 @@ class MessageActions(QObject):
             for number in range(len(code)):
                 menu.addAction(self.tr("Copy code block %1").replace("%1", str(number + 1)),
                                partial(self.on_link, row, f"copy-code:{number}"))
+                menu.addAction(self.tr("Show code block %1 without wrapping").replace("%1", str(number + 1)),
+                               partial(self.on_link, row, f"wrap-code:{number}"))
         if not menu.isEmpty():
             menu.exec(where)
 
@@ -161,6 +163,14 @@ class MessageActions(QObject):
             if code is not None:
                 clipboard.setText(code)
                 status.showMessage(self.tr("Code copied."), 3000)
+        elif href.startswith("wrap-code:") and message is not None:
+            view = window.chat_view
+            code = view.chat_delegate.code_block(row, view.viewport().width(), int(href.split(":", 1)[1]))
+            if code is not None:
+                from desktop_chat.ui.code_viewer import CodeViewer
+
+                self.code_viewer = CodeViewer(code, window)  # kept: a dialog without an owner would vanish
+                self.code_viewer.open()
         elif href == "action:copy" and message is not None:
             doc = QTextDocument()
             doc.setMarkdown(message.text)

@@ -349,7 +349,9 @@ def _code_block_html(content: str, lang: str, env: EnvType, *, first: bool = Tru
     # A one-cell-wide table gives the block a padded background box, which <pre> alone cannot have in Qt.
     header = (
         f'<tr><td><span style="color:{theme.muted_text}; font-size:small">{label}</span></td>'
-        f'<td align="right"><a href="copy-code:{index}" style="color:{theme.link}; font-size:small;'
+        f'<td align="right"><a href="wrap-code:{index}" style="color:{theme.link}; font-size:small;'
+        f' text-decoration:none">{html.escape(QCoreApplication.translate("render", "No wrap"))}</a>'
+        f'&nbsp;&nbsp;&nbsp;<a href="copy-code:{index}" style="color:{theme.link}; font-size:small;'
         f' text-decoration:none">{copy}</a></td></tr>'
     ) if first else ""
     cell = "" if first else "padding-top:0px;"
