@@ -105,7 +105,9 @@ def test_rows_keep_their_height_when_the_mouse_moves(qtbot, make_window) -> None
     first_answer = two_exchanges(window)[1]
     index = index_of(window, first_answer.id)
     before = window.chat_view.visualRect(index)
-    move_mouse(qtbot, window, bar_item(window, first_answer.id, "action:copy").rect.center())
+    move_mouse(qtbot, window, before.center())
+    assert window.chat_view.chat_delegate.bar.hovered == f"m:{first_answer.id}"
+    window.chat_view.scheduleDelayedItemsLayout()  # measure the rows again with the mouse on one
     window.chat_view.executeDelayedItemsLayout()
     assert window.chat_view.visualRect(index) == before
 
