@@ -305,3 +305,26 @@ def test_no_wrap_shows_the_code_block_unwrapped_and_the_toggle_wraps_it_again(qt
     assert viewer.text.lineWrapMode() == QPlainTextEdit.LineWrapMode.WidgetWidth
     qtbot.waitUntil(lambda: bar.maximum() == 0, timeout=WAIT)
     viewer.close()
+
+
+def test_a_version_pager_is_always_visible_and_other_actions_go_under_more(qtbot, make_window) -> None:
+    window = make_window(None, online=False)
+    decorate = window.chat_model.decorate
+
+    def with_versions(row, is_last: bool) -> None:
+        decorate(row, is_last)
+        if row.message is not None and row.message.text == "First **answer**":
+            row.actions += [("action:version-prev", "2/3"), ("action:version-next", "2/3"),
+                            ("action:something-new", "Something new")]
+
+    window.chat_model.decorate = with_versions
+    first_answer = two_exchanges(window)[1]
+    move_mouse(qtbot, window, QPoint(2, 2))
+    view = window.chat_view
+    index = index_of(window, first_answer.id)
+    items = view.chat_delegate.bar_items(index.data(ROW_ROLE), view.visualRect(index))
+    assert [i.href for i in items][:3] == ["action:version-prev", "bar:count", "action:version-next"]
+    assert items[1].label == "2/3"
+    assert "action:something-new" not in [i.href for i in items]  # not an icon: under "more…"
+    assert ink(window, items[0]) > 5 and ink(window, items[1]) > 5  # shown without the mouse
+    assert ink(window, bar_item(window, first_answer.id, "action:copy")) == 0
