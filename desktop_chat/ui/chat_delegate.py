@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from desktop_chat.store.model import Attachment
     from desktop_chat.ui.streaming_document import FormulaUpdates, MessageDocument
 
+from desktop_chat.ui import hover_bar
 from desktop_chat.ui.chat_model import ROW_ROLE, Row
+from desktop_chat.ui.day_rows import full_time, time_of_day
 from desktop_chat.ui.message_footer import footer_html
 from desktop_chat.ui.theme import Theme
 
@@ -64,6 +66,10 @@ class ChatDelegate(QStyledItemDelegate):
         self._formula_updates: FormulaUpdates | None = None
         # The text selected with the mouse in a row (text_selection.py), painted over its text.
         self.text_selections: Callable[[Row, QTextDocument], list] | None = None
+        self.bar = hover_bar.BarState()  # the view keeps it up to date (mouse, keyboard, "copied")
+        # A message's time under it, and in full in its tooltip (the window sets them in the UI's language).
+        self.time_text: Callable[[float], str] = time_of_day
+        self.full_time: Callable[[float], str] = full_time
 
     @property
     def _formulas(self) -> FormulaUpdates:
@@ -196,7 +202,7 @@ class ChatDelegate(QStyledItemDelegate):
 
     def _background(self, row: Row) -> QColor:
         message = row.message
-        if row.kind == "cut":
+        if row.kind in ("cut", "day"):
             return QColor(0, 0, 0, 0)
         if message is not None and message.role == "user":
             return QColor(self._theme.user_bubble)
@@ -224,7 +230,9 @@ class ChatDelegate(QStyledItemDelegate):
         if isinstance(view, QListView):
             width = view.viewport().width()
         doc = self.document(row, width)
-        return QSize(width, int(doc.size().height()) + 2 * PADDING + MARGIN)
+        # A message's action bar has its strip whether it is shown or not: rows never jump on hover.
+        bar = hover_bar.BAR_HEIGHT if hover_bar.has_bar(row) else 0
+        return QSize(width, int(doc.size().height()) + 2 * PADDING + MARGIN + bar)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -259,6 +267,36 @@ class ChatDelegate(QStyledItemDelegate):
         painter.setClipRect(clip)
         doc.documentLayout().draw(painter, context)
         painter.restore()
+        if hover_bar.has_bar(row):
+            selected = bool(option.state & (QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus))
+            shown = selected or row.last or self.bar.hovered == row.key or self.bar.focus_key == row.key
+            items = hover_bar.visible_items(self.bar_items(row, option.rect, doc), shown)
+            if items:
+                hover_bar.paint(painter, items, self._theme, self.bar, row, self.bar_label("copied"))
+
+    # --- the action bar under a message (hover_bar) ---
+    def bar_label(self, name: str) -> str:
+        return {"more": self.tr("More…"), "prev": self.tr("Previous version"), "next": self.tr("Next version"),
+                "copied": self.tr("Copied")}[name]
+
+    def bar_items(self, row: Row, option_rect: QRect, doc: QTextDocument | None = None) -> list[hover_bar.BarItem]:
+        """The bar's buttons and texts under a message, in view coordinates (all of them, shown or not)."""
+        if not hover_bar.has_bar(row) or row.message is None:
+            return []
+        doc = doc or self.document(row, option_rect.width())
+        bubble = self.bubble_rect(row, option_rect, doc)
+        labels = {name: self.bar_label(name) for name in ("more", "prev", "next", "copied")}
+        metrics = QFontMetrics(self._font())
+        return hover_bar.layout(row, bubble, metrics, labels, self.time_text(row.message.created_at))
+
+    def bar_item_at(self, row: Row, option_rect: QRect, pos: QPoint) -> hover_bar.BarItem | None:
+        return next((item for item in self.bar_items(row, option_rect) if item.rect.contains(pos)), None)
+
+    def _font(self):
+        from PySide6.QtWidgets import QApplication
+
+        view = self.parent()
+        return view.font() if isinstance(view, QListView) else QApplication.font()
 
     def _find_selections(self, doc: QTextDocument) -> list[QAbstractTextDocumentLayout.Selection]:
         marked = QTextCharFormat()
@@ -275,6 +313,10 @@ class ChatDelegate(QStyledItemDelegate):
         return selections
 
     def anchor_at(self, row: Row, option_rect: QRect, pos: QPoint) -> str:
+        """The link or the bar button under `pos` (a bar button counts only when it can be pressed)."""
+        item = self.bar_item_at(row, option_rect, pos)
+        if item is not None and item in hover_bar.buttons([item]):
+            return item.href
         doc = self.document(row, option_rect.width())
         bubble = self.bubble_rect(row, option_rect, doc)
         local = pos - bubble.topLeft() - QPoint(PADDING, PADDING)

@@ -7,12 +7,14 @@ seconds; see docs/decisions.md).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from desktop_chat.store import Message
+from desktop_chat.ui.day_rows import day_key, day_label
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 INITIAL_WINDOW = 30  # enough rows to fill a tall window at first paint
@@ -21,7 +23,8 @@ GROW_BY = 50
 
 @dataclass
 class Row:
-    """One row of the chat view. `kind` is "message", "streaming", "cut" or "notice"."""
+    """One row of the chat view. `kind` is "message", "streaming", "cut", "notice" or "day" (a day's
+    separator: not a message, not selectable)."""
 
     kind: str
     message: Message | None = None
@@ -29,11 +32,14 @@ class Row:
     # Extra words under a message: a live error's full text, "stopped", token usage…
     footer_note: str = ""
     actions: list[tuple[str, str]] = field(default_factory=list)  # (href, label)
+    last: bool = False  # the chat's last message: its action bar stays visible
 
     @property
     def key(self) -> str:
         if self.message is not None:
             return f"m:{self.message.id}"
+        if self.kind == "day":
+            return f"day:{self.text}"  # the same separator is the same drawing, whatever object holds it
         return f"{self.kind}:{id(self)}"
 
 
@@ -51,6 +57,8 @@ class ChatModel(QAbstractListModel):
         # Called for each message row as rows are built, with whether it is the chat's last message:
         # the window fills in the notes and links under it.
         self.decorate: Callable[[Row, bool], None] = lambda row, is_last: None
+        # The words of a day's separator (the window sets them in the UI's language; see day_rows).
+        self.day_label: Callable[[float], str] = lambda at: day_label(at, time.time())
 
     # --- reading ---
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -67,6 +75,12 @@ class ChatModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return _describe(row)
         return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        row = self.row_at(index.row()) if index.isValid() else None
+        if row is not None and row.kind == "day":
+            return Qt.ItemFlag.NoItemFlags  # a separator: the keyboard steps over it
+        return super().flags(index)
 
     def row_at(self, row: int) -> Row | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -170,12 +184,19 @@ class ChatModel(QAbstractListModel):
     def _rebuild(self) -> None:
         rows: list[Row] = []
         last = self._messages[-1] if self._messages else None
+        day: tuple[int, int, int] | None = None
         for message in self._messages[self._start:]:
             if self._cut_before is not None and message.id == self._cut_before:
                 rows.append(Row("cut", text=self._cut_text))
-            row = Row("message", message=message)
+            if day_key(message.created_at) != day:  # the first shown message says its day too
+                day = day_key(message.created_at)
+                rows.append(Row("day", text=self.day_label(message.created_at)))
+            row = Row("message", message=message, last=message is last)
             self.decorate(row, message is last)
             rows.append(row)
+        now = time.time()
+        if day is not None and day != day_key(now) and any(r.kind == "streaming" for r in self._tail):
+            rows.append(Row("day", text=self.day_label(now)))  # a reply written today under older messages
         rows.extend(self._tail)
         self._rows = rows
 

@@ -6,10 +6,11 @@ keeps the reader at the bottom while a reply grows, unless they scrolled up to r
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QHelpEvent, QKeySequence, QPainter
-from PySide6.QtWidgets import QAbstractItemView, QListView
+from PySide6.QtWidgets import QAbstractItemView, QListView, QToolTip
 
+from desktop_chat.ui import hover_bar
 from desktop_chat.ui.chat_delegate import ChatDelegate
 from desktop_chat.ui.chat_model import ROW_ROLE, ChatModel, Row
 from desktop_chat.ui.theme import Theme
@@ -48,6 +49,13 @@ class ChatView(QListView):
 
         self.text_selection = TextSelection(self)  # selecting a message's text with the mouse, in place
         self.chat_delegate.text_selections = self.text_selection.selections
+        # "Copied ✓" in place of the copy icon for a moment after a copy.
+        self._copied_timer = QTimer(self)
+        self._copied_timer.setSingleShot(True)
+        self._copied_timer.setInterval(self.COPIED_MS)
+        self._copied_timer.timeout.connect(self._end_copied)
+
+    COPIED_MS = 1500
 
     def set_highlight(self, text: str) -> None:
         self.chat_delegate.highlight = text
@@ -102,21 +110,90 @@ class ChatView(QListView):
         if self.text_selection.mouse_move(event):
             return  # a selection is being dragged: the rows are not
         point = event.position().toPoint()
-        _row, href = self.anchor_at(point)
+        row, href = self.anchor_at(point)
         shape = Qt.CursorShape.PointingHandCursor if href else \
             Qt.CursorShape.IBeamCursor if self.text_selection.over_text(point) else Qt.CursorShape.ArrowCursor
         self.viewport().setCursor(shape)
+        self._set_hover(row.key if row is not None else "", href)
         super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event) -> None:
+        self._set_hover("", "")
+        super().leaveEvent(event)
+
+    def _set_hover(self, key: str, href: str) -> None:
+        bar = self.chat_delegate.bar
+        if (bar.hovered, bar.hot) != (key, href):
+            bar.hovered, bar.hot = key, href
+            self.viewport().update()
 
     def mouseReleaseEvent(self, event) -> None:
         self.text_selection.mouse_release(event)
         if event.button() == Qt.MouseButton.LeftButton and not self.text_selection.dragged:
             row, href = self.anchor_at(event.position().toPoint())
             if row is not None and href:
-                self.linkActivated.emit(row, href)
+                self._activate(row, href, self.indexAt(event.position().toPoint()))
                 event.accept()
                 return
         super().mouseReleaseEvent(event)
+
+    def _activate(self, row: Row, href: str, index: QModelIndex) -> None:
+        """A link or a bar button pressed: "more…" opens the menu under it, the rest are actions."""
+        if href == hover_bar.MORE:
+            item = next((i for i in self.chat_delegate.bar_items(row, self.visualRect(index)) if i.href == href), None)
+            where = item.rect.bottomLeft() if item is not None else self.visualRect(index).center()
+            self.menuRequested.emit(row, self.viewport().mapToGlobal(where))
+        else:
+            self.linkActivated.emit(row, href)
+
+    # --- the action bar from the keyboard: Left/Right choose a button, Enter or Space press it ---
+    def _bar_buttons(self) -> list[hover_bar.BarItem]:
+        index = self.currentIndex()
+        row = index.data(ROW_ROLE) if index.isValid() else None
+        return hover_bar.buttons(self.chat_delegate.bar_items(row, self.visualRect(index))) if row else []
+
+    def _move_bar_focus(self, step: int) -> None:
+        buttons = self._bar_buttons()
+        if not buttons:
+            return
+        bar = self.chat_delegate.bar
+        hrefs = [b.href for b in buttons]
+        key = self.currentIndex().data(ROW_ROLE).key
+        if bar.focus_key == key and bar.focus_href in hrefs:
+            position = (hrefs.index(bar.focus_href) + step) % len(hrefs)
+        else:
+            position = 0 if step > 0 else len(hrefs) - 1
+        bar.focus_key, bar.focus_href = key, hrefs[position]
+        button = buttons[position]
+        # Say which button it is: a tooltip for the eyes, the description for screen readers.
+        self.setAccessibleDescription(button.label)
+        QToolTip.showText(self.viewport().mapToGlobal(button.rect.bottomLeft()), button.label, self)
+        self.viewport().update()
+
+    def bar_focus(self) -> str:
+        """The href of the bar button the keyboard is on ("" when none)."""
+        bar = self.chat_delegate.bar
+        index = self.currentIndex()
+        if index.isValid() and bar.focus_key == index.data(ROW_ROLE).key:
+            return bar.focus_href
+        return ""
+
+    def currentChanged(self, current: QModelIndex | QPersistentModelIndex,
+                       previous: QModelIndex | QPersistentModelIndex) -> None:
+        bar = self.chat_delegate.bar
+        bar.focus_key = bar.focus_href = ""
+        super().currentChanged(current, previous)
+        self.viewport().update()
+
+    def show_copied(self, row: Row) -> None:
+        """The copy icon under the row turns into a check with "Copied" for a moment."""
+        self.chat_delegate.bar.copied = row.key
+        self._copied_timer.start()
+        self.viewport().update()
+
+    def _end_copied(self) -> None:
+        self.chat_delegate.bar.copied = ""
+        self.viewport().update()
 
     def contextMenuEvent(self, event) -> None:
         index = self.indexAt(event.pos())
@@ -134,7 +211,19 @@ class ChatView(QListView):
         if event.key() == Qt.Key.Key_F10 and event.modifiers() == Qt.KeyboardModifier.ShiftModifier:
             # Shift+F10 opens the context menu on Linux and Windows, like the Menu key.
             rect = self.visualRect(self.currentIndex())
-            self.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, rect.center()))
+            self.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, rect.center(),
+                                                    self.viewport().mapToGlobal(rect.center())))
+            return
+        if event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right) and not event.modifiers():
+            self._move_bar_focus(1 if event.key() == Qt.Key.Key_Right else -1)
+            return
+        focused = self.bar_focus()
+        if focused and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self._activate(self.currentIndex().data(ROW_ROLE), focused, self.currentIndex())
+            return
+        if focused and event.key() == Qt.Key.Key_Escape:
+            self.chat_delegate.bar.focus_href = ""
+            self.viewport().update()
             return
         row = self.currentIndex().data(ROW_ROLE) if self.currentIndex().isValid() else None
         # Ctrl+C copies the text selected in the chosen message (arrow keys may have chosen another).
@@ -150,14 +239,27 @@ class ChatView(QListView):
             return
         super().keyPressEvent(event)
 
-    def event(self, event: QEvent) -> bool:
+    def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            _row, href = self.anchor_at(event.pos())
-            if href.startswith(("http://", "https://", "mailto:")):
-                self.setToolTip(href)
-            else:
-                self.setToolTip("")
-        return super().event(event)
+            text = self.tooltip_at(event.pos())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
+                return True
+            QToolTip.hideText()
+        return super().viewportEvent(event)
+
+    def tooltip_at(self, pos: QPoint) -> str:
+        """A web link's address; a bar button's name; the full date over a message's time."""
+        row, rect = self._row_and_rect(pos)
+        if row is None:
+            return ""
+        item = self.chat_delegate.bar_item_at(row, rect, pos)
+        if item is not None and item.kind == "time" and row.message is not None:
+            return self.chat_delegate.full_time(row.message.created_at)
+        if item is not None and item.kind == "icon":
+            return item.label
+        href = self.chat_delegate.anchor_at(row, rect, pos)
+        return href if href.startswith(("http://", "https://", "mailto:")) else ""
 
     # --- scrolling ---
     def at_bottom(self) -> bool:

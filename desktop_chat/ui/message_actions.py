@@ -24,6 +24,13 @@ class MessageActions(QObject):
         from desktop_chat.ui.versions_flow import VersionsFlow
 
         self.versions = VersionsFlow(window)  # ‹ 2/3 › and Delete under a message
+        # Day separators and message times in the UI's language, on the chat list's clock.
+        from desktop_chat.ui.day_rows import Calendar
+
+        calendar = Calendar(lambda: window.chat_list_model.clock())
+        window.chat_model.day_label = calendar.day_label
+        window.chat_view.chat_delegate.time_text = calendar.time_of_day
+        window.chat_view.chat_delegate.full_time = calendar.full_time
 
     # ---- what shows under a message -------------------------------------------------------
     def decorate(self, row: Row, is_last: bool) -> None:
@@ -78,8 +85,12 @@ class MessageActions(QObject):
             actions.append((f"action:open-file:{number}", self.tr("Open “%s”") % attached.name))
         if message.versions:  # an answer regenerated, a question edited: the earlier ones are kept
             label = f"{message.version + 1}/{len(message.versions) + 1}"
-            actions += [("action:version-prev", "‹"), ("action:versions", label), ("action:version-next", "›")] \
-                if not window.read_only else [("action:versions", label)]
+            actions.append(("action:versions", label))
+            if not window.read_only:  # an arrow that leads nowhere is left out (the bar greys it)
+                if message.version > 0:
+                    actions.insert(-1, ("action:version-prev", "‹"))
+                if message.version < len(message.versions):
+                    actions.append(("action:version-next", "›"))
         if not window.read_only:
             actions.append(("action:delete", self.tr("Delete")))
         row.footer_note = "\n".join(notes)
@@ -106,6 +117,8 @@ class MessageActions(QObject):
         """The same actions as the links under a message, plus per-block code copies."""
         from PySide6.QtWidgets import QMenu
 
+        from desktop_chat.ui.action_icons import ICON_OF, make_icon
+
         view = self.window.chat_view
         menu = QMenu(self.window)
         # ‹ 2/3 › are arrows under the message; in a menu they need words (the count is the arrows' context).
@@ -113,8 +126,11 @@ class MessageActions(QObject):
         if view.text_selection.selected_text(row):
             menu.addAction(self.tr("Copy selected text"), view.text_selection.copy)
         for href, label in row.actions:
-            if href != "action:versions":
-                menu.addAction(words.get(href, label), partial(self.on_link, row, href))
+            if href == "action:versions":
+                continue
+            action = menu.addAction(words.get(href, label), partial(self.on_link, row, href))
+            if href in ICON_OF:  # the same picture as in the bar under the message
+                action.setIcon(make_icon(ICON_OF[href], self.window.theme.text))
         message = row.message
         if message is not None:
             # The text is selectable in place: this selects all of it, to copy a part or the whole.
@@ -123,6 +139,8 @@ class MessageActions(QObject):
             for number in range(len(code)):
                 menu.addAction(self.tr("Copy code block %1").replace("%1", str(number + 1)),
                                partial(self.on_link, row, f"copy-code:{number}"))
+                menu.addAction(self.tr("Show code block %1 without wrapping").replace("%1", str(number + 1)),
+                               partial(self.on_link, row, f"wrap-code:{number}"))
         if not menu.isEmpty():
             menu.exec(where)
 
@@ -138,11 +156,19 @@ class MessageActions(QObject):
             if code is not None:
                 clipboard.setText(code)
                 status.showMessage(self.tr("Code copied."), 3000)
+        elif href.startswith("wrap-code:") and message is not None:
+            view = window.chat_view
+            code = view.chat_delegate.code_block(row, view.viewport().width(), int(href.split(":", 1)[1]))
+            if code is not None:
+                from desktop_chat.ui.code_viewer import CodeViewer
+
+                self.code_viewer = CodeViewer(code, window)  # kept: a dialog without an owner would vanish
+                self.code_viewer.open()
         elif href == "action:copy" and message is not None:
             doc = QTextDocument()
             doc.setMarkdown(message.text)
             clipboard.setText(doc.toPlainText())
-            status.showMessage(self.tr("Message copied."), 3000)
+            window.chat_view.show_copied(row)  # "Copied ✓" in place of the copy icon
         elif href == "action:copy-md" and message is not None:
             clipboard.setText(message.text)
             status.showMessage(self.tr("Message copied as Markdown."), 3000)

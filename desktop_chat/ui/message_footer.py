@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 
+from desktop_chat.ui.hover_bar import text_links
+
 if TYPE_CHECKING:
     from desktop_chat.store.model import Attachment
     from desktop_chat.ui.chat_view import Row
@@ -44,7 +46,8 @@ def footer_html(row: Row, theme: Theme, attachment_path: Callable[[Attachment], 
         html_parts.append(f'<p style="color:{theme.text}; margin-top:6px">⚠ {note}</p>')
         note = ""
     small: list[str] = [note] if note else []
-    links = " · ".join(f'<a href="{href}">{html.escape(label)}</a>' for href, label in row.actions)
+    # Most actions are icons in the bar under the message (hover_bar); these stay words in the text.
+    links = " · ".join(f'<a href="{href}">{html.escape(label)}</a>' for href, label in text_links(row))
     if links:
         small.append(links)
     if small:

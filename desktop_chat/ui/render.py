@@ -345,11 +345,14 @@ def _code_block_html(content: str, lang: str, env: EnvType, *, first: bool = Tru
         env["code_blocks"].append(code)
     label = html.escape(lang)
     copy = html.escape(env["copy_label"])
+    wrap = html.escape(QCoreApplication.translate("render", "No wrap"))  # opens the block unwrapped
     body = _highlight_lines(code, lang, theme.code_style)
     # A one-cell-wide table gives the block a padded background box, which <pre> alone cannot have in Qt.
     header = (
         f'<tr><td><span style="color:{theme.muted_text}; font-size:small">{label}</span></td>'
-        f'<td align="right"><a href="copy-code:{index}" style="color:{theme.link}; font-size:small;'
+        f'<td align="right"><a href="wrap-code:{index}" style="color:{theme.link}; font-size:small;'
+        f' text-decoration:none">{wrap}</a>'
+        f'&nbsp;&nbsp;&nbsp;<a href="copy-code:{index}" style="color:{theme.link}; font-size:small;'
         f' text-decoration:none">{copy}</a></td></tr>'
     ) if first else ""
     cell = "" if first else "padding-top:0px;"

@@ -186,6 +186,25 @@
     </message>
 </context>
 <context>
+    <name>ChatDelegate</name>
+    <message>
+        <source>More…</source>
+        <translation>Ещё…</translation>
+    </message>
+    <message>
+        <source>Previous version</source>
+        <translation>Предыдущий вариант</translation>
+    </message>
+    <message>
+        <source>Next version</source>
+        <translation>Следующий вариант</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>Скопировано</translation>
+    </message>
+</context>
+<context>
     <name>ChatHeader</name>
     <message>
         <source>Think longer</source>
@@ -494,6 +513,21 @@
     <message>
         <source>≈%s tokens</source>
         <translation>≈%s токенов</translation>
+    </message>
+</context>
+<context>
+    <name>CodeViewer</name>
+    <message>
+        <source>Code</source>
+        <translation>Код</translation>
+    </message>
+    <message>
+        <source>Wrap long lines</source>
+        <translation>Переносить длинные строки</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Копировать</translation>
     </message>
 </context>
 <context>
@@ -930,12 +964,12 @@ Your chats are kept on this computer and can be read offline.</source>
         <translation>Копировать блок кода %1</translation>
     </message>
     <message>
-        <source>Code copied.</source>
-        <translation>Код скопирован.</translation>
+        <source>Show code block %1 without wrapping</source>
+        <translation>Показать блок кода %1 без переноса строк</translation>
     </message>
     <message>
-        <source>Message copied.</source>
-        <translation>Сообщение скопировано.</translation>
+        <source>Code copied.</source>
+        <translation>Код скопирован.</translation>
     </message>
     <message>
         <source>Message copied as Markdown.</source>
@@ -1580,6 +1614,10 @@ A desktop client for YandexGPT and the other models of Yandex AI Studio. Your ch
     <message>
         <source>Copy</source>
         <translation>Копировать</translation>
+    </message>
+    <message>
+        <source>No wrap</source>
+        <translation>Без переноса</translation>
     </message>
 </context>
 </TS>

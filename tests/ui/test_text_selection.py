@@ -27,9 +27,11 @@ def _message(number: int, text: str, role: str = "assistant") -> Message:
 
 @pytest.fixture
 def chat(qtbot):
-    """A chat view with a few messages, each with copy links under it (its footer), shown on screen."""
+    """A chat view with a few messages, each with a link under it (its footer), shown on screen."""
     model = ChatModel()
-    model.decorate = lambda row, is_last: setattr(row, "actions", [("action:copy", "Copy")])
+    # Copy goes to the icon bar; a web source stays a link under the text (hover_bar.is_text_link).
+    model.decorate = lambda row, is_last: setattr(row, "actions", [("action:copy", "Copy"),
+                                                                   ("https://example.com/source", "Source")])
     view = ChatView(LIGHT)
     view.setModel(model)
     qtbot.addWidget(view)
@@ -46,8 +48,15 @@ def chat(qtbot):
     return show
 
 
+def _index(view: ChatView, number: int):
+    """The model index of the chat's `number`-th message row (day separators are rows too)."""
+    model = view.model()
+    rows = [n for n in range(model.rowCount()) if model.index(n, 0).data(ROW_ROLE).kind in ("message", "streaming")]
+    return model.index(rows[number], 0)
+
+
 def _doc(view: ChatView, number: int):
-    index = view.model().index(number, 0)
+    index = _index(view, number)
     row = index.data(ROW_ROLE)
     rect = view.visualRect(index)
     message = view.chat_delegate.message_document(row, rect.width())
@@ -157,7 +166,7 @@ def test_a_drag_below_the_text_stops_at_its_end_not_in_the_links_under_it(chat) 
     message, bubble = _doc(view, 0)
     _drag(view, _point(view, 0, "Then"), QPoint(bubble.center().x(), bubble.bottom() - 2))
     assert view.text_selection.selected_text() == "Then it sleeps all day."
-    assert "Copy" in message.document.toPlainText()  # the footer's link is there, and not selected
+    assert "Source" in message.document.toPlainText()  # the footer's link is there, and not selected
 
 
 def test_a_click_on_a_link_activates_it_and_selects_nothing(chat, qtbot) -> None:
@@ -183,7 +192,7 @@ def test_a_drag_into_the_next_message_stops_at_the_end_of_its_own(chat) -> None:
     view = chat(FIRST, SECOND)
     _drag(view, _point(view, 0, "Then"), _point(view, 1, "paragraph"))
     assert view.text_selection.selected_text() == "Then it sleeps all day."
-    assert view.currentIndex().row() == 0  # the rows are not dragged through: the message stays chosen
+    assert view.currentIndex() == _index(view, 0)  # the rows are not dragged through: the message stays chosen
     _drag(view, _end(view, 1, "second paragraph"), _point(view, 0, "quick"))
     assert view.text_selection.selected_text() == "A second paragraph"  # upwards: to the start
 
@@ -230,7 +239,7 @@ def test_the_selection_stays_on_its_text_when_the_view_scrolls_and_the_rows_are_
     assert model.has_more_above()
     bar = view.verticalScrollBar()
     row = 2
-    name = f"number {model.index(row, 0).data(ROW_ROLE).message.id[1:]}"
+    name = f"number {_index(view, row).data(ROW_ROLE).message.id[1:]}"
     _drag(view, _point(view, row, name), _end(view, row, name))
     selected = QColor(LIGHT.selection)
 
@@ -246,7 +255,8 @@ def test_the_selection_stays_on_its_text_when_the_view_scrolls_and_the_rows_are_
     view.executeDelayedItemsLayout()
     assert painted() and view.text_selection.selected_text() == name
     view.keep_position_while(model.grow_up)  # older messages added above, as when scrolled to the top
-    row = next(n for n in range(model.rowCount()) if f"{name}." in model.index(n, 0).data(ROW_ROLE).message.text)
+    shown = [_index(view, n).data(ROW_ROLE).message.text for n in range(len(texts) - 20)]
+    row = next(n for n, text in enumerate(shown) if f"{name}." in text)
     assert row == 12
     assert painted() and view.text_selection.selected_text() == name
     model.set_messages([_message(n, t) for n, t in enumerate(texts)])  # the chat opened again
@@ -305,7 +315,7 @@ def test_the_menu_copies_the_selection_and_selects_all_in_place(make_window, mon
             menus.append({action.text(): action for action in self.actions()})
 
     monkeypatch.setattr(QtWidgets, "QMenu", Menu)
-    row = view.model().index(1, 0).data(ROW_ROLE)
+    row = _index(view, 1).data(ROW_ROLE)
     window.message_actions.show_menu(row, QPoint())
     assert "Copy selected text" not in menus[-1]
     menus[-1]["Select all text"].trigger()
@@ -315,7 +325,7 @@ def test_the_menu_copies_the_selection_and_selects_all_in_place(make_window, mon
     QGuiApplication.clipboard().clear()
     menus[-1]["Copy selected text"].trigger()
     assert QGuiApplication.clipboard().text() == "Сегодня хорошая погода"
-    window.message_actions.show_menu(view.model().index(0, 0).data(ROW_ROLE), QPoint())
+    window.message_actions.show_menu(_index(view, 0).data(ROW_ROLE), QPoint())
     assert "Copy selected text" not in menus[-1]  # the selection is in another message
 
 

@@ -36,11 +36,14 @@ def test_regenerate_shows_versions_and_the_one_chosen_is_sent_next_and_kept(qtbo
     qtbot.waitUntil(lambda: window.chat_model.messages[-1].text == "Второй вариант" and not window.busy,
                     timeout=WAIT)
     reply_row = message_rows(window)[-1]
-    assert labels(reply_row)[-4:] == ["‹", "2/2", "›", "Delete"]
+    assert labels(reply_row)[-3:] == ["‹", "2/2", "Delete"]  # the newest: no "next" arrow
+    from desktop_chat.ui import hover_bar
+
+    assert hover_bar.pager_count(reply_row) == "2/2"  # the bar's pager shows it
 
     click(qtbot, window, reply_row, "action:version-prev")
     qtbot.waitUntil(lambda: window.chat_model.messages[-1].text == "Первый вариант", timeout=WAIT)
-    assert "1/2" in labels(message_rows(window)[-1])
+    assert labels(message_rows(window)[-1])[-3:] == ["1/2", "›", "Delete"]  # the oldest: no "previous"
     assert stored(window)[-1].text == "Первый вариант"  # saved at once
 
     send(qtbot, window, "Ещё вопрос")

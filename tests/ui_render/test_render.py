@@ -58,7 +58,7 @@ def test_code_block_is_highlighted_and_copy_link_maps_to_raw_source() -> None:
                 anchors.append(fmt.anchorHref())
             it += 1
         block = block.next()
-    assert anchors == ["copy-code:0", "copy-code:1"]
+    assert anchors == ["wrap-code:0", "copy-code:0", "wrap-code:1", "copy-code:1"]  # "No wrap", "Copy" per block
 
 
 def test_unknown_language_and_unclosed_fence_render_plain() -> None:
