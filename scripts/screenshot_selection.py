@@ -65,7 +65,9 @@ def main() -> int:
         app.processEvents()
 
         def point(text: str, after: bool) -> QPoint:
-            index = view.model().index(1, 0)
+            model = view.model()  # the reply: the second message row (a day separator is a row too)
+            index = [model.index(i, 0) for i in range(model.rowCount())
+                     if model.index(i, 0).data(ROW_ROLE).kind == "message"][1]
             rect = view.visualRect(index)
             message = view.chat_delegate.message_document(index.data(ROW_ROLE), rect.width())
             doc = message.document

@@ -1,4 +1,5 @@
-"""Renders the open chat with the mouse over a message (its action bar, the time, day separators),
+"""Renders the open chat with the mouse over a message (its action bar, the time, day separators,
+the last answer's versions ‹ 2/2 ›),
 in light and dark, English and Russian, into docs/screenshots/.
 
     .venv/bin/python scripts/screenshots_hover.py [--out docs/screenshots] [--all]
@@ -32,6 +33,7 @@ TEXTS = {
            ("user", "А только первые три?"),
            ("assistant", "Возьмите срез отсортированного списка: `sorted(...)[:3]`.")],
 }
+EARLIER = {"en": "Use `itertools.islice` on the sorted items.", "ru": "Используйте `itertools.islice` для отсортированных пар."}
 
 
 def main() -> int:
@@ -70,6 +72,9 @@ def main() -> int:
             for number, (role, text) in enumerate(TEXTS[lang]):
                 message = Message.new(role, text, usage=usage if role == "assistant" else None,
                                       created_at=yesterday + number * 60 if number < 2 else time.time() - 300 + number)
+                if number == len(TEXTS[lang]) - 1:  # the last answer was regenerated once: ‹ 2/2 ›
+                    earlier = Message.new(role, EARLIER[lang], usage=usage, created_at=message.created_at - 30)
+                    message.versions, message.version = [[earlier]], 1
                 store.append_message(chat.id, message)
             apply_theme(app, theme)
             window = MainWindow(Services(store=store, settings=Settings(), tasks=BackgroundTasks(), environ={},
