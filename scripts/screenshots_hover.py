@@ -33,7 +33,8 @@ TEXTS = {
            ("user", "А только первые три?"),
            ("assistant", "Возьмите срез отсортированного списка: `sorted(...)[:3]`.")],
 }
-EARLIER = {"en": "Use `itertools.islice` on the sorted items.", "ru": "Используйте `itertools.islice` для отсортированных пар."}
+EARLIER = {"en": "Use `itertools.islice` on the sorted items.",
+           "ru": "Используйте `itertools.islice` для отсортированных пар."}
 
 
 def main() -> int:
