@@ -77,11 +77,18 @@ class Stream:
             self._finish()
 
     def _show(self) -> None:
-        # What the window's stream repaint does: the row's text, then the row is measured again.
-        follow = self.view.at_bottom()
+        # What the window's stream repaint does (ReplyPresenter.repaint_stream): the row's text and its
+        # changed pieces rendered, then in the next event the row is measured again.
         self.row.text = self._received
         if not self.visible:
             return
+        self.view.chat_delegate.prepare_stream(self.row)
+        QTimer.singleShot(0, self._measure)
+
+    def _measure(self) -> None:
+        if self.done:
+            return  # the finished reply took the row's place
+        follow = self.view.at_bottom()
         position = self.model.row_of_tail(self.row)
         if position is not None:
             index = self.model.index(position)
@@ -94,7 +101,8 @@ class Stream:
         """What the window does when the reply is stored: the message row adopts the document."""
         started = time.perf_counter()
         self._repaint.cancel()
-        self._show()
+        self.row.text = self._received
+        self._measure()
         message = Message.new("assistant", self.text)
         if self.visible:
             follow = self.view.at_bottom()

@@ -115,12 +115,7 @@ class ChatDelegate(QStyledItemDelegate):
 
         text_width = self._bubble_width(row, width) - 2 * PADDING
         if row.kind == "streaming":
-            stream = self._streaming.get(id(row))
-            if stream is None:
-                stream = MessageDocument(self._theme, self._footer_html(row))
-                self._streaming[id(row)] = stream
-                if len(self._streaming) > self.STREAMS:
-                    self._streaming.popitem(last=False)
+            stream = self._stream_of(row)
             # Replace, never append: the row holds the whole text so far.
             stream.update(row.text, self._footer_html(row))
             stream.set_width(text_width)
@@ -140,6 +135,22 @@ class ChatDelegate(QStyledItemDelegate):
         self._remember(key, doc)
         self._watch_formulas(doc)
         return doc
+
+    def _stream_of(self, row: Row) -> MessageDocument:
+        from desktop_chat.ui.streaming_document import MessageDocument
+
+        stream = self._streaming.get(id(row))
+        if stream is None:
+            stream = MessageDocument(self._theme, self._footer_html(row))
+            self._streaming[id(row)] = stream
+            if len(self._streaming) > self.STREAMS:
+                self._streaming.popitem(last=False)
+        return stream
+
+    def prepare_stream(self, row: Row) -> None:
+        """Renders what changed in a streaming row's text (MessageDocument.prepare), so that measuring
+        the row a moment later only edits its document."""
+        self._stream_of(row).prepare(row.text)
 
     def _remember(self, key: tuple, doc: MessageDocument | QTextDocument) -> None:
         self._docs[key] = doc

@@ -70,6 +70,7 @@ class MessageDocument:
         self._initial_footer = footer_html
         self._code_count = -1
         self._waiting: list[_Placed] = []  # the placed pieces that show a formula's source for now
+        self._prepared: tuple[str, list[Span], int] | None = None  # prepare(): text, its spans, first changed
         self.pending: set[object] = set()  # formula keys shown as source until they are ready
 
     @property
@@ -87,17 +88,8 @@ class MessageDocument:
         footer = self._initial_footer if footer_html is None else footer_html
         if text == self._text and footer == self._footer and self._footer_set:
             return False
-        if text != self._text or (not self._spans and text):
-            spans, resumed = render.resplit(self._text, self._spans, text)
-        else:
-            spans, resumed = self._spans, len(self._spans)
-        first = min(resumed, len(self._placed))
-        # Pieces split again may still be the same as before: keep those.
-        while first < len(spans) and first < len(self._placed):
-            placed = self._placed[first]
-            if placed.piece != spans[first].piece or placed.code_base != self._code_base(first):
-                break
-            first += 1
+        spans, first = self._changed_from(text)
+        self._prepared = None
         cursor = QTextCursor(self.document)
         cursor.beginEditBlock()
         start = self._placed[first].start if first < len(self._placed) else self._footer_start
@@ -125,6 +117,37 @@ class MessageDocument:
             self.document.setProperty("code_blocks", self.code_blocks())
             self._code_count = self._code_base(len(self._placed))
         return True
+
+    def prepare(self, text: str) -> None:
+        """Does the Python half of `update(text)` now (splitting, Markdown, highlighting: the pieces that
+        changed are rendered into render's cache) and leaves the QTextDocument as it is. A streaming row
+        calls this, then updates a moment later: one event of the GUI thread does not pay for both."""
+        if text == self._text:
+            return
+        spans, first = self._changed_from(text)
+        code_base = self._code_base(first)
+        for span in spans[first:]:
+            rendered = self._render(span.piece, code_base, register=False)
+            code_base += rendered.code_count
+        self._prepared = (text, spans, first)
+
+    def _changed_from(self, text: str) -> tuple[list[Span], int]:
+        """The pieces of `text` and the index of the first one that differs from what is shown."""
+        prepared = self._prepared
+        if prepared is not None and prepared[0] == text and len(self._placed) >= prepared[2]:
+            return prepared[1], prepared[2]
+        if text != self._text or (not self._spans and text):
+            spans, resumed = render.resplit(self._text, self._spans, text)
+        else:
+            spans, resumed = self._spans, len(self._spans)
+        first = min(resumed, len(self._placed))
+        # Pieces split again may still be the same as before: keep those.
+        while first < len(spans) and first < len(self._placed):
+            placed = self._placed[first]
+            if placed.piece != spans[first].piece or placed.code_base != self._code_base(first):
+                break
+            first += 1
+        return spans, first
 
     def formulas_finished(self, keys: set[object], seconds: float = 1e9) -> bool:
         """Renders again, in place, the pieces that showed one of these formulas as source; stops
@@ -197,7 +220,8 @@ class MessageDocument:
         if rendered.pending:
             self._waiting.append(placed)
 
-    def _render(self, piece: Piece, code_base: int, replacing: RenderedPiece | None = None) -> RenderedPiece:
+    def _render(self, piece: Piece, code_base: int, replacing: RenderedPiece | None = None,
+                register: bool = True) -> RenderedPiece:
         from desktop_chat.ui import math_render
 
         budget = FormulaBudget(math_render.MESSAGE_FORMULAS - len(self._images),
@@ -207,7 +231,7 @@ class MessageDocument:
             budget.formulas += len(replacing.images)
         rendered = render.render_piece(piece, self._theme, copy_label=self._copy_label, font_px=self._font_px,
                                        dpr=self._dpr, code_base=code_base, budget=budget)
-        for url, image in rendered.images.items():
+        for url, image in rendered.images.items() if register else ():
             if url not in self._images:
                 self._images.add(url)
                 self._image_pixels += image.width() * image.height()

@@ -275,3 +275,57 @@ def test_the_gui_thread_never_waits_for_a_formula() -> None:
     settle(doc)
     assert "\\left(" not in doc.document.toPlainText()  # the images came in place of the sources
     same(doc.document, fresh(text, footer="").document)
+
+
+@pytest.mark.parametrize("name", list(TEXTS))
+def test_prepared_updates_equal_a_fresh_render(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window renders a streaming row's new pieces first (prepare) and edits its document in the next
+    event: the document is the same as without, and the edit renders nothing again (no formulas here)."""
+    text = TEXTS[name]
+    doc = MessageDocument(LIGHT, FOOTER)
+    doc.set_width(WIDTH)
+    rendered: list[str] = []  # Markdown parsed or code highlighted
+    markdown, code_block = render._markdown().render, render._code_block_html
+
+    def parsing(source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        rendered.append(source)
+        return markdown(source, *args, **kwargs)
+
+    def highlighting(source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        rendered.append(source)
+        return code_block(source, *args, **kwargs)
+
+    monkeypatch.setattr(render._markdown(), "render", parsing)
+    monkeypatch.setattr(render, "_code_block_html", highlighting)
+    for n, end in enumerate(range(75, len(text) + 75, 75)):
+        doc.prepare(text[:end])
+        rendered.clear()
+        doc.update(text[:end])
+        if name not in ("math", "mixed", "looks"):
+            assert rendered == []
+        if n % 7 == 0 and not doc.pending:
+            expected = fresh(text[:end])
+            if not expected.pending:
+                same(doc.document, expected.document)
+    expected = fresh(text)
+    settle(doc, expected)
+    same(doc.document, expected.document)
+
+
+@pytest.mark.parametrize("name", ["code", "table", "mixed"])
+def test_a_stale_preparation_is_not_shown(name: str) -> None:
+    """The text changed between prepare and update (a rewrite, or more text): the update shows its own text."""
+    text = TEXTS[name]
+    doc = stream(text[: len(text) // 2], 97)
+    doc.prepare(text[: len(text) // 2 + 300])
+    rewritten = text[:10] + "Z" + text[11:]
+    doc.update(rewritten)
+    expected = fresh(rewritten)
+    settle(doc, expected)
+    same(doc.document, expected.document)
+    doc.prepare(rewritten[:-40])
+    doc.update(rewritten)  # the same text as shown: the preparation of another is dropped
+    doc.update(rewritten[:-40])
+    expected = fresh(rewritten[:-40])
+    settle(doc, expected)
+    same(doc.document, expected.document)
