@@ -329,3 +329,16 @@ def test_a_stale_preparation_is_not_shown(name: str) -> None:
     expected = fresh(rewritten[:-40])
     settle(doc, expected)
     same(doc.document, expected.document)
+
+
+def test_copy_links_find_the_code_shown_now() -> None:
+    """The document's code blocks (what "copy-code:N" copies) follow the text as it streams."""
+    doc = MessageDocument(LIGHT, FOOTER)
+    doc.update(CODE[:60])
+    blocks = doc.document.property("code_blocks")
+    assert list(blocks) == [CODE[CODE.index("x0"):60]]
+    doc.update(CODE)
+    assert list(doc.document.property("code_blocks")) == list(fresh(CODE).document.property("code_blocks"))
+    assert doc.document.property("code_blocks")[0].endswith("x59 = f(59)  # 59")
+    doc.update("no code any more")
+    assert len(doc.document.property("code_blocks")) == 0
