@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QApplication
 from stream_texts import KINDS, make_text
 
 from desktop_chat.store import Message
+from desktop_chat.ui.chat_delegate import pages_of
 from desktop_chat.ui.chat_view import ChatModel, ChatView, Row
 from desktop_chat.ui.streaming_document import MessageDocument
 from desktop_chat.ui.theme import LIGHT
@@ -121,11 +122,13 @@ class Stream:
 def shown_equals_fresh(view: ChatView, row: Row, text: str) -> bool:
     """The finished reply's document is the same as a fresh one of the stored text (as when reopened)."""
     width = view.viewport().width()
-    shown = view.chat_delegate.document(row, width)
+    shown = pages_of(view.chat_delegate.document(row, width))
     fresh = MessageDocument(view.chat_delegate.theme)
     fresh.update(text, view.chat_delegate._footer_html(row))
-    fresh.set_width(shown.textWidth())
-    return shown.toHtml() == fresh.document.toHtml() and shown.size() == fresh.document.size()
+    fresh.set_width(shown[0].textWidth())
+    return len(shown) == len(fresh.documents) and all(
+        page.toHtml() == other.toHtml() and page.size() == other.size()
+        for page, other in zip(shown, fresh.documents, strict=True))
 
 
 def main() -> None:

@@ -38,6 +38,17 @@ USER_WIDTH = 0.78  # a user's bubble takes at most this share of the width, on t
 READABLE_CHARS = 100  # the longest line of a message, in average characters
 
 
+def pages_of(document: QTextDocument) -> list[QTextDocument]:
+    """The documents, one under the other, that show the message whose first page is `document` (a long
+    message has several: streaming_document.PAGE_CHARS); [document] for any other."""
+    pages = document.property("pages")
+    return (pages() if callable(pages) else None) or [document]
+
+
+def height_of(document: QTextDocument) -> float:
+    return sum(page.size().height() for page in pages_of(document))
+
+
 class ChatDelegate(QStyledItemDelegate):
     """Paints rows from cached documents and tells the view where links are.
 
@@ -207,7 +218,7 @@ class ChatDelegate(QStyledItemDelegate):
 
     def bubble_rect(self, row: Row, option_rect: QRect, doc: QTextDocument) -> QRect:
         width = self._bubble_width(row, option_rect.width())
-        height = int(doc.size().height()) + 2 * PADDING
+        height = int(height_of(doc)) + 2 * PADDING
         # On a wide window the messages keep to a centred column of readable width.
         column = max(120, min(option_rect.width() - 2 * MARGIN, self._readable_width()))
         left = option_rect.left() + max(MARGIN, (option_rect.width() - column) // 2)
@@ -225,7 +236,7 @@ class ChatDelegate(QStyledItemDelegate):
         if isinstance(view, QListView):
             width = view.viewport().width()
         doc = self.document(row, width)
-        return QSize(width, int(doc.size().height()) + 2 * PADDING + MARGIN)
+        return QSize(width, int(height_of(doc)) + 2 * PADDING + MARGIN)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -251,11 +262,18 @@ class ChatDelegate(QStyledItemDelegate):
         context = QAbstractTextDocumentLayout.PaintContext()
         context.palette.setColor(QPalette.ColorRole.Text, QColor(self._theme.text))
         clip = visible.translated(-bubble.left() - PADDING, -bubble.top() - PADDING)
-        context.clip = clip.toRectF()
-        if self.highlight:
-            context.selections = self._find_selections(doc)
         painter.setClipRect(clip)
-        doc.documentLayout().draw(painter, context)
+        top = 0.0
+        for page in pages_of(doc):  # a long message's pages, one under the other; only those on screen
+            height = page.size().height()
+            if clip.top() <= top + height and clip.bottom() >= top:
+                painter.translate(0, top)
+                context.clip = clip.toRectF().translated(0, -top)
+                if self.highlight:
+                    context.selections = self._find_selections(page)
+                page.documentLayout().draw(painter, context)
+                painter.translate(0, -top)
+            top += height
         painter.restore()
 
     def _find_selections(self, doc: QTextDocument) -> list[QAbstractTextDocumentLayout.Selection]:
@@ -275,8 +293,13 @@ class ChatDelegate(QStyledItemDelegate):
     def anchor_at(self, row: Row, option_rect: QRect, pos: QPoint) -> str:
         doc = self.document(row, option_rect.width())
         bubble = self.bubble_rect(row, option_rect, doc)
-        local = pos - bubble.topLeft() - QPoint(PADDING, PADDING)
-        return doc.documentLayout().anchorAt(local.toPointF())
+        local = (pos - bubble.topLeft() - QPoint(PADDING, PADDING)).toPointF()
+        for page in pages_of(doc):
+            height = page.size().height()
+            if local.y() < height:
+                return page.documentLayout().anchorAt(local)
+            local.setY(local.y() - height)
+        return ""
 
     def code_block(self, row: Row, width: int, number: int) -> str | None:
         doc = self.document(row, width)
