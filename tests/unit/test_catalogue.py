@@ -437,3 +437,19 @@ def test_entry_is_immutable_and_hashable():
     with pytest.raises(AttributeError):
         entry.context_tokens = 1  # type: ignore[misc]
     assert len({entry, find("yandexgpt/latest")}) == 1
+
+
+def test_a_message_is_counted_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The meter estimates every message again after each reply, on the window's thread: a long reply's
+    letters are counted once (5 ms per 100 KB)."""
+    from desktop_chat.catalogue import resolve
+
+    counted: list[int] = []
+    original = resolve._count
+    monkeypatch.setattr(resolve, "_count", lambda pattern, text: counted.append(len(text)) or original(pattern, text))
+    text = "Привет, world! " * 7001
+    first = resolve.estimate_tokens(text, "yandexgpt")
+    calls = len(counted)
+    assert resolve.estimate_tokens(text, "yandexgpt") == first
+    assert resolve.estimate_tokens(text, "qwen3-235b-a22b-fp8") > 0
+    assert len(counted) == calls == 3
