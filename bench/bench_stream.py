@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QApplication
 from stream_texts import KINDS, make_text
 
 from desktop_chat.store import Message
+from desktop_chat.ui.chat_delegate import pages_of
 from desktop_chat.ui.chat_view import ChatModel, ChatView, Row
 from desktop_chat.ui.streaming_document import MessageDocument
 from desktop_chat.ui.theme import LIGHT
@@ -77,11 +78,18 @@ class Stream:
             self._finish()
 
     def _show(self) -> None:
-        # What the window's stream repaint does: the row's text, then the row is measured again.
-        follow = self.view.at_bottom()
+        # What the window's stream repaint does (ReplyPresenter.repaint_stream): the row's text and its
+        # changed pieces rendered, then in the next event the row is measured again.
         self.row.text = self._received
         if not self.visible:
             return
+        self.view.chat_delegate.prepare_stream(self.row)
+        QTimer.singleShot(0, self._measure)
+
+    def _measure(self) -> None:
+        if self.done:
+            return  # the finished reply took the row's place
+        follow = self.view.at_bottom()
         position = self.model.row_of_tail(self.row)
         if position is not None:
             index = self.model.index(position)
@@ -94,7 +102,8 @@ class Stream:
         """What the window does when the reply is stored: the message row adopts the document."""
         started = time.perf_counter()
         self._repaint.cancel()
-        self._show()
+        self.row.text = self._received
+        self._measure()
         message = Message.new("assistant", self.text)
         if self.visible:
             follow = self.view.at_bottom()
@@ -113,11 +122,13 @@ class Stream:
 def shown_equals_fresh(view: ChatView, row: Row, text: str) -> bool:
     """The finished reply's document is the same as a fresh one of the stored text (as when reopened)."""
     width = view.viewport().width()
-    shown = view.chat_delegate.document(row, width)
+    shown = pages_of(view.chat_delegate.document(row, width))
     fresh = MessageDocument(view.chat_delegate.theme)
     fresh.update(text, view.chat_delegate._footer_html(row))
-    fresh.set_width(shown.textWidth())
-    return shown.toHtml() == fresh.document.toHtml() and shown.size() == fresh.document.size()
+    fresh.set_width(shown[0].textWidth())
+    return len(shown) == len(fresh.documents) and all(
+        page.toHtml() == other.toHtml() and page.size() == other.size()
+        for page, other in zip(shown, fresh.documents, strict=True))
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from desktop_chat.catalogue.table import (
     ALIASES,
@@ -188,8 +189,10 @@ _NOT_LATIN_LEADS = bytes(b for b in range(256) if not 0xC3 <= b <= 0xC8)
 _UP_TO_U023F = bytes(range(0xC9)) + _CYRILLIC_LEADS  # deleted, what is left starts a character past U+023F
 
 
+@lru_cache(maxsize=256)
 def _scripts(text: str) -> tuple[int, int, int]:
-    """(Cyrillic, Latin, other scripts): how many characters of each the three patterns above match."""
+    """(Cyrillic, Latin, other scripts): how many characters of each the three patterns above match.
+    Cached: the meter estimates every message of the chat again after each reply, on the window's thread."""
     if text.isascii():
         return 0, _count(_LATIN, text), 0
     data = text.encode("utf-8", "surrogatepass")

@@ -40,6 +40,17 @@ USER_WIDTH = 0.78  # a user's bubble takes at most this share of the width, on t
 READABLE_CHARS = 100  # the longest line of a message, in average characters
 
 
+def pages_of(document: QTextDocument) -> list[QTextDocument]:
+    """The documents, one under the other, that show the message whose first page is `document` (a long
+    message has several: streaming_document.PAGE_CHARS); [document] for any other."""
+    pages = document.property("pages")
+    return (pages() if callable(pages) else None) or [document]
+
+
+def height_of(document: QTextDocument) -> float:
+    return sum(page.size().height() for page in pages_of(document))
+
+
 class ChatDelegate(QStyledItemDelegate):
     """Paints rows from cached documents and tells the view where links are.
 
@@ -131,12 +142,7 @@ class ChatDelegate(QStyledItemDelegate):
 
         text_width = self._bubble_width(row, width) - 2 * PADDING
         if row.kind == "streaming":
-            stream = self._streaming.get(id(row))
-            if stream is None:
-                stream = MessageDocument(self._theme, self._footer_html(row))
-                self._streaming[id(row)] = stream
-                if len(self._streaming) > self.STREAMS:
-                    self._streaming.popitem(last=False)
+            stream = self._stream_of(row)
             # Replace, never append: the row holds the whole text so far.
             stream.update(row.text, self._footer_html(row))
             stream.set_width(text_width)
@@ -156,6 +162,22 @@ class ChatDelegate(QStyledItemDelegate):
         self._remember(key, doc)
         self._watch_formulas(doc)
         return doc
+
+    def _stream_of(self, row: Row) -> MessageDocument:
+        from desktop_chat.ui.streaming_document import MessageDocument
+
+        stream = self._streaming.get(id(row))
+        if stream is None:
+            stream = MessageDocument(self._theme, self._footer_html(row))
+            self._streaming[id(row)] = stream
+            if len(self._streaming) > self.STREAMS:
+                self._streaming.popitem(last=False)
+        return stream
+
+    def prepare_stream(self, row: Row) -> None:
+        """Renders what changed in a streaming row's text (MessageDocument.prepare), so that measuring
+        the row a moment later only edits its document."""
+        self._stream_of(row).prepare(row.text)
 
     def _remember(self, key: tuple, doc: MessageDocument | QTextDocument) -> None:
         self._docs[key] = doc
@@ -212,7 +234,7 @@ class ChatDelegate(QStyledItemDelegate):
 
     def bubble_rect(self, row: Row, option_rect: QRect, doc: QTextDocument) -> QRect:
         width = self._bubble_width(row, option_rect.width())
-        height = int(doc.size().height()) + 2 * PADDING
+        height = int(height_of(doc)) + 2 * PADDING
         # On a wide window the messages keep to a centred column of readable width.
         column = max(120, min(option_rect.width() - 2 * MARGIN, self._readable_width()))
         left = option_rect.left() + max(MARGIN, (option_rect.width() - column) // 2)
@@ -232,7 +254,7 @@ class ChatDelegate(QStyledItemDelegate):
         doc = self.document(row, width)
         # A message's action bar has its strip whether it is shown or not: rows never jump on hover.
         bar = hover_bar.BAR_HEIGHT if hover_bar.has_bar(row) else 0
-        return QSize(width, int(doc.size().height()) + 2 * PADDING + MARGIN + bar)
+        return QSize(width, int(height_of(doc)) + 2 * PADDING + MARGIN + bar)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -258,14 +280,20 @@ class ChatDelegate(QStyledItemDelegate):
         context = QAbstractTextDocumentLayout.PaintContext()
         context.palette.setColor(QPalette.ColorRole.Text, QColor(self._theme.text))
         clip = visible.translated(-bubble.left() - PADDING, -bubble.top() - PADDING)
-        context.clip = clip.toRectF()
-        selections = self._find_selections(doc) if self.highlight else []
-        if self.text_selections is not None:
-            selections += self.text_selections(row, doc)
-        if selections:
-            context.selections = selections
         painter.setClipRect(clip)
-        doc.documentLayout().draw(painter, context)
+        top = 0.0
+        for page in pages_of(doc):  # a long message's pages, one under the other; only those on screen
+            height = page.size().height()
+            if clip.top() <= top + height and clip.bottom() >= top:
+                painter.translate(0, top)
+                context.clip = clip.toRectF().translated(0, -top)
+                selections = self._find_selections(page) if self.highlight else []
+                if self.text_selections is not None and page is doc:  # text is selectable in the first page
+                    selections += self.text_selections(row, page)
+                context.selections = selections
+                page.documentLayout().draw(painter, context)
+                painter.translate(0, -top)
+            top += height
         painter.restore()
         if hover_bar.has_bar(row):
             selected = bool(option.state & (QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus))
@@ -319,8 +347,13 @@ class ChatDelegate(QStyledItemDelegate):
             return item.href
         doc = self.document(row, option_rect.width())
         bubble = self.bubble_rect(row, option_rect, doc)
-        local = pos - bubble.topLeft() - QPoint(PADDING, PADDING)
-        return doc.documentLayout().anchorAt(local.toPointF())
+        local = (pos - bubble.topLeft() - QPoint(PADDING, PADDING)).toPointF()
+        for page in pages_of(doc):
+            height = page.size().height()
+            if local.y() < height:
+                return page.documentLayout().anchorAt(local)
+            local.setY(local.y() - height)
+        return ""
 
     def code_block(self, row: Row, width: int, number: int) -> str | None:
         doc = self.document(row, width)

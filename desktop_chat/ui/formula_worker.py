@@ -6,11 +6,18 @@ Request: [id, latex, display, color, font_px, dpr]. Reply: [id, svg or null, sec
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 
 
 def main() -> None:
+    # Below the app's priority: on a busy machine (two cores, a reply streaming in) the window's thread
+    # gets the processor first; a formula shows its source a moment longer instead.
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(10)
     from desktop_chat.ui import formula_svg
 
     for line in sys.stdin:

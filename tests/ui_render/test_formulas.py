@@ -131,3 +131,20 @@ def test_the_worker_process_renders_formulas() -> None:
     formula = pool.lookup(key)
     assert isinstance(formula, math_render.Formula)
     assert formula.image.width() > 10
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "getpriority"), reason="POSIX priorities")
+def test_the_worker_process_gives_way_to_the_window() -> None:
+    """On a busy two-core machine the window's thread gets the processor before formula rendering."""
+    import os
+
+    worker = formula_pool._WorkerProcess()
+    key = math_render.formula_key("a+b", display=False, color="#000000", font_px=16, dpr=1.0)
+    try:
+        svg, _seconds = worker.svg(key)
+        assert svg
+        assert worker._process is not None
+        assert os.getpriority(os.PRIO_PROCESS, worker._process.pid) >= os.getpriority(os.PRIO_PROCESS, 0) + 10 \
+            or os.getpriority(os.PRIO_PROCESS, worker._process.pid) == 19
+    finally:
+        worker.close()

@@ -275,3 +275,165 @@ def test_the_gui_thread_never_waits_for_a_formula() -> None:
     settle(doc)
     assert "\\left(" not in doc.document.toPlainText()  # the images came in place of the sources
     same(doc.document, fresh(text, footer="").document)
+
+
+@pytest.mark.parametrize("name", list(TEXTS))
+def test_prepared_updates_equal_a_fresh_render(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window renders a streaming row's new pieces first (prepare) and edits its document in the next
+    event: the document is the same as without, and the edit renders nothing again (no formulas here)."""
+    text = TEXTS[name]
+    doc = MessageDocument(LIGHT, FOOTER)
+    doc.set_width(WIDTH)
+    rendered: list[str] = []  # Markdown parsed or code highlighted
+    markdown, code_block = render._markdown().render, render._code_block_html
+
+    def parsing(source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        rendered.append(source)
+        return markdown(source, *args, **kwargs)
+
+    def highlighting(source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        rendered.append(source)
+        return code_block(source, *args, **kwargs)
+
+    monkeypatch.setattr(render._markdown(), "render", parsing)
+    monkeypatch.setattr(render, "_code_block_html", highlighting)
+    for n, end in enumerate(range(75, len(text) + 75, 75)):
+        doc.prepare(text[:end])
+        rendered.clear()
+        doc.update(text[:end])
+        if name not in ("math", "mixed", "looks"):
+            assert rendered == []
+        if n % 7 == 0 and not doc.pending:
+            expected = fresh(text[:end])
+            if not expected.pending:
+                same(doc.document, expected.document)
+    expected = fresh(text)
+    settle(doc, expected)
+    same(doc.document, expected.document)
+
+
+@pytest.mark.parametrize("name", ["code", "table", "mixed"])
+def test_a_stale_preparation_is_not_shown(name: str) -> None:
+    """The text changed between prepare and update (a rewrite, or more text): the update shows its own text."""
+    text = TEXTS[name]
+    doc = stream(text[: len(text) // 2], 97)
+    doc.prepare(text[: len(text) // 2 + 300])
+    rewritten = text[:10] + "Z" + text[11:]
+    doc.update(rewritten)
+    expected = fresh(rewritten)
+    settle(doc, expected)
+    same(doc.document, expected.document)
+    doc.prepare(rewritten[:-40])
+    doc.update(rewritten)  # the same text as shown: the preparation of another is dropped
+    doc.update(rewritten[:-40])
+    expected = fresh(rewritten[:-40])
+    settle(doc, expected)
+    same(doc.document, expected.document)
+
+
+def test_copy_links_find_the_code_shown_now() -> None:
+    """The document's code blocks (what "copy-code:N" copies) follow the text as it streams."""
+    doc = MessageDocument(LIGHT, FOOTER)
+    doc.update(CODE[:60])
+    blocks = doc.document.property("code_blocks")
+    assert list(blocks) == [CODE[CODE.index("x0"):60]]
+    doc.update(CODE)
+    assert list(doc.document.property("code_blocks")) == list(fresh(CODE).document.property("code_blocks"))
+    assert doc.document.property("code_blocks")[0].endswith("x59 = f(59)  # 59")
+    doc.update("no code any more")
+    assert len(doc.document.property("code_blocks")) == 0
+
+
+def same_pages(shown: MessageDocument, expected: MessageDocument) -> None:
+    import re
+
+    from PySide6.QtCore import QUrl
+
+    assert len(shown.documents) == len(expected.documents)
+    for page, expected_page in zip(shown.documents, expected.documents, strict=True):
+        same(page, expected_page)
+        for src in re.findall(r'<img src="([^"]+)"', page.toHtml()):  # each page holds its own images
+            assert page.resource(QTextDocument.ResourceType.ImageResource, QUrl(src)) is not None
+
+
+@pytest.mark.parametrize("name", list(TEXTS))
+def test_a_long_message_on_pages_streams_as_it_reopens(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long message is shown on several documents (pages): streamed, rewritten on an earlier page, and
+    with its formulas drawn later, each page is the same as a fresh render's."""
+    from desktop_chat.ui import streaming_document
+
+    monkeypatch.setattr(streaming_document, "PAGE_CHARS", 30)
+    text = TEXTS[name]
+    doc = MessageDocument(LIGHT, FOOTER)
+    doc.set_width(WIDTH)
+    for n, end in enumerate(range(61, len(text) + 61, 61)):
+        doc.prepare(text[:end])
+        doc.update(text[:end])
+        if n % 9 == 0 and not doc.pending:
+            expected = fresh(text[:end])
+            if not expected.pending:
+                same_pages(doc, expected)
+    assert len(doc.documents) > 1
+    expected = fresh(text)
+    settle(doc, expected)
+    same_pages(doc, expected)
+    rewritten = text[:40] + "Z" + text[41:]  # on the first page: every later page is shown again
+    doc.update(rewritten)
+    doc.update(rewritten, "")
+    expected = fresh(rewritten, footer="")
+    settle(doc, expected)
+    same_pages(doc, expected)
+
+
+def test_the_delegate_draws_and_hit_tests_every_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtGui import QImage, QPainter
+
+    from desktop_chat.ui import streaming_document
+    from desktop_chat.ui.chat_delegate import PADDING, height_of, pages_of
+
+    monkeypatch.setattr(streaming_document, "PAGE_CHARS", 200)
+    text = "\n\n".join(f"Абзац {i} " + "слово " * 20 for i in range(8)) + "\n\n```python\nx = 1\n```\n"
+    delegate = ChatDelegate(LIGHT)
+    row = Row("message", message=Message.new("assistant", text))
+    doc = delegate.document(row, WIDTH)
+    pages = pages_of(doc)
+    assert len(pages) > 2 and pages[0] is doc
+    assert height_of(doc) == sum(page.size().height() for page in pages)
+    rect = QRect(0, 0, WIDTH, int(height_of(doc)) + 40)
+    bubble = delegate.bubble_rect(row, rect, doc)
+    assert bubble.height() == int(height_of(doc)) + 2 * PADDING
+    # The copy link of the code block on the last page is found where the last page is drawn.
+    last = pages[-1]
+    top = sum(page.size().height() for page in pages[:-1])
+    assert "copy-code:0" in last.toHtml()
+    found = ""
+    for y in range(0, int(last.size().height()), 3):
+        for x in range(0, WIDTH, 10):
+            at = bubble.topLeft() + QPoint(PADDING + x, PADDING + int(top) + y)
+            found = delegate.anchor_at(row, rect, at) or found
+    assert found == "copy-code:0"
+    assert delegate.code_block(row, WIDTH, 0) == "x = 1"
+    # Every page is painted: the image is not blank where the last page's text is.
+    image = QImage(rect.size(), QImage.Format.Format_ARGB32)
+    image.fill(0xFFFFFFFF)
+    painter = QPainter(image)
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    option = QStyleOptionViewItem()
+    option.rect = rect
+    delegate.paint(painter, option, _index_of(row))
+    painter.end()
+    last_top = bubble.top() + PADDING + int(top)
+    inked = [y for y in range(last_top, last_top + int(last.size().height()), 2)
+             if any(image.pixelColor(x, y).red() < 100 for x in range(bubble.left() + PADDING, bubble.right(), 4))]
+    assert inked  # text drawn on the last page
+
+
+def _index_of(row: Row):  # type: ignore[no-untyped-def]
+    from desktop_chat.ui.chat_model import ChatModel
+
+    model = ChatModel()
+    model.set_messages([row.message])  # type: ignore[list-item]
+    _index_of.model = model  # type: ignore[attr-defined]  # kept alive while the index is used
+    return model.index(model.row_of_message(row.message.id))  # type: ignore[union-attr]  # after its day's row

@@ -472,3 +472,17 @@ def test_the_quick_counts_equal_the_patterns(text: str) -> None:
        | st.text(alphabet=st.sampled_from("aZ ёЖЀӿÀÿĀȿɀɏɐ×\u00a0\u0400\u04ff\u0500\u023f\u0240—😀\ud800"), max_size=30))
 def test_any_text_is_counted_as_the_patterns_count_it(text: str) -> None:
     assert estimate_tokens(text, "yandexgpt") == _estimate_by_the_formula(text, "yandexgpt")
+
+
+def test_a_message_is_counted_once() -> None:
+    """The meter estimates every message again after each reply, on the window's thread: a long reply's
+    letters are counted once (5 ms per 100 KB)."""
+    from desktop_chat.catalogue import resolve
+
+    text = "Привет, world! " * 7001
+    resolve._scripts.cache_clear()
+    first = resolve.estimate_tokens(text, "yandexgpt")
+    assert resolve.estimate_tokens(text, "yandexgpt") == first
+    assert resolve.estimate_tokens(text, "qwen3-235b-a22b-fp8") > 0
+    info = resolve._scripts.cache_info()
+    assert (info.misses, info.hits) == (1, 2)
