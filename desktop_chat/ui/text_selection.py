@@ -77,9 +77,9 @@ class TextSelection(QObject):
         if found is None:
             return ""
         pages = found[1].documents
-        start, end = sorted((self._anchor, self._position))
+        start, end = self._ordered()
         # Pages break between paragraphs: a paragraph break joins them, as inside one page.
-        text = "\n".join(self._cursor(pages[number], number).selection().toPlainText()
+        text = "\n".join(self._cursor(pages[number], number, start, end).selection().toPlainText()
                          for number in range(start[0], min(end[0], len(pages) - 1) + 1))
         return text.replace("\ufffc", "").replace("\u2028", "\n")
 
@@ -88,9 +88,10 @@ class TextSelection(QObject):
         `doc`, its page number `page`."""
         if _ident(row) is not self._ident or self._anchor == self._position:
             return []
-        if not min(self._anchor, self._position)[0] <= page <= max(self._anchor, self._position)[0]:
+        start, end = self._ordered()
+        if not start[0] <= page <= end[0]:
             return []
-        cursor = self._cursor(doc, page)
+        cursor = self._cursor(doc, page, start, end)
         marked = QTextCharFormat()
         theme = self._view.chat_delegate.theme
         marked.setBackground(QColor(theme.selection))
@@ -303,9 +304,14 @@ class TextSelection(QObject):
         self._anchor, self._position = anchor, position
         self._repaint()
 
-    def _cursor(self, doc: QTextDocument, page: int) -> QTextCursor:
-        """The part of the selection in `doc`, the message's page number `page` (which it covers)."""
-        start, end = sorted((self._anchor, self._position))
+    def _ordered(self) -> tuple[Spot, Spot]:
+        """The selection's start and end, in text order."""
+        anchor, position = self._anchor, self._position
+        return (anchor, position) if anchor < position else (position, anchor)
+
+    def _cursor(self, doc: QTextDocument, page: int, start: Spot, end: Spot) -> QTextCursor:
+        """The part of the selection from `start` to `end` in `doc`, the message's page number `page`
+        (which the selection covers)."""
         last = doc.characterCount() - 1  # a streaming reply may have been rewritten shorter
         cursor = QTextCursor(doc)
         cursor.setPosition(min(start[1], last) if page == start[0] else 0)
