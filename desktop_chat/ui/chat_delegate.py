@@ -75,8 +75,9 @@ class ChatDelegate(QStyledItemDelegate):
         self._streaming: OrderedDict[int, MessageDocument] = OrderedDict()
         self.highlight = ""  # find-in-chat: every occurrence is marked in the rows on screen
         self._formula_updates: FormulaUpdates | None = None
-        # The text selected with the mouse in a row (text_selection.py), painted over its text.
-        self.text_selections: Callable[[Row, QTextDocument], list] | None = None
+        # The text selected with the mouse in a row (text_selection.py), painted over its text: what to
+        # paint over one page of a row (the page and its number among the message's pages).
+        self.text_selections: Callable[[Row, QTextDocument, int], list] | None = None
         self.bar = hover_bar.BarState()  # the view keeps it up to date (mouse, keyboard, "copied")
         # A message's time under it, and in full in its tooltip (the window sets them in the UI's language).
         self.time_text: Callable[[float], str] = time_of_day
@@ -282,14 +283,15 @@ class ChatDelegate(QStyledItemDelegate):
         clip = visible.translated(-bubble.left() - PADDING, -bubble.top() - PADDING)
         painter.setClipRect(clip)
         top = 0.0
-        for page in pages_of(doc):  # a long message's pages, one under the other; only those on screen
+        # A long message's pages, one under the other; only those on screen.
+        for number, page in enumerate(pages_of(doc)):
             height = page.size().height()
             if clip.top() <= top + height and clip.bottom() >= top:
                 painter.translate(0, top)
                 context.clip = clip.toRectF().translated(0, -top)
                 selections = self._find_selections(page) if self.highlight else []
-                if self.text_selections is not None and page is doc:  # text is selectable in the first page
-                    selections += self.text_selections(row, page)
+                if self.text_selections is not None:
+                    selections += self.text_selections(row, page, number)
                 context.selections = selections
                 page.documentLayout().draw(painter, context)
                 painter.translate(0, -top)

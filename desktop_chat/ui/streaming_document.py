@@ -101,10 +101,17 @@ class MessageDocument:
         return list(self._pages)
 
     @property
-    def text_end(self) -> int:
-        """Where the message's text ends in its first page (`document`): where the notes and links under
-        it begin, or the end of the page when the message goes on to more pages."""
-        return self._footer_start if len(self._pages) == 1 else self._pages[0].characterCount() - 1
+    def text_end(self) -> tuple[int, int]:
+        """Where the message's text ends, as (page, position in that page): in the last page, where the
+        notes and links under the text begin. (0, n) for a message of one page."""
+        return len(self._pages) - 1, self._footer_start
+
+    def page_text_end(self, page: int) -> int:
+        """Where the message's text ends in page `page` (of `documents`): the start of the notes and links
+        on the last page, the end of the page on any earlier one."""
+        if page >= len(self._pages) - 1:
+            return self._footer_start
+        return self._pages[page].characterCount() - 1
 
     def set_width(self, width: float) -> None:
         # Setting the same width again would still lay the whole document out anew.

@@ -9,6 +9,12 @@ row under the mouse would need the same document, shared between two layouts, ke
 scroll, resize, theme change and streamed chunk; this needs none of that.)
 
 Only the message's own text is selectable, not the notes and links under it (its footer).
+
+A long message is shown as several documents ("pages", streaming_document.PAGE_CHARS), one under the
+other. A place in the text is a Spot: (page, position in that page), not one position counted from the
+message's start. Spots compare in text order as tuples; a page is painted with its own spots as they are,
+with no sums over the pages before it; and a streaming reply that grows (its last page edited, a page
+added) leaves the spots on the pages before where they were. A message of one page has only (0, n).
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ if TYPE_CHECKING:
     from desktop_chat.ui.chat_view import ChatView
     from desktop_chat.ui.streaming_document import MessageDocument
 
+Spot = tuple[int, int]  # (page, position in the page): see above
+
 _CHAR, _WORD, _BLOCK = "char", "word", "block"  # what a drag extends by: after a press, a double or triple click
 _EDGE = 24  # px from the view's top or bottom edge where a drag scrolls
 
@@ -43,9 +51,10 @@ class TextSelection(QObject):
         # messages, or a finished reply's stored message, are other objects, so nothing stays selected.
         self._ident: object = None
         self._row = -1  # where it was last
-        self._anchor = self._position = 0
+        self._anchor: Spot = (0, 0)
+        self._position: Spot = (0, 0)
         self._unit = _CHAR
-        self._origin = (0, 0)  # the word or paragraph a double or triple click chose
+        self._origin: tuple[Spot, Spot] = ((0, 0), (0, 0))  # the word or paragraph a double or triple click chose
         self._pressed = False  # a left press in a message's text, not released yet
         self._press_point = QPoint()
         self.dragged = False  # the last press became a drag: its release is not a click on a link
@@ -67,17 +76,22 @@ class TextSelection(QObject):
         found = self._document(index)
         if found is None:
             return ""
-        cursor = self._cursor(found[1])
-        return cursor.selection().toPlainText().replace("\ufffc", "").replace("\u2028", "\n")
+        pages = found[1].documents
+        start, end = self._ordered()
+        # Pages break between paragraphs: a paragraph break joins them, as inside one page.
+        text = "\n".join(self._cursor(pages[number], number, start, end).selection().toPlainText()
+                         for number in range(start[0], min(end[0], len(pages) - 1) + 1))
+        return text.replace("\ufffc", "").replace("\u2028", "\n")
 
-    def selections(self, row: Row, doc: QTextDocument) -> list[Layout.Selection]:
-        """What the delegate paints over a row's text: the selection, if it is in this row."""
+    def selections(self, row: Row, doc: QTextDocument, page: int = 0) -> list[Layout.Selection]:
+        """What the delegate paints over a row's text: the selection, if it is in this row and covers
+        `doc`, its page number `page`."""
         if _ident(row) is not self._ident or self._anchor == self._position:
             return []
-        cursor = QTextCursor(doc)
-        end = doc.characterCount() - 1
-        cursor.setPosition(min(self._anchor, end))
-        cursor.setPosition(min(self._position, end), QTextCursor.MoveMode.KeepAnchor)
+        start, end = self._ordered()
+        if not start[0] <= page <= end[0]:
+            return []
+        cursor = self._cursor(doc, page, start, end)
         marked = QTextCharFormat()
         theme = self._view.chat_delegate.theme
         marked.setBackground(QColor(theme.selection))
@@ -114,7 +128,7 @@ class TextSelection(QObject):
                 found = self._document(index)
                 if found is None:
                     return False
-                self._set(index, 0, found[1].text_end)
+                self._set(index, (0, 0), found[1].text_end)
                 return True
         return False
 
@@ -122,7 +136,7 @@ class TextSelection(QObject):
         if self._ident is not None:
             self._repaint()
         self._ident, self._row = None, -1
-        self._anchor = self._position = 0
+        self._anchor = self._position = (0, 0)
 
     # ---- mouse ------------------------------------------------------------------------------
     def mouse_press(self, event: QMouseEvent) -> None:
@@ -206,7 +220,7 @@ class TextSelection(QObject):
                 self._row = number
                 return model.index(number, 0)
         self._ident, self._row = None, -1
-        self._anchor = self._position = 0
+        self._anchor = self._position = (0, 0)
         return None
 
     def _document(self, index: QModelIndex) -> tuple[QRect, MessageDocument] | None:
@@ -222,35 +236,47 @@ class TextSelection(QObject):
         return delegate.bubble_rect(row, rect, message.document), message
 
     def _text_bottom(self, message: MessageDocument) -> float:
-        doc = message.document
-        return doc.documentLayout().blockBoundingRect(doc.findBlock(message.text_end)).bottom()
+        """How far below the top of the message's first page its text ends (its last page's, in fact)."""
+        page, end = message.text_end
+        pages = message.documents
+        above = sum(doc.size().height() for doc in pages[:page])
+        return above + pages[page].documentLayout().blockBoundingRect(pages[page].findBlock(end)).bottom()
 
-    def _hit(self, index: QModelIndex, point: QPoint) -> int:
+    def _hit(self, index: QModelIndex, point: QPoint) -> Spot:
         """The text position under a point; above the text: its start, below it: its end."""
         found = self._document(index)
         if found is None:
-            return 0
+            return 0, 0
         bubble, message = found
         local = QPointF(point - bubble.topLeft() - QPoint(PADDING, PADDING))
-        hit = message.document.documentLayout().hitTest(local, Qt.HitTestAccuracy.FuzzyHit)
-        return min(hit, message.text_end)  # below the text, over the links under it: the text's end
+        pages = message.documents
+        page = 0  # the page under the point (above the first: the first, below the last: the last)
+        while page < len(pages) - 1 and local.y() >= pages[page].size().height():
+            local.setY(local.y() - pages[page].size().height())
+            page += 1
+        hit = pages[page].documentLayout().hitTest(local, Qt.HitTestAccuracy.FuzzyHit)
+        return page, min(hit, message.page_text_end(page))  # over the links under the text: the text's end
 
-    def _unit_range(self, doc: QTextDocument, position: int, unit: str) -> tuple[int, int]:
-        cursor = QTextCursor(doc)
-        cursor.setPosition(position)
+    def _unit_range(self, message: MessageDocument, spot: Spot, unit: str) -> tuple[Spot, Spot]:
+        page, position = spot
+        pages = message.documents
+        if page >= len(pages):
+            return spot, spot
+        cursor = QTextCursor(pages[page])
+        cursor.setPosition(min(position, pages[page].characterCount() - 1))
         if unit == _WORD:
             cursor.select(QTextCursor.SelectionType.WordUnderCursor)
         elif unit == _BLOCK:
             cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock)
             cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
-        return cursor.selectionStart(), cursor.selectionEnd()
+        return (page, cursor.selectionStart()), (page, cursor.selectionEnd())
 
-    def _choose(self, index: QModelIndex, position: int, unit: str) -> None:
+    def _choose(self, index: QModelIndex, position: Spot, unit: str) -> None:
         """Selects the word or paragraph at a position; a drag then extends by whole ones."""
         found = self._document(index)
         if found is None:
             return
-        start, end = self._unit_range(found[1].document, position, unit)
+        start, end = self._unit_range(found[1], position, unit)
         self._unit, self._origin = unit, (start, end)
         self.clear()
         self._set(index, start, end)
@@ -266,23 +292,30 @@ class TextSelection(QObject):
         found = self._document(index)
         if found is None:
             return
-        start, end = self._unit_range(found[1].document, position, self._unit)
+        start, end = self._unit_range(found[1], position, self._unit)
         if position < self._origin[0]:
             self._set(index, self._origin[1], start)
         else:
             self._set(index, self._origin[0], max(end, self._origin[1]))
 
-    def _set(self, index: QModelIndex, anchor: int, position: int) -> None:
+    def _set(self, index: QModelIndex, anchor: Spot, position: Spot) -> None:
         row = index.data(ROW_ROLE)
         self._ident, self._row = (_ident(row), index.row()) if isinstance(row, Row) else (None, -1)
         self._anchor, self._position = anchor, position
         self._repaint()
 
-    def _cursor(self, message: MessageDocument) -> QTextCursor:
-        cursor = QTextCursor(message.document)
-        end = message.document.characterCount() - 1  # a streaming reply may have been rewritten shorter
-        cursor.setPosition(min(self._anchor, end))
-        cursor.setPosition(min(self._position, end), QTextCursor.MoveMode.KeepAnchor)
+    def _ordered(self) -> tuple[Spot, Spot]:
+        """The selection's start and end, in text order."""
+        anchor, position = self._anchor, self._position
+        return (anchor, position) if anchor < position else (position, anchor)
+
+    def _cursor(self, doc: QTextDocument, page: int, start: Spot, end: Spot) -> QTextCursor:
+        """The part of the selection from `start` to `end` in `doc`, the message's page number `page`
+        (which the selection covers)."""
+        last = doc.characterCount() - 1  # a streaming reply may have been rewritten shorter
+        cursor = QTextCursor(doc)
+        cursor.setPosition(min(start[1], last) if page == start[0] else 0)
+        cursor.setPosition(min(end[1], last) if page == end[0] else last, QTextCursor.MoveMode.KeepAnchor)
         return cursor
 
     def _repaint(self) -> None:
