@@ -36,6 +36,20 @@ def _pen(color: QColor, width: float) -> QPen:
     return pen
 
 
+# The icons made of straight strokes, on a 16-unit grid: each a list of polylines (closed when the
+# last point repeats the first).
+_STROKES: dict[str, list[list[tuple[float, float]]]] = {
+    "copy": [[(3.5, 10.5), (2.5, 10.5), (2.5, 2.5), (10, 2.5), (10, 3.5)]],  # and the front sheet, below
+    "check": [[(3, 8.5), (6.5, 12), (13, 4.5)]],
+    "edit": [[(3, 13), (3.5, 10.5), (11, 3), (13, 5), (5.5, 12.5), (3, 13)], [(9.5, 4.5), (11.5, 6.5)]],
+    "continue": [[(3, 8), (12, 8)], [(8.5, 4.5), (12, 8), (8.5, 11.5)], [(14, 3.5), (14, 12.5)]],
+    "delete": [[(2.5, 4.5), (13.5, 4.5)], [(6, 4.5), (6.5, 2.5), (9.5, 2.5), (10, 4.5)],
+               [(4, 4.5), (4.8, 13.5), (11.2, 13.5), (12, 4.5)]],
+    "prev": [[(10, 3.5), (5.5, 8), (10, 12.5)]],
+    "next": [[(6, 3.5), (10.5, 8), (6, 12.5)]],
+}
+
+
 def draw_icon(painter: QPainter, name: str, rect: QRectF, color: QColor) -> None:
     """Draws icon `name` inside `rect` (a square; shapes are drawn on a 16-unit grid)."""
     painter.save()
@@ -46,26 +60,12 @@ def draw_icon(painter: QPainter, name: str, rect: QRectF, color: QColor) -> None
     painter.setPen(_pen(color, 1.4))
     painter.setBrush(Qt.BrushStyle.NoBrush)
     path = QPainterPath()
+    for line in _STROKES.get(name, []):
+        path.moveTo(*line[0])
+        for point in line[1:]:
+            path.lineTo(*point)
     if name == "copy":
         painter.drawRoundedRect(QRectF(5.5, 5.5, 8, 8.5), 1.5, 1.5)
-        path.moveTo(3.5, 10.5)
-        path.lineTo(2.5, 10.5)
-        path.lineTo(2.5, 2.5)
-        path.lineTo(10, 2.5)
-        path.lineTo(10, 3.5)
-    elif name == "check":
-        path.moveTo(3, 8.5)
-        path.lineTo(6.5, 12)
-        path.lineTo(13, 4.5)
-    elif name == "edit":
-        path.moveTo(3, 13)
-        path.lineTo(3.5, 10.5)
-        path.lineTo(11, 3)
-        path.lineTo(13, 5)
-        path.lineTo(5.5, 12.5)
-        path.closeSubpath()
-        path.moveTo(9.5, 4.5)
-        path.lineTo(11.5, 6.5)
     elif name == "regenerate":
         # An open circle with an arrow head: "once more".
         path.arcMoveTo(QRectF(2.5, 2.5, 11, 11), 60)
@@ -74,33 +74,6 @@ def draw_icon(painter: QPainter, name: str, rect: QRectF, color: QColor) -> None
         path.moveTo(tip + QPointF(-3.2, -0.8))
         path.lineTo(tip)
         path.lineTo(tip + QPointF(-0.6, 3.2))
-    elif name == "continue":
-        path.moveTo(3, 8)
-        path.lineTo(12, 8)
-        path.moveTo(8.5, 4.5)
-        path.lineTo(12, 8)
-        path.lineTo(8.5, 11.5)
-        path.moveTo(14, 3.5)
-        path.lineTo(14, 12.5)
-    elif name == "delete":
-        path.moveTo(2.5, 4.5)
-        path.lineTo(13.5, 4.5)
-        path.moveTo(6, 4.5)
-        path.lineTo(6.5, 2.5)
-        path.lineTo(9.5, 2.5)
-        path.lineTo(10, 4.5)
-        path.moveTo(4, 4.5)
-        path.lineTo(4.8, 13.5)
-        path.lineTo(11.2, 13.5)
-        path.lineTo(12, 4.5)
-    elif name == "prev":
-        path.moveTo(10, 3.5)
-        path.lineTo(5.5, 8)
-        path.lineTo(10, 12.5)
-    elif name == "next":
-        path.moveTo(6, 3.5)
-        path.lineTo(10.5, 8)
-        path.lineTo(6, 12.5)
     elif name == "more":
         painter.setBrush(color)
         painter.setPen(Qt.PenStyle.NoPen)
