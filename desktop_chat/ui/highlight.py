@@ -4,6 +4,7 @@ lexer's state carried over, so a growing code block costs only its new lines."""
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -35,10 +36,15 @@ def _highlight(code: str, lang: str, style_name: str) -> str:
     lexer = _lexer(lang)
     if lexer is None or len(code) > MAX_HIGHLIGHT_CHARS:
         return html.escape(code, quote=False)
+    return _spans(lexer.get_tokens(code), style_name)
+
+
+def _spans(tokens: Iterable[tuple[Any, str]], style_name: str) -> str:
+    """Tokens as HTML, one <span style> per run of same-styled tokens."""
     styles = _token_styles(style_name)
     parts: list[str] = []
     run_style, run_text = "", ""
-    for ttype, value in lexer.get_tokens(code):
+    for ttype, value in tokens:
         css = styles.get(ttype)
         if css is None:
             css = styles[ttype] = _css_for(style_name, ttype)
@@ -83,22 +89,8 @@ def _resumable(lexer: Lexer) -> bool:
 def _highlight_group(code: str, lang: str, style_name: str, stack: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     lexer = _lexer(lang)
     assert isinstance(lexer, RegexLexer)
-    styles = _token_styles(style_name)
-    parts: list[str] = []
-    run_style, run_text = "", ""
     tokens, end_stack = _lex(lexer, code, stack)
-    for ttype, value in tokens:
-        css = styles.get(ttype)
-        if css is None:
-            css = styles[ttype] = _css_for(style_name, ttype)
-        if css != run_style and run_text:
-            parts.append(_span(run_style, run_text))
-            run_text = ""
-        run_style = css
-        run_text += value
-    if run_text:
-        parts.append(_span(run_style, run_text))
-    return "".join(parts), end_stack
+    return _spans(tokens, style_name), end_stack
 
 
 def _lex(lexer: RegexLexer, text: str, stack: tuple[str, ...]) -> tuple[list[tuple[Any, str]], tuple[str, ...]]:
