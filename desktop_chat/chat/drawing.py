@@ -15,7 +15,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from desktop_chat.chat import conversation
-from desktop_chat.chat.events import QuestionFailed, QuestionSaved, ReplyFinished, ReplyStarted, SessionEvent
+from desktop_chat.chat.events import ReplyFinished, ReplyStarted, SessionEvent
 from desktop_chat.chat.pending import PendingReplies, PendingReply
 from desktop_chat.store import ChatSettings, ChatStore, Message
 from desktop_chat.store.model import Attachment
@@ -41,7 +41,9 @@ class DrawingMixin:
         def _claim(self, chat_id: str | None) -> LiveReply: ...
         def _release(self, reply: LiveReply) -> None: ...
         def _check_account(self, settings: ChatSettings | None = None) -> None: ...
-        def _is_first_message(self, chat_id: str, message_id: str) -> bool: ...
+        def _store_question(self, reply: LiveReply, chat_id: str | None, question: Message, text: str, *,
+                            title: str, settings: ChatSettings, editing: str | None,
+                            draft_key: str | None) -> str | None: ...
 
     def save_picture(self, chat_id: str, jpeg: bytes, name: str = "") -> Attachment:
         """Stores a drawn picture as an attachment (the store's put_attachment); returns its record for
@@ -79,23 +81,10 @@ class DrawingMixin:
         title = conversation.title_from_text(prompt)
 
         def job() -> None:
-            try:
-                target = chat_id if chat_id is not None else self.store.create_chat(
-                    title, settings or ChatSettings()).id
-                reply.chat_id = target
-                stored = self.store.append_message(target, question, replaces=editing)  # the old: a version
-                if editing is None and draft_key is not None:
-                    self.store.set_draft(draft_key, "")
-                if editing is not None and self._is_first_message(target, question.id):
-                    self.store.rename_chat(target, title)
-                summary = self.store.get_chat_summary(target)
-            except Exception as error:
-                log.warning("could not store the prompt: %s", type(error).__name__)
-                self._release(reply)
-                self._emit(QuestionFailed(reply.ticket, chat_id, prompt, editing, error))
-                return
-            self._emit(QuestionSaved(reply.ticket, target, stored, summary, editing))
-            self._draw(reply, target, asked, prompt)
+            target = self._store_question(reply, chat_id, question, prompt, title=title,
+                                          settings=settings or ChatSettings(), editing=editing, draft_key=draft_key)
+            if target is not None:
+                self._draw(reply, target, asked, prompt)
 
         self.runner.start(job)
         return reply.ticket

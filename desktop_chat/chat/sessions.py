@@ -196,30 +196,40 @@ class ChatSessions(DrawingMixin):
         title = conversation.title_from_text(text) or (files[0].name if files else "")
 
         def job() -> None:
-            try:
-                for file in files:  # durably on disk before the message that references them
-                    if not isinstance(file, Attachment):
-                        self.store.put_attachment(file.data, file.mime, file.sha256)
-                target = chat_id if chat_id is not None else self.store.create_chat(title, settings).id
-                with self._lock:
-                    reply.chat_id = target
-                # An edit keeps the old question, and what followed it, as an earlier version of this turn.
-                stored = self.store.append_message(target, question, replaces=editing)
-                if editing is None and draft_key is not None:
-                    self.store.set_draft(draft_key, "")  # sent: no longer a draft
-                if editing is not None and self._is_first_message(target, question.id):
-                    self.store.rename_chat(target, title)  # the chat is named after its first message
-                summary = self.store.get_chat_summary(target)
-            except Exception as error:
-                log.warning("could not store the question: %s", type(error).__name__)
-                self._release(reply)
-                self._emit(QuestionFailed(reply.ticket, chat_id, text, editing, error))
-                return
-            self._emit(QuestionSaved(reply.ticket, target, stored, summary, editing))
-            self._reply(reply, target, reply_settings)
+            target = self._store_question(reply, chat_id, question, text, title=title, settings=settings,
+                                          editing=editing, draft_key=draft_key, files=files)
+            if target is not None:
+                self._reply(reply, target, reply_settings)
 
         self.runner.start(job)
         return reply.ticket
+
+    def _store_question(self, reply: LiveReply, chat_id: str | None, question: Message, text: str, *, title: str,
+                        settings: ChatSettings, editing: str | None, draft_key: str | None,
+                        files: Sequence[Prepared | Attachment] = ()) -> str | None:
+        """Stores a question (in a new chat when `chat_id` is None) and says so with QuestionSaved;
+        returns its chat. On failure says QuestionFailed, releases the reply and returns None."""
+        try:
+            for file in files:  # durably on disk before the message that references them
+                if not isinstance(file, Attachment):
+                    self.store.put_attachment(file.data, file.mime, file.sha256)
+            target = chat_id if chat_id is not None else self.store.create_chat(title, settings).id
+            with self._lock:
+                reply.chat_id = target
+            # An edit keeps the old question, and what followed it, as an earlier version of this turn.
+            stored = self.store.append_message(target, question, replaces=editing)
+            if editing is None and draft_key is not None:
+                self.store.set_draft(draft_key, "")  # sent: no longer a draft
+            if editing is not None and self._is_first_message(target, question.id):
+                self.store.rename_chat(target, title)  # the chat is named after its first message
+            summary = self.store.get_chat_summary(target)
+        except Exception as error:
+            log.warning("could not store the question: %s", type(error).__name__)
+            self._release(reply)
+            self._emit(QuestionFailed(reply.ticket, chat_id, text, editing, error))
+            return None
+        self._emit(QuestionSaved(reply.ticket, target, stored, summary, editing))
+        return target
 
     def regenerate(self, chat_id: str, settings: ChatSettings, messages: list[Message] | None = None, *,
                    model: str | None = None, web: bool | None = None) -> int:
