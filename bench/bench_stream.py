@@ -89,14 +89,7 @@ class Stream:
     def _measure(self) -> None:
         if self.done:
             return  # the finished reply took the row's place
-        follow = self.view.at_bottom()
-        position = self.model.row_of_tail(self.row)
-        if position is not None:
-            index = self.model.index(position)
-            self.model.dataChanged.emit(index, index)
-            self.view.chat_delegate.sizeHintChanged.emit(index)
-        if follow:
-            self.view.scroll_to_end()
+        self.view.stream_row_changed(self.row)  # what the window's reply presenter does
 
     def _finish(self) -> None:
         """What the window does when the reply is stored: the message row adopts the document."""

@@ -261,6 +261,19 @@ class ChatView(QListView):
         href = self.chat_delegate.anchor_at(row, rect, pos)
         return href if href.startswith(("http://", "https://", "mailto:")) else ""
 
+    def stream_row_changed(self, row: Row) -> None:
+        """A streaming row's text changed: it is measured and painted again, and the view stays at the
+        bottom if the reader was there."""
+        follow = self.at_bottom()
+        model = self.model()
+        position = model.row_of_tail(row) if isinstance(model, ChatModel) else None
+        if position is not None:
+            index = model.index(position, 0)
+            model.dataChanged.emit(index, index)
+            self.chat_delegate.sizeHintChanged.emit(index)
+        if follow:
+            self.scroll_to_end()
+
     # --- scrolling ---
     def at_bottom(self) -> bool:
         bar = self.verticalScrollBar()

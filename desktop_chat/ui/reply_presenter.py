@@ -175,15 +175,7 @@ class ReplyPresenter(QObject):
         QTimer.singleShot(0, self, lambda: self._show_stream(row))
 
     def _show_stream(self, row: Row) -> None:
-        window = self.window
-        follow = window.chat_view.at_bottom()
-        position = window.chat_model.row_of_tail(row)
-        if position is not None:
-            index = window.chat_model.index(position)
-            window.chat_model.dataChanged.emit(index, index)
-            window.chat_view.chat_delegate.sizeHintChanged.emit(index)
-        if follow:
-            window.chat_view.scroll_to_end()
+        self.window.chat_view.stream_row_changed(row)
 
     def set_tail_for_current(self) -> None:
         """The open chat's streaming row (if its reply is being written) and notices under the messages."""
