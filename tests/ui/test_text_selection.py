@@ -63,13 +63,22 @@ def _doc(view: ChatView, number: int):
     return message, view.chat_delegate.bubble_rect(row, rect, message.document)
 
 
+def _page_of(view: ChatView, number: int, text: str) -> int:
+    """Which page of message `number` holds `text` (a long message is shown on several pages)."""
+    message, _bubble = _doc(view, number)
+    pages = [page for page, doc in enumerate(message.documents) if not doc.find(text).isNull()]
+    assert pages, text
+    return pages[0]
+
+
 def _point(view: ChatView, number: int, text: str, offset: int = 0) -> QPoint:
     """Where, on the view's viewport, the character `offset` characters into `text` of row `number` is
-    (its left edge, mid-line)."""
+    (its left edge, mid-line), on whichever page of the message holds it."""
     message, bubble = _doc(view, number)
-    doc = message.document
+    page = _page_of(view, number, text)
+    doc = message.documents[page]
+    top = sum(above.size().height() for above in message.documents[:page])
     found = doc.find(text)
-    assert not found.isNull(), text
     position = found.selectionStart() + offset
     block = doc.findBlock(position)
     line = block.layout().lineForTextPosition(position - block.position())
@@ -78,7 +87,7 @@ def _point(view: ChatView, number: int, text: str, offset: int = 0) -> QPoint:
     x = x[0] if isinstance(x, tuple) else x
     local = QPointF(box.left() + x + 1, box.top() + line.y() + line.height() / 2)
     assert doc.documentLayout().hitTest(local, Qt.HitTestAccuracy.FuzzyHit) == position, "the helper misplaced"
-    return (local + QPointF(bubble.topLeft() + QPoint(PADDING, PADDING))).toPoint()
+    return (local + QPointF(bubble.topLeft() + QPoint(PADDING, PADDING + top))).toPoint()
 
 
 def _end(view: ChatView, number: int, text: str) -> QPoint:
