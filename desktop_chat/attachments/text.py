@@ -139,18 +139,22 @@ def _member(archive: zipfile.ZipFile, member: str, name: str) -> bytes:
         raise AttachmentError("corrupt", name, _why(exc)) from None
 
 
+def _xml_member(data: bytes, name: str, kind: str, member: str, cancelled: Cancelled) -> ElementTree.Element:
+    """The parsed XML of one member of a zipped document (DOCX, ODT)."""
+    xml = _member(_zip(data, name, kind), member, name)
+    _check(cancelled, name)
+    try:
+        return ElementTree.fromstring(xml)
+    except ElementTree.ParseError as exc:
+        raise AttachmentError("corrupt", name, _why(exc)) from None
+
+
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def read_docx(data: bytes, name: str, progress: Progress, cancelled: Cancelled) -> tuple[str, int]:
     """Paragraphs and tables of the body, in order; table cells separated by tabs, rows by lines."""
-    archive = _zip(data, name, "docx")
-    xml = _member(archive, "word/document.xml", name)
-    _check(cancelled, name)
-    try:
-        root = ElementTree.fromstring(xml)
-    except ElementTree.ParseError as exc:
-        raise AttachmentError("corrupt", name, _why(exc)) from None
+    root = _xml_member(data, name, "docx", "word/document.xml", cancelled)
     body = root.find(f"{_W}body")
     if body is None:
         raise AttachmentError("corrupt", name, "the document has no body")
@@ -188,13 +192,7 @@ _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 
 def read_odt(data: bytes, name: str, progress: Progress, cancelled: Cancelled) -> tuple[str, int]:
     """Headings and paragraphs of an OpenDocument text (content.xml), in order."""
-    archive = _zip(data, name, "odt")
-    xml = _member(archive, "content.xml", name)
-    _check(cancelled, name)
-    try:
-        root = ElementTree.fromstring(xml)
-    except ElementTree.ParseError as exc:
-        raise AttachmentError("corrupt", name, _why(exc)) from None
+    root = _xml_member(data, name, "odt", "content.xml", cancelled)
     lines = []
     for node in root.iter():
         if node.tag in (f"{_TEXT}p", f"{_TEXT}h"):
