@@ -300,14 +300,17 @@ class ChatDelegate(QStyledItemDelegate):
         if hover_bar.has_bar(row):
             selected = bool(option.state & (QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus))
             shown = selected or row.last or self.bar.hovered == row.key or self.bar.focus_key == row.key
-            items = hover_bar.visible_items(self.bar_items(row, option.rect, doc), shown)
+            # A hidden bar without a pager draws nothing: not laid out (every row, on every scroll step).
+            items = hover_bar.visible_items(self.bar_items(row, option.rect, doc), shown) \
+                if shown or hover_bar.has_pager(row) else []
             if items:
-                hover_bar.paint(painter, items, self._theme, self.bar, row, self.bar_label("copied"))
+                hover_bar.paint(painter, items, self._theme, self.bar, row, self.bar_labels()["copied"])
 
     # --- the action bar under a message (hover_bar) ---
-    def bar_label(self, name: str) -> str:
+    def bar_labels(self) -> dict[str, str]:
+        """The names of the bar's buttons that have no action label of their own, in the UI's language."""
         return {"more": self.tr("More…"), "prev": self.tr("Previous version"), "next": self.tr("Next version"),
-                "copied": self.tr("Copied")}[name]
+                "copied": self.tr("Copied")}
 
     def bar_items(self, row: Row, option_rect: QRect, doc: QTextDocument | None = None) -> list[hover_bar.BarItem]:
         """The bar's buttons and texts under a message, in view coordinates (all of them, shown or not)."""
@@ -315,9 +318,8 @@ class ChatDelegate(QStyledItemDelegate):
             return []
         doc = doc or self.document(row, option_rect.width())
         bubble = self.bubble_rect(row, option_rect, doc)
-        labels = {name: self.bar_label(name) for name in ("more", "prev", "next", "copied")}
         metrics = QFontMetrics(self._font())
-        return hover_bar.layout(row, bubble, metrics, labels, self.time_text(row.message.created_at))
+        return hover_bar.layout(row, bubble, metrics, self.bar_labels(), self.time_text(row.message.created_at))
 
     def bar_item_at(self, row: Row, option_rect: QRect, pos: QPoint) -> hover_bar.BarItem | None:
         return next((item for item in self.bar_items(row, option_rect) if item.rect.contains(pos)), None)

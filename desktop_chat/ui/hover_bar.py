@@ -75,6 +75,11 @@ class BarState:
     copied: str = ""  # key of the row whose copy icon shows a check for a moment
 
 
+def has_pager(row: Row) -> bool:
+    """The message has versions: its pager shows even while the rest of its bar is hidden."""
+    return any(href in (*PAGER, COUNT) for href, _label in row.actions)
+
+
 def pager_count(row: Row) -> str:
     """The "2/3" of a message with versions (the label of its "action:versions" entry)."""
     for href, label in row.actions:
