@@ -55,6 +55,7 @@ class VersionsFlow(QObject):
                            partial(self._show, chat_id), window.on_write_failed)
 
     def _show(self, chat_id: str, messages: list[Message]) -> None:
+        """The chat's messages as now stored, if it is still the open chat (keeping the reader's place)."""
         window = self.window
         if window.chat_id != chat_id:
             return
@@ -84,12 +85,7 @@ class VersionsFlow(QObject):
     def _deleted(self, removed: Removed) -> None:
         window = self.window
         gone = {m.id for m in removed.messages}
-        if window.chat_id == removed.chat_id:
-            window.chat_model.update_messages([m for m in window.chat_model.messages if m.id not in gone])
-            if window.editing_message_id in gone:
-                window.composer.editCancelled.emit()
-            window.update_title()
-            window.update_meter()
+        self._show(removed.chat_id, [m for m in window.chat_model.messages if m.id not in gone])
         text = self.tr("Question and its reply deleted.") if len(removed.messages) > 1 else \
             self.tr("Message deleted.")
         window.chat_ops.offer_undo(text, partial(self.undo, removed))
@@ -107,8 +103,6 @@ class VersionsFlow(QObject):
     def _restored(self, removed: Removed, messages: list[Message]) -> None:
         window = self.window
         if window.chat_id == removed.chat_id:
-            window.chat_model.update_messages(messages)
-            window.update_title()
-            window.update_meter()
+            self._show(removed.chat_id, messages)
         else:
             window.open_chat(removed.chat_id, scroll_to=removed.messages[0].id)
